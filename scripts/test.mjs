@@ -1,0 +1,112 @@
+// The one test command (`npm test`): runs every suite with a JSON reporter, prints a table and the
+// closing line "N passed, N failed, N skipped". `npm test -- backend chart` runs only matching suites.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { postgresInstalled, startTempPostgres } from "./postgres-temp.mjs";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const REPORTS = join(ROOT, ".test-results");
+const inCi = process.env.CI === "true";
+const filters = process.argv.slice(2);
+
+const suites = [
+  { name: "backend (PGlite)", script: "test:ci", workspace: "app/backend", format: "vitest" },
+  {
+    name: "backend (PostgreSQL)",
+    script: "test:ci",
+    workspace: "app/backend",
+    format: "vitest",
+    postgres: true,
+  },
+  { name: "frontend unit", script: "test:ci", workspace: "app/frontend", format: "vitest" },
+  { name: "frontend e2e (Chromium)", script: "test:e2e:ci", workspace: "app/frontend", format: "vitest" },
+  { name: "helm chart", script: "test:chart:ci", format: "mocha" },
+].filter((suite) => filters.length === 0 || filters.some((filter) => suite.name.includes(filter)));
+
+rmSync(REPORTS, { recursive: true, force: true });
+mkdirSync(REPORTS, { recursive: true });
+
+let postgres;
+let postgresUrl = process.env.TEST_DATABASE_URL;
+const rows = [];
+try {
+  for (const suite of suites) {
+    if (!hasScript(suite)) {
+      rows.push({ ...suite, passed: 0, failed: 1, skipped: 0, note: `no "${suite.script}" script` });
+      continue;
+    }
+    if (suite.postgres && !postgresUrl) {
+      if (postgresInstalled()) {
+        postgres = await startTempPostgres();
+        postgresUrl = postgres.url;
+      } else {
+        const note =
+          "PostgreSQL not installed: install it (apt-get install postgresql) or set TEST_DATABASE_URL";
+        rows.push({ ...suite, passed: 0, failed: inCi ? 1 : 0, skipped: inCi ? 0 : 1, note });
+        continue;
+      }
+    }
+    rows.push(runSuite(suite, postgresUrl));
+  }
+} finally {
+  postgres?.stop();
+}
+
+printSummary(rows);
+process.exit(rows.some((row) => row.failed > 0) ? 1 : 0);
+
+function hasScript(suite) {
+  const manifest = JSON.parse(readFileSync(join(ROOT, suite.workspace ?? ".", "package.json"), "utf8"));
+  return Boolean(manifest.scripts?.[suite.script]);
+}
+
+function runSuite(suite, databaseUrl) {
+  const report = join(
+    REPORTS,
+    `${suite.name
+      .replace(/[^a-z0-9]+/gi, "-")
+      .replace(/-$/, "")
+      .toLowerCase()}.json`,
+  );
+  console.log(`\n=== ${suite.name} ===`);
+  const args = ["run", suite.script, ...(suite.workspace ? ["-w", suite.workspace] : [])];
+  const env = {
+    ...process.env,
+    TEST_REPORT_FILE: report,
+    TEST_DATABASE_URL: suite.postgres ? databaseUrl : "",
+  };
+  const started = Date.now();
+  const result = spawnSync("npm", args, { cwd: ROOT, env, stdio: "inherit" });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const counts = readReport(report, suite.format);
+  if (!counts)
+    return { ...suite, passed: 0, failed: 1, skipped: 0, seconds, note: `no report (exit ${result.status})` };
+  // A runner that crashed after writing its report still fails the suite.
+  if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
+  return { ...suite, ...counts, seconds };
+}
+
+function readReport(file, format) {
+  if (!existsSync(file)) return undefined;
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  if (format === "mocha") {
+    return { passed: report.stats.passes, failed: report.stats.failures, skipped: report.stats.pending };
+  }
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0),
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+function printSummary(results) {
+  console.log("\nsuite                          passed  failed  skipped  seconds  note");
+  for (const row of results) {
+    console.log(
+      `${row.name.padEnd(30)} ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}  ${String(row.skipped).padStart(7)}  ${String(row.seconds ?? "-").padStart(7)}  ${row.note ?? ""}`,
+    );
+  }
+  const total = (key) => results.reduce((sum, row) => sum + row[key], 0);
+  console.log(`\n${total("passed")} passed, ${total("failed")} failed, ${total("skipped")} skipped`);
+}
