@@ -1,0 +1,99 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Content,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
+} from "@ai-sdk/provider";
+import { planNextStep, type ToolOutcome } from "./offline-planner.js";
+
+export const OFFLINE_MODEL_ID = "offline-agent";
+
+/**
+ * The built-in offline agent, as a language model: it reads the conversation like an LLM would and answers
+ * with tool calls or text, so it runs through exactly the same agent loop and MCP tools as a real model.
+ */
+export class OfflineModel implements LanguageModelV4 {
+  readonly specificationVersion = "v4";
+  readonly provider = "todo-chatbot";
+  readonly modelId = OFFLINE_MODEL_ID;
+  readonly supportedUrls = {};
+  private callCounter = 0;
+
+  async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
+    const { message, outcomes } = readTurn(options.prompt);
+    const step = planNextStep(message, outcomes);
+    const content: LanguageModelV4Content[] =
+      "tool" in step
+        ? [
+            {
+              type: "tool-call",
+              toolCallId: `offline-${++this.callCounter}`,
+              toolName: step.tool,
+              input: JSON.stringify(step.input),
+            },
+          ]
+        : [{ type: "text", text: step.reply }];
+    const finish = "tool" in step ? "tool-calls" : "stop";
+    return {
+      content,
+      finishReason: { unified: finish, raw: finish },
+      usage: {
+        inputTokens: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 },
+        outputTokens: { total: 0, text: 0, reasoning: 0 },
+      },
+      warnings: [],
+    };
+  }
+
+  async doStream(options: LanguageModelV4CallOptions) {
+    const result = await this.doGenerate(options);
+    const parts: LanguageModelV4StreamPart[] = [{ type: "stream-start", warnings: [] }];
+    for (const part of result.content) {
+      if (part.type === "text") {
+        parts.push(
+          { type: "text-start", id: "0" },
+          { type: "text-delta", id: "0", delta: part.text },
+          { type: "text-end", id: "0" },
+        );
+      } else if (part.type === "tool-call") {
+        parts.push(part);
+      }
+    }
+    parts.push({ type: "finish", finishReason: result.finishReason, usage: result.usage });
+    return {
+      stream: new ReadableStream<LanguageModelV4StreamPart>({
+        start(controller) {
+          for (const part of parts) controller.enqueue(part);
+          controller.close();
+        },
+      }),
+    };
+  }
+}
+
+/** The latest user message and the tool results that followed it in this turn. */
+function readTurn(prompt: LanguageModelV4Prompt): { message: string; outcomes: ToolOutcome[] } {
+  const lastUser = prompt.findLastIndex((entry) => entry.role === "user");
+  const userEntry = prompt[lastUser];
+  const message =
+    userEntry?.role === "user"
+      ? userEntry.content
+          .map((part) => (part.type === "text" ? part.text : ""))
+          .join(" ")
+          .trim()
+      : "";
+  const outcomes: ToolOutcome[] = [];
+  for (const entry of prompt.slice(lastUser + 1)) {
+    if (entry.role !== "tool") continue;
+    for (const part of entry.content) {
+      if (part.type !== "tool-result") continue;
+      const output = part.output;
+      const ok = output.type === "json" || output.type === "text";
+      const value = "value" in output ? output.value : output.type;
+      outcomes.push({ tool: part.toolName, ok, value });
+    }
+  }
+  return { message, outcomes };
+}

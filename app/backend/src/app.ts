@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { pino, type Logger } from "pino";
+import { createChatModel, type ChatModel } from "./agent/model.js";
+import { createAuth, type Auth } from "./auth.js";
+import type { Config } from "./config.js";
+import { openDatabase, type DatabaseHandle } from "./db/client.js";
+import { registerErrorHandling } from "./errors.js";
+import { authRoutes } from "./plugins/auth-routes.js";
+import { chatRoutes } from "./plugins/chat.js";
+import { healthRoutes, MigrationRunner } from "./plugins/health.js";
+import { mcpRoutes } from "./plugins/mcp.js";
+import { registerOpenApi } from "./plugins/openapi.js";
+import { taskRoutes } from "./plugins/tasks.js";
+import { userScope } from "./plugins/user-scope.js";
+
+/** Everything a route needs, created once per process and passed explicitly to each plugin. */
+export interface AppContext {
+  config: Config;
+  database: DatabaseHandle;
+  auth: Auth;
+  chatModel: ChatModel;
+  migrations: MigrationRunner;
+  logger: FastifyBaseLogger;
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  /** Overrides for tests: a logger, a database, or a chat model. */
+  logger?: Logger;
+  database?: DatabaseHandle;
+  chatModel?: ChatModel;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+  });
+}
+
+/** Builds the API. Migrations start in the background: /ready turns 200 once they are applied. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config);
+  const database =
+    options.database ??
+    openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      poolMax: config.DATABASE_POOL_MAX,
+      pgliteDataDir: config.PGLITE_DATA_DIR,
+      logger,
+    });
+  const context: AppContext = {
+    config,
+    database,
+    auth: createAuth(config, database.db, logger),
+    chatModel: options.chatModel ?? createChatModel(config),
+    migrations: new MigrationRunner(database, logger),
+    logger,
+  };
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    // Give in-flight requests time to finish on shutdown; idle keep-alive sockets close at once.
+    forceCloseConnections: "idle",
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (request, reply) => {
+    void reply.header("x-request-id", request.id);
+    // A response finished during shutdown must not leave a keep-alive socket that holds the close open.
+    if (closing) void reply.header("connection", "close");
+  });
+  registerErrorHandling(app);
+  await registerOpenApi(app, context);
+
+  await app.register(healthRoutes, { context });
+  await app.register(authRoutes, { context });
+  await app.register(userScope, {
+    prefix: "/api/:user_id",
+    context,
+    routes: [taskRoutes, chatRoutes],
+  });
+  await app.register(mcpRoutes, { context });
+
+  app.addHook("onClose", async () => {
+    await context.migrations.stop();
+    await database.close();
+  });
+  context.migrations.start();
+  return app;
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+/** Settings read once from the environment; see docs/api.md for the table. */
+export type Config = z.infer<typeof configSchema>;
+
+const DEFAULT_LLM_BASE_URL = "https://api.openai.com/v1";
+const MIN_SECRET_LENGTH = 32;
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const configSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().default("0.0.0.0"),
+    PORT: integer(8000, 1, 65535),
+    DATABASE_URL: optionalString.refine(
+      (value) => value === undefined || /^postgres(ql)?:\/\/.+/.test(value),
+      "must be a postgres:// or postgresql:// URL (or unset for the embedded PGlite database)",
+    ),
+    DATABASE_POOL_MAX: integer(5, 1, 100),
+    PGLITE_DATA_DIR: z.string().default(".data/pglite"),
+    BETTER_AUTH_SECRET: optionalString,
+    BETTER_AUTH_URL: z
+      .url("must be an absolute URL such as http://localhost:8000")
+      .default("http://localhost:8000"),
+    TRUSTED_ORIGINS: z
+      .string()
+      .default("http://localhost:3000")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+    LLM_API_KEY: optionalString,
+    LLM_BASE_URL: z.url("must be an absolute URL of an OpenAI-compatible API").default(DEFAULT_LLM_BASE_URL),
+    LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
+    LLM_TIMEOUT_MS: integer(30_000, 1_000, 600_000),
+    CHAT_RATE_LIMIT_PER_MINUTE: integer(30, 1, 10_000),
+    BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 52_428_800),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV !== "production") return;
+    if (!config.BETTER_AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["BETTER_AUTH_SECRET"],
+        message: `is required when NODE_ENV=production: set it to a random string of at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`,
+      });
+    }
+  })
+  .superRefine((config, ctx) => {
+    const secret = config.BETTER_AUTH_SECRET;
+    if (secret !== undefined && (secret.length < MIN_SECRET_LENGTH || new Set(secret).size < 8)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["BETTER_AUTH_SECRET"],
+        message: `is too weak (${secret.length} characters, ${new Set(secret).size} distinct): use a random string of at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`,
+      });
+    }
+  });
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws one ConfigError naming every bad variable, its value and the fix. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? "environment");
+    const shown = describeValue(key, env[key]);
+    return `  ${key}${shown}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+// Never echo secrets back into logs: show only their length.
+function describeValue(key: string, value: string | undefined): string {
+  if (value === undefined || value.trim() === "") return " (unset)";
+  if (/SECRET|KEY|PASSWORD|DATABASE_URL/.test(key)) return ` (${value.length} characters, hidden)`;
+  return `=${JSON.stringify(value)}`;
+}

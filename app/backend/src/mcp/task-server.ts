@@ -1,0 +1,148 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { TaskDto, TaskService } from "../tasks/service.js";
+import { taskDescription, taskTitle } from "../tasks/schemas.js";
+
+export const TASK_TOOL_NAMES = [
+  "add_task",
+  "list_tasks",
+  "complete_task",
+  "delete_task",
+  "update_task",
+] as const;
+export type TaskToolName = (typeof TASK_TOOL_NAMES)[number];
+
+const taskId = z.coerce.number().int().positive().describe("The task's number, as shown by list_tasks");
+// Accepted for compatibility with the spec's signatures; the user always comes from the caller's token.
+const userIdArgument = z
+  .string()
+  .optional()
+  .describe("Ignored unless it differs from the signed-in user (then the call is refused)");
+
+const taskSummary = (task: TaskDto) => ({
+  id: task.id,
+  title: task.title,
+  description: task.description,
+  completed: task.completed,
+  created_at: task.created_at,
+});
+
+/**
+ * An MCP server exposing the task tools for exactly one user. One is created per request (stateless),
+ * so a tool can never reach another user's tasks, whatever its arguments say.
+ */
+export function createTaskMcpServer(tasks: TaskService): McpServer {
+  const server = new McpServer({ name: "todo-chatbot-tasks", version: "0.1.0" });
+
+  const refuseOtherUser = (userId: string | undefined): CallToolResult | undefined =>
+    userId !== undefined && userId !== tasks.userId
+      ? failure(`user_id "${userId}" is not the signed-in user; leave user_id out.`)
+      : undefined;
+
+  server.registerTool(
+    "add_task",
+    {
+      title: "Add task",
+      description: "Create a new task for the user.",
+      inputSchema: { title: taskTitle, description: taskDescription.optional(), user_id: userIdArgument },
+    },
+    async ({ title, description, user_id }) => {
+      const refused = refuseOtherUser(user_id);
+      if (refused) return refused;
+      const task = await tasks.create(title, description);
+      return success({ task_id: task.id, status: "created", title: task.title });
+    },
+  );
+
+  server.registerTool(
+    "list_tasks",
+    {
+      title: "List tasks",
+      description: "List the user's tasks: all, only pending, or only completed.",
+      inputSchema: {
+        status: z.enum(["all", "pending", "completed"]).default("all").describe("Which tasks to list"),
+        user_id: userIdArgument,
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ status, user_id }) => {
+      const refused = refuseOtherUser(user_id);
+      if (refused) return refused;
+      const list = await tasks.list(status);
+      return success({ status, count: list.length, tasks: list.map(taskSummary) });
+    },
+  );
+
+  server.registerTool(
+    "complete_task",
+    {
+      title: "Complete task",
+      description: "Mark a task as complete.",
+      inputSchema: { task_id: taskId, user_id: userIdArgument },
+    },
+    async ({ task_id, user_id }) => {
+      const refused = refuseOtherUser(user_id);
+      if (refused) return refused;
+      const task = await tasks.complete(task_id, true);
+      return task
+        ? success({ task_id: task.id, status: "completed", title: task.title })
+        : failure(taskNotFound(task_id));
+    },
+  );
+
+  server.registerTool(
+    "delete_task",
+    {
+      title: "Delete task",
+      description: "Delete a task for good.",
+      inputSchema: { task_id: taskId, user_id: userIdArgument },
+      annotations: { destructiveHint: true },
+    },
+    async ({ task_id, user_id }) => {
+      const refused = refuseOtherUser(user_id);
+      if (refused) return refused;
+      const task = await tasks.remove(task_id);
+      return task
+        ? success({ task_id: task.id, status: "deleted", title: task.title })
+        : failure(taskNotFound(task_id));
+    },
+  );
+
+  server.registerTool(
+    "update_task",
+    {
+      title: "Update task",
+      description: "Change a task's title and/or description.",
+      inputSchema: {
+        task_id: taskId,
+        title: taskTitle.optional(),
+        description: taskDescription.optional(),
+        user_id: userIdArgument,
+      },
+    },
+    async ({ task_id, title, description, user_id }) => {
+      const refused = refuseOtherUser(user_id);
+      if (refused) return refused;
+      if (title === undefined && description === undefined) {
+        return failure("Nothing to change: give a new title and/or description.");
+      }
+      const task = await tasks.update(task_id, { title, description });
+      return task
+        ? success({ task_id: task.id, status: "updated", title: task.title })
+        : failure(taskNotFound(task_id));
+    },
+  );
+
+  return server;
+}
+
+const taskNotFound = (id: number) => `Task ${id} was not found. Use list_tasks to see the task numbers.`;
+
+function success(result: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
+}
+
+function failure(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}

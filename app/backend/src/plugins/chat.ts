@@ -1,0 +1,134 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { runAgent } from "../agent/run-agent.js";
+import type { AppContext } from "../app.js";
+import { ConversationStore } from "../chat/conversations.js";
+import { errorResponseSchema, notFound } from "../errors.js";
+import { userParams } from "../tasks/schemas.js";
+import { TaskService } from "../tasks/service.js";
+
+// The model sees at most this many earlier messages: enough context, bounded cost.
+const HISTORY_LIMIT = 20;
+
+const toolCallSchema = z
+  .object({ name: z.string(), arguments: z.record(z.string(), z.unknown()), result: z.unknown() })
+  .meta({ id: "ToolCall" });
+const conversationSchema = z
+  .object({ id: z.number().int(), title: z.string(), created_at: z.string(), updated_at: z.string() })
+  .meta({ id: "Conversation" });
+const messageSchema = z
+  .object({
+    id: z.number().int(),
+    role: z.enum(["user", "assistant"]),
+    content: z.string(),
+    tool_calls: z.array(toolCallSchema).nullable(),
+    created_at: z.string(),
+  })
+  .meta({ id: "Message" });
+const conversationId = z.coerce
+  .number({ error: "must be a conversation number" })
+  .int("must be a whole number")
+  .positive("must be a positive number")
+  .max(2_147_483_647, "is too large");
+
+const chatBody = z.strictObject({
+  conversation_id: conversationId.optional().describe("Omit to start a new conversation"),
+  message: z.string().trim().min(1, "must not be empty").max(4000, "must be at most 4000 characters"),
+});
+const chatResponse = z
+  .object({ conversation_id: z.number().int(), response: z.string(), tool_calls: z.array(toolCallSchema) })
+  .meta({ id: "ChatResponse" });
+const conversationParams = userParams.extend({ id: conversationId });
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+};
+
+/** The chat endpoint (stateless: everything is loaded from and stored in the database) and conversations. */
+export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async (app, { context }) => {
+  const store = (userId: string) => new ConversationStore(context.database.db, userId);
+
+  app.post(
+    "/chat",
+    {
+      schema: {
+        summary: "Send a chat message; the agent may call the task tools",
+        tags: ["chat"],
+        params: userParams,
+        body: chatBody,
+        response: { 200: chatResponse, ...errors, 429: errorResponseSchema },
+      },
+      config: { rateLimit: { max: context.config.CHAT_RATE_LIMIT_PER_MINUTE, timeWindow: "1 minute" } },
+    },
+    async (request) => {
+      const conversations = store(request.user.id);
+      const { conversation_id: requestedId, message } = request.body;
+      const conversation = requestedId
+        ? ((await conversations.get(requestedId)) ?? Promise.reject(notFound("Conversation", requestedId)))
+        : await conversations.create();
+      const { id } = await conversation;
+      const history = (await conversations.messages(id)).slice(-HISTORY_LIMIT);
+      await conversations.append(id, "user", message);
+      const turn = await runAgent({
+        model: context.chatModel.model,
+        history: history.map(({ role, content }) => ({ role, content })),
+        message,
+        tasks: new TaskService(context.database.db, request.user.id),
+        logger: request.log,
+        timeoutMs: context.config.LLM_TIMEOUT_MS,
+      });
+      await conversations.append(id, "assistant", turn.response, turn.toolCalls);
+      return { conversation_id: id, response: turn.response, tool_calls: turn.toolCalls };
+    },
+  );
+
+  app.get(
+    "/conversations",
+    {
+      schema: {
+        summary: "List conversations, newest first",
+        tags: ["chat"],
+        params: userParams,
+        response: { 200: z.array(conversationSchema), ...errors },
+      },
+    },
+    async (request) => store(request.user.id).list(),
+  );
+
+  app.get(
+    "/conversations/:id",
+    {
+      schema: {
+        summary: "A conversation with its messages",
+        tags: ["chat"],
+        params: conversationParams,
+        response: { 200: conversationSchema.extend({ messages: z.array(messageSchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const conversations = store(request.user.id);
+      const conversation = await conversations.get(request.params.id);
+      if (!conversation) throw notFound("Conversation", request.params.id);
+      return { ...conversation, messages: await conversations.messages(conversation.id) };
+    },
+  );
+
+  app.delete(
+    "/conversations/:id",
+    {
+      schema: {
+        summary: "Delete a conversation and its messages",
+        tags: ["chat"],
+        params: conversationParams,
+        response: { 204: z.null().describe("Deleted"), ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (!(await store(request.user.id).remove(request.params.id)))
+        throw notFound("Conversation", request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

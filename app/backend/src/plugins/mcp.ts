@@ -1,0 +1,57 @@
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { FastifyPluginAsync } from "fastify";
+import type { AppContext } from "../app.js";
+import { createTaskMcpServer } from "../mcp/task-server.js";
+import { TaskService } from "../tasks/service.js";
+import { sessionUser } from "./auth-routes.js";
+
+/**
+ * The task tools for outside MCP clients (kagent, desktop assistants): Streamable HTTP, stateless — a new
+ * server per request, bound to the user of the bearer token. Tool arguments never choose the user.
+ */
+export const mcpRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app, { context }) => {
+  app.post("/mcp", { schema: { hide: true } }, async (request, reply) => {
+    const user = await sessionUser(context, request);
+    if (!user) {
+      return reply
+        .status(401)
+        .header("www-authenticate", 'Bearer realm="todo-chatbot", error="invalid_token"')
+        .send(
+          jsonRpcError(
+            -32001,
+            "Unauthorized: send Authorization: Bearer <token> from /api/auth/sign-in/email.",
+          ),
+        );
+    }
+    const server = createTaskMcpServer(new TaskService(context.database.db, user.id));
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    reply.hijack();
+    reply.raw.on("close", () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(request.raw, reply.raw, request.body);
+  });
+
+  // Stateless server: no SSE stream to resume and no session to end.
+  for (const method of ["GET", "DELETE"] as const) {
+    app.route({
+      method,
+      url: "/mcp",
+      schema: { hide: true },
+      handler: async (_request, reply) =>
+        reply
+          .status(405)
+          .header("allow", "POST")
+          .send(jsonRpcError(-32000, "Method not allowed: this MCP server is stateless; use POST.")),
+    });
+  }
+};
+
+function jsonRpcError(code: number, message: string) {
+  return { jsonrpc: "2.0", error: { code, message }, id: null };
+}

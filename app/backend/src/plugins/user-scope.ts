@@ -1,0 +1,52 @@
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyPluginAsync } from "fastify";
+import type { AppContext } from "../app.js";
+import type { SessionUser } from "../auth.js";
+import { HttpError } from "../errors.js";
+import { requireUser } from "./auth-routes.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The signed-in user; set for every route under /api/:user_id. */
+    user: SessionUser;
+  }
+}
+
+export type UserRoutes = FastifyPluginAsync<{ context: AppContext }>;
+
+/**
+ * Routes under /api/:user_id: the caller must be signed in (401) and `user_id` must be their own id (403),
+ * checked before any body is read, so another user's data is never touched.
+ */
+export const userScope: FastifyPluginAsync<{ context: AppContext; routes: UserRoutes[] }> = async (
+  app,
+  { context, routes },
+) => {
+  app.decorateRequest("user", null as unknown as SessionUser);
+  app.addHook("onRequest", async (request) => {
+    const user = await requireUser(context, request);
+    const pathUserId = (request.params as { user_id?: string }).user_id;
+    if (pathUserId !== user.id) {
+      throw new HttpError(
+        403,
+        "FORBIDDEN",
+        "This path belongs to another user: use your own user id (GET /api/me).",
+        "user_id",
+      );
+    }
+    request.user = user;
+  });
+  // Per-route limits (the chat route sets one); keyed by user once the hook above has run.
+  await app.register(rateLimit, {
+    global: false,
+    hook: "preHandler",
+    keyGenerator: (request) => request.user?.id ?? request.ip,
+    errorResponseBuilder: (_request, limit) =>
+      new HttpError(
+        429,
+        "RATE_LIMITED",
+        `Too many chat requests: at most ${limit.max} a minute. Try again in ${limit.after}.`,
+      ),
+  });
+  for (const plugin of routes) await app.register(plugin, { context });
+};

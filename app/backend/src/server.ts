@@ -1,0 +1,52 @@
+import { buildApp, createLogger } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+
+/** Process entry point: validated config, listen, and a graceful stop on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const startedAt = performance.now();
+  const app = await buildApp({ config, logger });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    try {
+      // Stops accepting connections, waits for in-flight requests, then closes the database (onClose).
+      await app.close();
+      logger.info("shutdown complete");
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+
+  await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info(
+    {
+      startupMs: Math.round(performance.now() - startedAt),
+      database: config.DATABASE_URL ? "postgres" : `pglite (${config.PGLITE_DATA_DIR})`,
+      agent: config.LLM_API_KEY ? `llm (${config.LLM_MODEL})` : "offline",
+    },
+    "todo-chatbot backend listening",
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

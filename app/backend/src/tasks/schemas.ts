@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+/** The zod schemas are the one description of the task API: validation, types and OpenAPI come from them. */
+
+export const taskTitle = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters")
+  .describe("Short title of the task");
+
+export const taskDescription = z
+  .string()
+  .trim()
+  .max(2000, "must be at most 2000 characters")
+  .describe("Optional longer description");
+
+export const taskSchema = z
+  .object({
+    id: z.number().int(),
+    user_id: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    completed: z.boolean(),
+    created_at: z.string().describe("ISO-8601 timestamp"),
+    updated_at: z.string().describe("ISO-8601 timestamp"),
+  })
+  .meta({ id: "Task" });
+
+export const userParams = z.object({
+  user_id: z.string().min(1).describe("The signed-in user's id"),
+});
+
+export const taskParams = userParams.extend({
+  id: z.coerce
+    .number({ error: "must be a task number" })
+    .int("must be a whole number")
+    .positive("must be a positive number")
+    .max(2_147_483_647, "is too large"),
+});
+
+export const listTasksQuery = z.object({
+  status: z
+    .enum(["all", "pending", "completed"], { error: "must be one of all, pending, completed" })
+    .default("all"),
+});
+
+export const createTaskBody = z.strictObject({
+  title: taskTitle,
+  description: taskDescription.nullable().optional(),
+});
+
+export const updateTaskBody = z
+  .strictObject({
+    title: taskTitle.optional(),
+    description: taskDescription.nullable().optional(),
+    completed: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, "give at least one of title, description, completed");
+
+export const completeTaskBody = z
+  .strictObject({
+    completed: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .nullish();

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const STRONG = "a-strong-secret-with-many-different-characters-0123";
+
+describe("configuration from the environment", () => {
+  it("has defaults that run with zero configuration", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 8000,
+      PGLITE_DATA_DIR: ".data/pglite",
+      LLM_MODEL: "gpt-4o-mini",
+      TRUSTED_ORIGINS: ["http://localhost:3000"],
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.LLM_API_KEY).toBeUndefined();
+  });
+
+  it("reads every setting", () => {
+    const config = loadConfig({
+      NODE_ENV: "production",
+      PORT: "9000",
+      DATABASE_URL: "postgresql://u:p@db.example.com/app?sslmode=require",
+      BETTER_AUTH_SECRET: STRONG,
+      TRUSTED_ORIGINS: "http://a.test, http://b.test",
+      LLM_API_KEY: "sk-1",
+      CHAT_RATE_LIMIT_PER_MINUTE: "5",
+    });
+    expect(config).toMatchObject({
+      PORT: 9000,
+      DATABASE_URL: "postgresql://u:p@db.example.com/app?sslmode=require",
+      TRUSTED_ORIGINS: ["http://a.test", "http://b.test"],
+      LLM_API_KEY: "sk-1",
+      CHAT_RATE_LIMIT_PER_MINUTE: 5,
+    });
+  });
+
+  const invalid: Array<{ env: Record<string, string>; mentions: RegExp[] }> = [
+    {
+      env: { NODE_ENV: "production" },
+      mentions: [/BETTER_AUTH_SECRET \(unset\)/, /required when NODE_ENV=production/, /openssl rand/],
+    },
+    {
+      env: { BETTER_AUTH_SECRET: "short" },
+      mentions: [/BETTER_AUTH_SECRET \(5 characters, hidden\)/, /too weak/],
+    },
+    { env: { BETTER_AUTH_SECRET: "a".repeat(40) }, mentions: [/too weak/, /1 distinct/] },
+    { env: { DATABASE_URL: "mysql://localhost/db" }, mentions: [/DATABASE_URL/, /postgres:\/\//, /PGlite/] },
+    { env: { PORT: "eighty" }, mentions: [/PORT="eighty"/, /whole number/] },
+    { env: { PORT: "70000" }, mentions: [/PORT="70000"/, /at most 65535/] },
+    { env: { LLM_BASE_URL: "not a url" }, mentions: [/LLM_BASE_URL="not a url"/, /absolute URL/] },
+    { env: { LOG_LEVEL: "loud" }, mentions: [/LOG_LEVEL="loud"/] },
+  ];
+  for (const { env, mentions } of invalid) {
+    it(`rejects ${JSON.stringify(env)} naming the variable, the value and the fix`, () => {
+      let caught: unknown;
+      try {
+        loadConfig(env);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      for (const mention of mentions) expect((caught as Error).message).toMatch(mention);
+    });
+  }
+
+  it("never prints a secret's value", () => {
+    expect(() => loadConfig({ DATABASE_URL: "mysql://user:hunter2@host/db" })).toThrow(/hidden/);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://user:hunter2@host/db" })).not.toThrow(/hunter2/);
+  });
+});

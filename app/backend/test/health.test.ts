@@ -1,0 +1,86 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.js";
+import { openDatabase } from "../src/db/client.js";
+import { testConfig, useTestApp, waitForReady } from "./support/app.js";
+import { createTestDatabase, usingPostgres } from "./support/database.js";
+import { freePort } from "./support/server-process.js";
+import { TcpProxy } from "./support/tcp-proxy.js";
+
+const testApp = useTestApp();
+
+async function appOn(databaseUrl: string) {
+  const config = testConfig({ DATABASE_URL: databaseUrl });
+  const logger = pino({ level: "silent" });
+  return buildApp({ config, logger, database: openDatabase({ databaseUrl, logger }) });
+}
+
+describe("health probes", () => {
+  it("/health and /ready answer 200 when the database is up", async () => {
+    const { app, database } = testApp();
+    expect((await app.inject({ method: "GET", url: "/health" })).json()).toEqual({ status: "ok" });
+    const ready = await app.inject({ method: "GET", url: "/ready" });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: "ready", database: database.kind });
+  });
+
+  it("starts without its database: /health 200, /ready 503 naming the reason", async () => {
+    const app = await appOn(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`);
+    try {
+      expect((await app.inject({ method: "GET", url: "/health" })).statusCode).toBe(200);
+      const ready = await app.inject({ method: "GET", url: "/ready" });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({
+        status: "not_ready",
+        reason: expect.stringContaining("migrations not applied"),
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe.skipIf(!usingPostgres)("database faults (real PostgreSQL through a TCP proxy)", () => {
+  it("/ready turns 503 while the database is unreachable, /health stays 200, and it recovers by itself", async () => {
+    const database = await createTestDatabase();
+    const target = new URL(database.url!);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.open();
+    const viaProxy = new URL(database.url!);
+    viaProxy.hostname = "127.0.0.1";
+    viaProxy.port = String(proxy.port);
+    const app = await appOn(viaProxy.toString());
+    try {
+      await waitForReady(app);
+      await proxy.cut();
+      const down = await app.inject({ method: "GET", url: "/ready" });
+      expect(down.statusCode).toBe(503);
+      expect(down.json().reason).toContain("database unreachable");
+      expect((await app.inject({ method: "GET", url: "/health" })).statusCode).toBe(200);
+
+      await proxy.open();
+      await waitForReady(app, 15_000);
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+
+  it("several replicas migrating one empty database at once all succeed (advisory lock)", async () => {
+    const database = await createTestDatabase();
+    const logger = pino({ level: "silent" });
+    const replicas = Array.from({ length: 4 }, () => openDatabase({ databaseUrl: database.url, logger }));
+    try {
+      await Promise.all(replicas.map((replica) => replica.migrate()));
+      const [{ rows }] = await Promise.all([
+        (
+          replicas[0]!.db as unknown as { $client: { query: (sql: string) => Promise<{ rows: unknown[] }> } }
+        ).$client.query("SELECT count(*)::int AS applied FROM drizzle.__drizzle_migrations"),
+      ]);
+      expect(rows).toEqual([{ applied: 1 }]);
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.close()));
+      await database.drop();
+    }
+  });
+});

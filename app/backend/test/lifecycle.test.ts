@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_SECRET } from "./support/app.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { FakeLlm } from "./support/fake-llm.js";
+import { signUpOverHttp, startServer } from "./support/server-process.js";
+
+let database: TestDatabase;
+let dataDir: string;
+const llm = new FakeLlm();
+let llmUrl = "";
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dataDir = mkdtempSync(join(tmpdir(), "todo-pglite-"));
+  llmUrl = await llm.start();
+});
+afterAll(async () => {
+  await llm.stop();
+  await database.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+// The same durable database for every process of this file: real Postgres, or PGlite on disk.
+const databaseEnv = () => (database.url ? { DATABASE_URL: database.url } : { PGLITE_DATA_DIR: dataDir });
+
+describe("process lifecycle", () => {
+  it("SIGTERM during a chat request completes the request, then exits 0", async () => {
+    const server = await startServer({
+      ...databaseEnv(),
+      BETTER_AUTH_SECRET: TEST_SECRET,
+      LLM_API_KEY: "sk-test",
+      LLM_BASE_URL: llmUrl,
+    });
+    const user = await signUpOverHttp(server.url, `sigterm-${Date.now()}@example.com`);
+    llm.willReply({ text: "Finished despite the shutdown.", delayMs: 1_500 });
+    const inFlight = fetch(`${server.url}/api/${user.id}/chat`, {
+      method: "POST",
+      headers: user.headers,
+      body: JSON.stringify({ message: "slow question" }),
+    });
+    // Wait until the model has been asked, so the request is truly in flight.
+    const askedBy = Date.now() + 10_000;
+    while (llm.requests.length === 0) {
+      if (Date.now() > askedBy) throw new Error(`the model was never asked:\n${server.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    server.child.kill("SIGTERM");
+
+    const response = await Promise.race([
+      inFlight,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(server.output())), 10_000)),
+    ]);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { response: string }).response).toBe("Finished despite the shutdown.");
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain("shutdown complete");
+  });
+
+  it("a restarted backend resumes a conversation from the database", async () => {
+    const env = { ...databaseEnv(), BETTER_AUTH_SECRET: TEST_SECRET };
+    const first = await startServer(env);
+    const user = await signUpOverHttp(first.url, `restart-${Date.now()}@example.com`);
+    const started = (await (
+      await fetch(`${first.url}/api/${user.id}/chat`, {
+        method: "POST",
+        headers: user.headers,
+        body: JSON.stringify({ message: "Add a task to water the garden" }),
+      })
+    ).json()) as { conversation_id: number };
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    const second = await startServer(env);
+    try {
+      // The session and the conversation both live in the database, so the same token keeps working.
+      const next = await fetch(`${second.url}/api/${user.id}/chat`, {
+        method: "POST",
+        headers: user.headers,
+        body: JSON.stringify({ message: "What's pending?", conversation_id: started.conversation_id }),
+      });
+      expect(next.status).toBe(200);
+      const body = (await next.json()) as { conversation_id: number; response: string };
+      expect(body.conversation_id).toBe(started.conversation_id);
+      expect(body.response).toContain("Water the garden");
+      const conversation = (await (
+        await fetch(`${second.url}/api/${user.id}/conversations/${started.conversation_id}`, {
+          headers: user.headers,
+        })
+      ).json()) as { messages: Array<{ content: string }> };
+      expect(conversation.messages.map((message) => message.content)).toEqual([
+        "Add a task to water the garden",
+        expect.stringContaining("Water the garden"),
+        "What's pending?",
+        body.response,
+      ]);
+    } finally {
+      second.child.kill("SIGTERM");
+      await second.exited;
+    }
+  });
+
+  it("refuses to start in production without BETTER_AUTH_SECRET, naming it and the fix", async () => {
+    await expect(startServer({ ...databaseEnv(), BETTER_AUTH_SECRET: "" })).rejects.toThrow(
+      /BETTER_AUTH_SECRET \(unset\): is required when NODE_ENV=production.*openssl rand/s,
+    );
+  });
+});

@@ -1,0 +1,330 @@
+import { describe, expect, it } from "vitest";
+import { chat, createTask, listTasks, signUp, useTestApp } from "./support/app.js";
+
+const testApp = useTestApp();
+const toolNames = (answer: { tool_calls: Array<{ name: string }> }) =>
+  answer.tool_calls.map((call) => call.name);
+
+describe("offline agent: the spec's phrases change the database as asked", () => {
+  it('"Add a task to buy groceries" creates the task', async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const answer = await chat(app, user, "Add a task to buy groceries");
+    expect(answer.tool_calls).toEqual([
+      {
+        name: "add_task",
+        arguments: { title: "Buy groceries" },
+        result: expect.objectContaining({ status: "created", title: "Buy groceries" }),
+      },
+    ]);
+    expect(answer.response).toContain("Buy groceries");
+    expect((await listTasks(app, user)).map((task) => task.title)).toEqual(["Buy groceries"]);
+  });
+
+  it('"I need to remember to pay bills" creates "Pay bills"', async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const answer = await chat(app, user, "I need to remember to pay bills");
+    expect(toolNames(answer)).toEqual(["add_task"]);
+    expect((await listTasks(app, user)).map((task) => task.title)).toEqual(["Pay bills"]);
+  });
+
+  it('"Show me all my tasks" lists every task, "What\'s pending?" the open ones, "What have I completed?" the done ones', async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const open = await createTask(app, user, "Water the plants");
+    const done = await createTask(app, user, "File taxes");
+    await app.inject({
+      method: "PATCH",
+      url: `/api/${user.id}/tasks/${done.id}/complete`,
+      headers: user.headers,
+    });
+
+    const all = await chat(app, user, "Show me all my tasks");
+    expect(all.tool_calls[0]).toMatchObject({ name: "list_tasks", arguments: { status: "all" } });
+    expect(all.response).toContain("Water the plants");
+    expect(all.response).toContain("File taxes");
+
+    const pending = await chat(app, user, "What's pending?");
+    expect(pending.tool_calls[0]).toMatchObject({ name: "list_tasks", arguments: { status: "pending" } });
+    expect(pending.response).toContain(`${open.id}: Water the plants`);
+    expect(pending.response).not.toContain("File taxes");
+
+    const completed = await chat(app, user, "What have I completed?");
+    expect(completed.tool_calls[0]).toMatchObject({ name: "list_tasks", arguments: { status: "completed" } });
+    expect(completed.response).toContain("File taxes");
+    expect(completed.response).not.toContain("Water the plants");
+  });
+
+  it('"Mark task N as complete" completes exactly that task', async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const target = await createTask(app, user, "Call the bank");
+    const other = await createTask(app, user, "Walk the dog");
+    const answer = await chat(app, user, `Mark task ${target.id} as complete`);
+    expect(answer.tool_calls).toEqual([
+      {
+        name: "complete_task",
+        arguments: { task_id: target.id },
+        result: expect.objectContaining({ status: "completed" }),
+      },
+    ]);
+    const tasks = await listTasks(app, user);
+    expect(tasks.find((task) => task.id === target.id)?.completed).toBe(true);
+    expect(tasks.find((task) => task.id === other.id)?.completed).toBe(false);
+  });
+
+  it('"Delete the meeting task" looks the task up by title, then deletes only it', async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    await createTask(app, user, "Prepare slides");
+    const meeting = await createTask(app, user, "Team meeting at 10");
+    const answer = await chat(app, user, "Delete the meeting task");
+    expect(toolNames(answer)).toEqual(["list_tasks", "delete_task"]);
+    expect(answer.tool_calls[1]!.arguments).toEqual({ task_id: meeting.id });
+    expect((await listTasks(app, user)).map((task) => task.title)).toEqual(["Prepare slides"]);
+  });
+
+  it("\"Change task 1 to 'Call mom tonight'\" renames it", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const task = await createTask(app, user, "Call mom");
+    const answer = await chat(app, user, `Change task ${task.id} to 'Call mom tonight'`);
+    expect(answer.tool_calls[0]).toMatchObject({
+      name: "update_task",
+      arguments: { task_id: task.id, title: "Call mom tonight" },
+    });
+    expect((await listTasks(app, user))[0]!.title).toBe("Call mom tonight");
+  });
+
+  it("asks which task when a title matches several, and changes nothing", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    await createTask(app, user, "Email Sam");
+    await createTask(app, user, "Email Alex");
+    const answer = await chat(app, user, "delete the email task");
+    expect(toolNames(answer)).toEqual(["list_tasks"]);
+    expect(answer.response).toMatch(/which one/i);
+    expect(await listTasks(app, user)).toHaveLength(2);
+  });
+
+  it("says so when the task does not exist, and changes nothing", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const task = await createTask(app, user, "Only task");
+    const byNumber = await chat(app, user, "mark task 999999 as done");
+    expect(byNumber.response).toMatch(/999999 was not found/);
+    const byTitle = await chat(app, user, "delete the dentist task");
+    expect(byTitle.response).toMatch(/couldn't find a task matching "dentist"/);
+    expect(await listTasks(app, user)).toEqual([expect.objectContaining({ id: task.id, completed: false })]);
+  });
+
+  it("answers helpfully, without tools, when it does not understand", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const answer = await chat(app, user, "what is the meaning of life, the universe and everything");
+    expect(answer.tool_calls).toEqual([]);
+    expect(answer.response).toMatch(/didn't understand/);
+    expect(answer.response).toContain("Add a task to buy groceries");
+    expect(await listTasks(app, user)).toEqual([]);
+  });
+});
+
+describe("offline agent: paraphrases", () => {
+  const additions: Array<[string, string]> = [
+    ["add buy milk to my list", "Buy milk"],
+    ["Please create a new task: call the plumber", "Call the plumber"],
+    ["remind me to renew my passport", "Renew my passport"],
+    ["new todo walk the dog", "Walk the dog"],
+    ["Could you add 'Book flights' please?", "Book flights"],
+    ["I have to return the library books", "Return the library books"],
+    ["don't let me forget to water the plants", "Water the plants"],
+    ["Hey, add a reminder to stretch", "Stretch"],
+  ];
+  for (const [phrase, title] of additions) {
+    it(`"${phrase}" adds "${title}"`, async () => {
+      const { app } = testApp();
+      const user = await signUp(app);
+      const answer = await chat(app, user, phrase);
+      expect(toolNames(answer)).toEqual(["add_task"]);
+      expect((await listTasks(app, user)).map((task) => task.title)).toEqual([title]);
+    });
+  }
+
+  it("adds a description when one is given", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    await chat(app, user, "add a task to buy groceries with description milk, eggs and bread");
+    expect(await listTasks(app, user)).toEqual([
+      expect.objectContaining({ title: "Buy groceries", description: "milk, eggs and bread" }),
+    ]);
+  });
+
+  const completions = [
+    "complete task {id}",
+    "I finished task {id}",
+    "task {id} is done",
+    "mark #{id} done",
+    "check off task {id}",
+    "done with task number {id}",
+  ];
+  for (const phrase of completions) {
+    it(`"${phrase}" completes the task`, async () => {
+      const { app } = testApp();
+      const user = await signUp(app);
+      const task = await createTask(app, user, "Pay rent");
+      const answer = await chat(app, user, phrase.replace("{id}", String(task.id)));
+      expect(toolNames(answer)).toEqual(["complete_task"]);
+      expect((await listTasks(app, user))[0]!.completed).toBe(true);
+    });
+  }
+
+  it('"complete buy milk" finds the task by title', async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    await createTask(app, user, "Buy milk");
+    await createTask(app, user, "Buy bread");
+    const answer = await chat(app, user, "complete buy milk");
+    expect(toolNames(answer)).toEqual(["list_tasks", "complete_task"]);
+    const tasks = await listTasks(app, user);
+    expect(tasks.find((task) => task.title === "Buy milk")?.completed).toBe(true);
+    expect(tasks.find((task) => task.title === "Buy bread")?.completed).toBe(false);
+  });
+
+  const listings: Array<[string, "all" | "pending" | "completed"]> = [
+    ["list my tasks", "all"],
+    ["what's on my list?", "all"],
+    ["what do I still need to do?", "pending"],
+    ["show incomplete tasks", "pending"],
+    ["which tasks are done?", "completed"],
+    ["show me what I've finished", "completed"],
+  ];
+  for (const [phrase, status] of listings) {
+    it(`"${phrase}" lists ${status} tasks`, async () => {
+      const { app } = testApp();
+      const user = await signUp(app);
+      const answer = await chat(app, user, phrase);
+      expect(answer.tool_calls).toEqual([
+        expect.objectContaining({ name: "list_tasks", arguments: { status } }),
+      ]);
+    });
+  }
+
+  const removals = [
+    "delete task {id}",
+    "remove task #{id}",
+    "get rid of task {id}",
+    "cancel the dentist appointment task",
+  ];
+  for (const phrase of removals) {
+    it(`"${phrase}" deletes the task`, async () => {
+      const { app } = testApp();
+      const user = await signUp(app);
+      const task = await createTask(app, user, "Dentist appointment");
+      await chat(app, user, phrase.replace("{id}", String(task.id)));
+      expect(await listTasks(app, user)).toEqual([]);
+    });
+  }
+
+  const updates: Array<[string, "title" | "description", string]> = [
+    ["rename task {id} to Buy oat milk", "title", "Buy oat milk"],
+    ['update task {id} to "Buy oat milk"', "title", "Buy oat milk"],
+    ["change the description of task {id} to two litres", "description", "two litres"],
+    ["change task {id} description to two litres", "description", "two litres"],
+  ];
+  for (const [phrase, field, value] of updates) {
+    it(`"${phrase}" sets the ${field}`, async () => {
+      const { app } = testApp();
+      const user = await signUp(app);
+      const task = await createTask(app, user, "Buy milk");
+      await chat(app, user, phrase.replace("{id}", String(task.id)));
+      expect((await listTasks(app, user))[0]).toMatchObject({ [field]: value });
+    });
+  }
+});
+
+describe("chat is stateless: every turn is stored and conversations resume", () => {
+  it("stores both messages with the tool calls and continues a conversation by id", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const first = await chat(app, user, "Add a task to buy groceries");
+    const second = await chat(app, user, "What's pending?", first.conversation_id);
+    expect(second.conversation_id).toBe(first.conversation_id);
+
+    const conversation = await app.inject({
+      method: "GET",
+      url: `/api/${user.id}/conversations/${first.conversation_id}`,
+      headers: user.headers,
+    });
+    const body = conversation.json();
+    expect(body.title).toBe("Add a task to buy groceries");
+    expect(
+      body.messages.map((message: { role: string; content: string }) => [message.role, message.content]),
+    ).toEqual([
+      ["user", "Add a task to buy groceries"],
+      ["assistant", first.response],
+      ["user", "What's pending?"],
+      ["assistant", second.response],
+    ]);
+    expect(body.messages[1].tool_calls[0].name).toBe("add_task");
+    expect(body.messages[0].tool_calls).toBeNull();
+
+    const list = await app.inject({
+      method: "GET",
+      url: `/api/${user.id}/conversations`,
+      headers: user.headers,
+    });
+    expect(list.json()).toEqual([
+      expect.objectContaining({ id: first.conversation_id, title: "Add a task to buy groceries" }),
+    ]);
+  });
+
+  it("an unknown conversation id is 404 and stores nothing", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: "POST",
+      url: `/api/${user.id}/chat`,
+      headers: user.headers,
+      payload: { message: "hi", conversation_id: 424242 },
+    });
+    expect(response.statusCode).toBe(404);
+    const list = await app.inject({
+      method: "GET",
+      url: `/api/${user.id}/conversations`,
+      headers: user.headers,
+    });
+    expect(list.json()).toEqual([]);
+  });
+
+  it("an empty message is 400 naming message", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: "POST",
+      url: `/api/${user.id}/chat`,
+      headers: user.headers,
+      payload: { message: "  " },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.field).toBe("message");
+  });
+
+  it("deletes a conversation with its messages", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const answer = await chat(app, user, "hello");
+    const deleted = await app.inject({
+      method: "DELETE",
+      url: `/api/${user.id}/conversations/${answer.conversation_id}`,
+      headers: user.headers,
+    });
+    expect(deleted.statusCode).toBe(204);
+    const fetched = await app.inject({
+      method: "GET",
+      url: `/api/${user.id}/conversations/${answer.conversation_id}`,
+      headers: user.headers,
+    });
+    expect(fetched.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,134 @@
+import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
+import { afterAll, beforeAll } from "vitest";
+import type { ChatModel } from "../../src/agent/model.js";
+import { buildApp } from "../../src/app.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { openDatabase, type DatabaseHandle } from "../../src/db/client.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+
+export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  config: Config;
+}
+
+export function testConfig(env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
+    NODE_ENV: "test",
+    PGLITE_DATA_DIR: "memory://",
+    BETTER_AUTH_SECRET: TEST_SECRET,
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+}
+
+/** Builds the real app on a fresh database for one test file, and tears both down after it. */
+export function useTestApp(
+  options: { env?: Record<string, string | undefined>; chatModel?: ChatModel } = {},
+): () => TestApp {
+  let current: TestApp | undefined;
+  let testDatabase: TestDatabase | undefined;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    const config = testConfig({ DATABASE_URL: testDatabase.url, ...options.env });
+    const logger = pino({ level: "silent" });
+    const database = openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: "memory://", logger });
+    const app = await buildApp({
+      config,
+      logger,
+      database,
+      ...(options.chatModel ? { chatModel: options.chatModel } : {}),
+    });
+    await app.ready();
+    current = { app, database, config };
+    await waitForReady(app);
+  });
+  afterAll(async () => {
+    await current?.app.close();
+    await testDatabase?.drop();
+  });
+  return () => {
+    if (!current) throw new Error("the test app is not built yet");
+    return current;
+  };
+}
+
+export async function waitForReady(app: FastifyInstance, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await app.inject({ method: "GET", url: "/ready" });
+    if (response.statusCode === 200) return;
+    if (Date.now() > deadline) throw new Error(`app not ready: ${response.body}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+  headers: { authorization: string };
+}
+
+let userCounter = 0;
+
+/** Signs a new user up through Better Auth's real endpoint and returns their bearer token. */
+export async function signUp(app: FastifyInstance, name = "Test User"): Promise<TestUser> {
+  const email = `user${++userCounter}-${Date.now()}@example.com`;
+  const response = await app.inject({
+    method: "POST",
+    url: "/api/auth/sign-up/email",
+    headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+    payload: { name, email, password: "correct-horse-battery" },
+  });
+  if (response.statusCode !== 200) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`);
+  const token = response.headers["set-auth-token"];
+  if (typeof token !== "string") throw new Error("sign-up returned no set-auth-token header");
+  const body = response.json() as { user: { id: string } };
+  return { id: body.user.id, email, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** Sends one chat message as `user` and returns the parsed answer. */
+export async function chat(app: FastifyInstance, user: TestUser, message: string, conversationId?: number) {
+  const response = await app.inject({
+    method: "POST",
+    url: `/api/${user.id}/chat`,
+    headers: user.headers,
+    payload: conversationId ? { message, conversation_id: conversationId } : { message },
+  });
+  if (response.statusCode !== 200) throw new Error(`chat failed: ${response.statusCode} ${response.body}`);
+  return response.json() as {
+    conversation_id: number;
+    response: string;
+    tool_calls: Array<{ name: string; arguments: Record<string, unknown>; result: unknown }>;
+  };
+}
+
+export async function listTasks(app: FastifyInstance, user: TestUser, status = "all") {
+  const response = await app.inject({
+    method: "GET",
+    url: `/api/${user.id}/tasks?status=${status}`,
+    headers: user.headers,
+  });
+  if (response.statusCode !== 200) throw new Error(`list failed: ${response.statusCode} ${response.body}`);
+  return response.json() as Array<{
+    id: number;
+    title: string;
+    description: string | null;
+    completed: boolean;
+  }>;
+}
+
+export async function createTask(app: FastifyInstance, user: TestUser, title: string, description?: string) {
+  const response = await app.inject({
+    method: "POST",
+    url: `/api/${user.id}/tasks`,
+    headers: user.headers,
+    payload: description === undefined ? { title } : { title, description },
+  });
+  if (response.statusCode !== 201) throw new Error(`create failed: ${response.statusCode} ${response.body}`);
+  return response.json() as { id: number; title: string; completed: boolean };
+}

@@ -1,0 +1,199 @@
+import { describe, expect, it } from "vitest";
+import { createTask, listTasks, signUp, useTestApp } from "./support/app.js";
+
+const testApp = useTestApp();
+
+describe("tasks REST API", () => {
+  it("creates, reads, updates, completes and deletes a task", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const created = await createTask(app, user, "  Buy groceries  ", "milk, eggs");
+    expect(created).toMatchObject({ title: "Buy groceries", completed: false });
+
+    const fetched = await app.inject({
+      method: "GET",
+      url: `/api/${user.id}/tasks/${created.id}`,
+      headers: user.headers,
+    });
+    expect(fetched.statusCode).toBe(200);
+    expect(fetched.json()).toMatchObject({ id: created.id, user_id: user.id, description: "milk, eggs" });
+
+    const updated = await app.inject({
+      method: "PUT",
+      url: `/api/${user.id}/tasks/${created.id}`,
+      headers: user.headers,
+      payload: { title: "Buy groceries today", description: null },
+    });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).toMatchObject({
+      title: "Buy groceries today",
+      description: null,
+      completed: false,
+    });
+
+    const toggled = await app.inject({
+      method: "PATCH",
+      url: `/api/${user.id}/tasks/${created.id}/complete`,
+      headers: user.headers,
+    });
+    expect(toggled.json()).toMatchObject({ completed: true });
+    const toggledBack = await app.inject({
+      method: "PATCH",
+      url: `/api/${user.id}/tasks/${created.id}/complete`,
+      headers: user.headers,
+    });
+    expect(toggledBack.json()).toMatchObject({ completed: false });
+    const setExplicitly = await app.inject({
+      method: "PATCH",
+      url: `/api/${user.id}/tasks/${created.id}/complete`,
+      headers: user.headers,
+      payload: { completed: true },
+    });
+    expect(setExplicitly.json()).toMatchObject({ completed: true });
+
+    const deleted = await app.inject({
+      method: "DELETE",
+      url: `/api/${user.id}/tasks/${created.id}`,
+      headers: user.headers,
+    });
+    expect(deleted.statusCode).toBe(204);
+    expect(await listTasks(app, user)).toEqual([]);
+  });
+
+  it("filters by status and lists newest first", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const first = await createTask(app, user, "first");
+    const second = await createTask(app, user, "second");
+    await app.inject({
+      method: "PATCH",
+      url: `/api/${user.id}/tasks/${first.id}/complete`,
+      headers: user.headers,
+    });
+    expect((await listTasks(app, user)).map((task) => task.id)).toEqual([second.id, first.id]);
+    expect((await listTasks(app, user, "pending")).map((task) => task.id)).toEqual([second.id]);
+    expect((await listTasks(app, user, "completed")).map((task) => task.id)).toEqual([first.id]);
+  });
+
+  it("answers 401 without a session and writes nothing", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: "POST",
+      url: `/api/${user.id}/tasks`,
+      payload: { title: "sneaky" },
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe("UNAUTHENTICATED");
+    expect(await listTasks(app, user)).toEqual([]);
+  });
+});
+
+describe("bad input gets a 4xx naming the field, and nothing is written", () => {
+  const cases: Array<{ name: string; payload: unknown; field: string }> = [
+    { name: "missing title", payload: {}, field: "title" },
+    { name: "empty title", payload: { title: "   " }, field: "title" },
+    { name: "title of the wrong type", payload: { title: 42 }, field: "title" },
+    { name: "title too long", payload: { title: "x".repeat(201) }, field: "title" },
+    {
+      name: "description of the wrong type",
+      payload: { title: "ok", description: ["a"] },
+      field: "description",
+    },
+    { name: "unknown field", payload: { title: "ok", priority: "high" }, field: "body" },
+  ];
+  for (const testCase of cases) {
+    it(`POST /tasks with ${testCase.name} -> 400 naming ${testCase.field}`, async () => {
+      const { app } = testApp();
+      const user = await signUp(app);
+      const response = await app.inject({
+        method: "POST",
+        url: `/api/${user.id}/tasks`,
+        headers: user.headers,
+        payload: testCase.payload as object,
+      });
+      expect(response.statusCode).toBe(400);
+      const error = response.json().error;
+      expect(error.code).toBe("VALIDATION_ERROR");
+      expect(error.message).toContain(testCase.field === "body" ? "priority" : testCase.field);
+      if (testCase.field !== "body") expect(error.field).toBe(testCase.field);
+      expect(await listTasks(app, user)).toEqual([]);
+    });
+  }
+
+  it("malformed JSON -> 400 INVALID_JSON", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: "POST",
+      url: `/api/${user.id}/tasks`,
+      headers: { ...user.headers, "content-type": "application/json" },
+      payload: '{"title": "oops",',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe("INVALID_JSON");
+    expect(await listTasks(app, user)).toEqual([]);
+  });
+
+  it("a body over the limit -> 413 BODY_TOO_LARGE", async () => {
+    const { app, config } = testApp();
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: "POST",
+      url: `/api/${user.id}/tasks`,
+      headers: { ...user.headers, "content-type": "application/json" },
+      payload: JSON.stringify({ title: "big", description: "x".repeat(config.BODY_LIMIT_BYTES) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe("BODY_TOO_LARGE");
+    expect(await listTasks(app, user)).toEqual([]);
+  });
+
+  it("an id that is not a number -> 400 naming id; an unknown id -> 404", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const notNumber = await app.inject({
+      method: "GET",
+      url: `/api/${user.id}/tasks/abc`,
+      headers: user.headers,
+    });
+    expect(notNumber.statusCode).toBe(400);
+    expect(notNumber.json().error.field).toBe("id");
+    for (const method of ["GET", "PUT", "DELETE"] as const) {
+      const response = await app.inject({
+        method,
+        url: `/api/${user.id}/tasks/999999`,
+        headers: user.headers,
+        ...(method === "PUT" ? { payload: { title: "x" } } : {}),
+      });
+      expect(response.statusCode, method).toBe(404);
+      expect(response.json().error.message).toContain("999999");
+    }
+  });
+
+  it("PUT with an empty body -> 400 and the task is unchanged", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const task = await createTask(app, user, "keep me");
+    const response = await app.inject({
+      method: "PUT",
+      url: `/api/${user.id}/tasks/${task.id}`,
+      headers: user.headers,
+      payload: {},
+    });
+    expect(response.statusCode).toBe(400);
+    expect((await listTasks(app, user))[0]).toMatchObject({ title: "keep me", completed: false });
+  });
+
+  it("status filter with an unknown value -> 400 naming status", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: "GET",
+      url: `/api/${user.id}/tasks?status=done`,
+      headers: user.headers,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ field: "status" });
+  });
+});
