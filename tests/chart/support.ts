@@ -287,6 +287,7 @@ export async function validateAgainstKubernetesSchema(object: K8sObject): Promis
   } catch (error) {
     throw new Error(
       `${object.kind}/${object.metadata.name} does not match the Kubernetes schema: ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }

@@ -106,13 +106,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = asyn
         await withTimeout(context.database.ping(), PING_TIMEOUT_MS);
         return { status: "ready" as const, database };
       } catch (error) {
-        return reply
-          .status(503)
-          .send({
-            status: "not_ready",
-            database,
-            reason: `database unreachable: ${(error as Error).message}`,
-          });
+        return reply.status(503).send({
+          status: "not_ready",
+          database,
+          reason: `database unreachable: ${(error as Error).message}`,
+        });
       }
     },
   );
