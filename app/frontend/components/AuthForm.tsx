@@ -1,0 +1,142 @@
+"use client";
+// Sign in and sign up share one form; sign-up adds a name field.
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { ApiError, auth } from "../lib/api";
+import { Brand } from "./Brand";
+
+type Mode = "sign-in" | "sign-up";
+
+const TEXT = {
+  "sign-in": {
+    title: "Welcome back",
+    lead: "Sign in to see your tasks and chat with your assistant.",
+    submit: "Sign in",
+    busy: "Signing in…",
+    switchText: "New here?",
+    switchLink: "Create an account",
+    switchHref: "/sign-up",
+  },
+  "sign-up": {
+    title: "Create your account",
+    lead: "Keep your to-dos in one place and manage them by chatting.",
+    submit: "Create account",
+    busy: "Creating account…",
+    switchText: "Already have an account?",
+    switchLink: "Sign in",
+    switchHref: "/sign-in",
+  },
+} as const;
+
+function explain(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.unreachable) return "Can’t reach the server right now. Please try again in a moment.";
+    return error.message;
+  }
+  return "Something went wrong. Please try again.";
+}
+
+type FieldProps = {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: "text" | "email" | "password";
+  autoComplete: string;
+  minLength?: number;
+  hint?: string;
+};
+
+/** A labelled, required input; the hint (if any) is read out as its description. */
+function Field({ id, label, value, onChange, type = "text", autoComplete, minLength, hint }: FieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type={type}
+        className="input"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        autoComplete={autoComplete}
+        minLength={minLength}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        required
+      />
+      {hint ? (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function AuthForm({ mode }: { mode: Mode }) {
+  const router = useRouter();
+  const text = TEXT[mode];
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === "sign-up") await auth.signUp({ name: name.trim(), email: email.trim(), password });
+      else await auth.signIn({ email: email.trim(), password });
+      router.replace("/");
+    } catch (cause) {
+      setError(explain(cause));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <Brand />
+        <h1>{text.title}</h1>
+        <p className="muted">{text.lead}</p>
+        <form onSubmit={submit} className="auth-form" aria-describedby={error ? "auth-error" : undefined}>
+          {mode === "sign-up" ? (
+            <Field id="name" label="Name" value={name} onChange={setName} autoComplete="name" />
+          ) : null}
+          <Field
+            id="email"
+            label="Email"
+            type="email"
+            value={email}
+            onChange={setEmail}
+            autoComplete="email"
+          />
+          <Field
+            id="password"
+            label="Password"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+            minLength={mode === "sign-up" ? 8 : undefined}
+            hint={mode === "sign-up" ? "At least 8 characters." : undefined}
+          />
+          {error ? (
+            <p id="auth-error" className="notice error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <button type="submit" className="button primary wide" disabled={busy}>
+            {busy ? text.busy : text.submit}
+          </button>
+        </form>
+        <p className="auth-switch">
+          {text.switchText} <Link href={text.switchHref}>{text.switchLink}</Link>
+        </p>
+      </div>
+    </main>
+  );
+}

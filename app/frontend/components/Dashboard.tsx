@@ -1,0 +1,100 @@
+"use client";
+// The signed-in page: who you are, the task list and the chat. Also the one place that
+// reacts to "not signed in" (go to sign-in) and "backend unreachable" (show a banner).
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
+import { api, ApiError, auth } from "../lib/api";
+import type { Me } from "../lib/types";
+import { Brand } from "./Brand";
+import { ChatPanel } from "./ChatPanel";
+import { StatusBanner } from "./StatusBanner";
+import { TaskPanel } from "./TaskPanel";
+
+export function Dashboard() {
+  const router = useRouter();
+  const [me, setMe] = useState<Me | null>(null);
+  const [unreachable, setUnreachable] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [tasksVersion, setTasksVersion] = useState(0);
+
+  const handleApiError = useCallback(
+    (error: unknown) => {
+      if (!(error instanceof ApiError)) return;
+      if (error.status === 401) router.replace("/sign-in");
+      else if (error.unreachable) setUnreachable(true);
+    },
+    [router],
+  );
+
+  const load = useCallback(async () => {
+    try {
+      setMe(await api.me());
+      setUnreachable(false);
+      setFailure(null);
+    } catch (error) {
+      handleApiError(error);
+      if (error instanceof ApiError && error.status !== 401 && !error.unreachable) setFailure(error.message);
+    }
+  }, [handleApiError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const refreshTasks = useCallback(() => setTasksVersion((version) => version + 1), []);
+
+  function retry() {
+    void load();
+    refreshTasks();
+  }
+
+  async function signOut() {
+    try {
+      await auth.signOut();
+    } finally {
+      router.replace("/sign-in");
+    }
+  }
+
+  return (
+    <div className="app-shell">
+      <header className="topbar">
+        <Brand />
+        {me ? (
+          <div className="account">
+            <span className="account-name" title={me.user.email}>
+              {me.user.name || me.user.email}
+            </span>
+            <button type="button" className="button ghost small" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        ) : null}
+      </header>
+
+      {unreachable ? <StatusBanner onRetry={retry} /> : null}
+
+      {me ? (
+        <main className="workspace">
+          <TaskPanel userId={me.user.id} refreshKey={tasksVersion} onApiError={handleApiError} />
+          <ChatPanel
+            userId={me.user.id}
+            agent={me.agent}
+            onApiError={handleApiError}
+            onTasksChanged={refreshTasks}
+          />
+        </main>
+      ) : (
+        <main className="workspace-loading">
+          {failure ? (
+            <p role="alert">Could not load your account: {failure}</p>
+          ) : unreachable ? null : (
+            <p role="status" className="muted">
+              Loading your workspace…
+            </p>
+          )}
+        </main>
+      )}
+    </div>
+  );
+}

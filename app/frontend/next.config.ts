@@ -1,0 +1,19 @@
+import type { NextConfig } from "next";
+import { fileURLToPath } from "node:url";
+
+// npm workspaces hoist every dependency to the repository root, so both the bundler and the
+// standalone file tracer must start there. The standalone server then lands at
+// .next/standalone/app/frontend/server.js.
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+const nextConfig: NextConfig = {
+  output: "standalone",
+  outputFileTracingRoot: repoRoot,
+  turbopack: { root: repoRoot },
+  poweredByHeader: false,
+  // No next/image in this app: the image optimizer is never needed.
+  images: { unoptimized: true },
+  reactStrictMode: true,
+};
+
+export default nextConfig;

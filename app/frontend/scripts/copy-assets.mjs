@@ -1,0 +1,18 @@
+// The standalone server serves .next/static and public only if they sit next to it; `next build`
+// leaves that copy to us (the Dockerfile does the same with COPY).
+import { cpSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const app = join(dirname(fileURLToPath(import.meta.url)), "..");
+const server = join(app, ".next/standalone/app/frontend");
+
+if (!existsSync(join(server, "server.js"))) {
+  console.error(
+    `copy-assets: ${server}/server.js not found; run \`next build\` (output: "standalone") first.`,
+  );
+  process.exit(1);
+}
+cpSync(join(app, ".next/static"), join(server, ".next/static"), { recursive: true });
+cpSync(join(app, "public"), join(server, "public"), { recursive: true });
+console.log(`copy-assets: .next/static and public copied next to ${server}/server.js`);

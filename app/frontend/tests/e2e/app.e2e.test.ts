@@ -1,0 +1,256 @@
+// One user's journey through the real app (built frontend -> proxy -> real backend -> PGlite),
+// then a second user in a separate browser profile who must see none of it. The steps run in
+// order and share the first user's browser.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { assertChromiumInstalled, openBrowser, type Session } from "./browser";
+import { repoRoot, standaloneSize, startStack, type Stack } from "./stack";
+
+const SCREENSHOTS = join(repoRoot, "docs/screenshots");
+const PASSWORD = "correct horse battery";
+const userA = { name: "Ada Lovelace", email: `ada-${Date.now()}@example.test` };
+const userB = { name: "Grace Hopper", email: `grace-${Date.now()}@example.test` };
+
+let stack: Stack;
+let browserA: Session;
+let page: Page;
+let milkTaskId = 0;
+let setupError: unknown;
+
+beforeAll(async () => {
+  try {
+    assertChromiumInstalled(); // fail with the fix before spending minutes on builds
+    stack = await startStack();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browserA = await openBrowser();
+    page = await browserA.context.newPage();
+  } catch (error) {
+    setupError = error; // reported by every test below, so none of them counts as merely skipped
+  }
+});
+
+beforeEach(({ onTestFailed }) => {
+  if (setupError) throw setupError;
+  // When a step fails, the servers' own output usually says why.
+  onTestFailed(() => console.log(`e2e: server output\n${stack?.logs() ?? "(stack not started)"}`));
+});
+
+afterAll(async () => {
+  await browserA?.close();
+  await stack?.stop();
+});
+
+const taskList = (p: Page) => p.getByRole("region", { name: "Tasks" }).getByRole("list");
+const taskTitles = (p: Page) => taskList(p).locator(".task-title").allInnerTexts();
+const chatMessages = (p: Page) => p.getByRole("list", { name: "Messages" });
+/** A message bubble with exactly this text (not the look-alike suggestion chips). */
+const bubble = (p: Page, text: string) =>
+  chatMessages(p)
+    .locator(".bubble")
+    .filter({ hasText: new RegExp(`^${text}$`) });
+
+async function sendChat(p: Page, text: string) {
+  const replies = chatMessages(p).locator(".from-assistant:not(.typing)");
+  const before = await replies.count();
+  await p.getByLabel("Message the assistant").fill(text);
+  await p.getByLabel("Message the assistant").press("Enter");
+  await expect.poll(() => replies.count(), { timeout: 20_000 }).toBe(before + 1);
+  return replies.last();
+}
+
+async function signUp(p: Page, user: { name: string; email: string }) {
+  await p.goto(`${stack.frontendUrl}/sign-up`);
+  await p.getByLabel("Name").fill(user.name);
+  await p.getByLabel("Email").fill(user.email);
+  await p.getByLabel("Password").fill(PASSWORD);
+  await p.getByRole("button", { name: "Create account" }).click();
+  await p.waitForURL(`${stack.frontendUrl}/`);
+  await p.getByRole("region", { name: "Tasks" }).waitFor();
+}
+
+describe("the todo chatbot in a real browser", () => {
+  it("sends a signed-out visitor to sign-in", async () => {
+    await page.goto(`${stack.frontendUrl}/`);
+    await page.waitForURL(`${stack.frontendUrl}/sign-in`);
+    await expect.poll(() => page.getByRole("heading", { name: "Welcome back" }).isVisible()).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, "sign-in.png") });
+  });
+
+  it("signs up through the proxy and shows an empty list and the offline assistant", async () => {
+    await signUp(page, userA);
+    await page.getByText("No tasks yet").waitFor();
+    expect(await page.getByText("Offline assistant").isVisible()).toBe(true);
+    expect(await page.getByRole("banner").getByText(userA.name).isVisible()).toBe(true);
+  });
+
+  it("adds a task from the list", async () => {
+    await page.getByLabel("New task title").fill("Write the report");
+    await page.getByLabel("New task title").press("Enter");
+    await page.getByRole("checkbox", { name: "Write the report" }).waitFor();
+    // Saved, not just shown: it got its number from the backend.
+    await expect.poll(() => taskList(page).locator(".task-id").count()).toBe(1);
+  });
+
+  it("adds a task by chat and the list shows it", async () => {
+    const reply = await sendChat(page, "add a task to buy milk");
+    expect(await reply.getByText(/Used .*add_task/).count()).toBe(1);
+    const milk = page.getByRole("checkbox", { name: /buy milk/i });
+    await milk.waitFor();
+    expect(await milk.isChecked()).toBe(false);
+
+    const item = taskList(page).locator("li", { has: milk });
+    milkTaskId = Number((await item.locator(".task-id").innerText()).replace("#", ""));
+    expect(milkTaskId).toBeGreaterThan(0);
+  });
+
+  it("completes the task by chat, by its number", async () => {
+    const reply = await sendChat(page, `mark task ${milkTaskId} as complete`);
+    expect(await reply.getByText(/Used .*complete_task/).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole("checkbox", { name: /buy milk/i }).isChecked(), { timeout: 10_000 })
+      .toBe(true);
+    expect(await page.getByRole("checkbox", { name: "Write the report" }).isChecked()).toBe(false);
+  });
+
+  it("filters pending and completed tasks", async () => {
+    await page.getByRole("button", { name: /^Pending/ }).click();
+    expect(await taskTitles(page)).toEqual(["Write the report"]);
+    await page.getByRole("button", { name: /^Completed/ }).click();
+    expect((await taskTitles(page)).map((title) => title.toLowerCase())).toEqual(["buy milk"]);
+    await page.getByRole("button", { name: /^All/ }).click();
+    expect(await taskTitles(page)).toHaveLength(2);
+    await page.screenshot({ path: join(SCREENSHOTS, "tasks-and-chat.png") });
+  });
+
+  it("resumes the conversation after a reload and lists it in the history", async () => {
+    await page.reload();
+    await bubble(page, "add a task to buy milk").waitFor();
+    expect(await bubble(page, `mark task ${milkTaskId} as complete`).count()).toBe(1);
+
+    const fcp = await page.evaluate(
+      () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1,
+    );
+    console.log(`e2e: first contentful paint of / after reload: ${fcp.toFixed(0)} ms`);
+    expect(fcp).toBeGreaterThan(0);
+
+    await page.getByRole("button", { name: "History" }).click();
+    const history = page.getByRole("list", { name: "Past conversations" });
+    await history.waitFor();
+    expect(await history.getByRole("listitem").count()).toBe(1);
+    expect(await history.locator('[aria-current="true"]').count()).toBe(1);
+
+    // A new chat, then reopen the old one from the history.
+    await page.getByRole("button", { name: "New chat" }).click();
+    expect(await bubble(page, "add a task to buy milk").count()).toBe(0);
+    await page.getByRole("button", { name: "History" }).click();
+    await history.getByRole("button").first().click();
+    await bubble(page, "add a task to buy milk").waitFor();
+  });
+
+  it("fits a phone-width screen without sideways scrolling", async () => {
+    const phone = await browserA.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${stack.frontendUrl}/`);
+    await phone.getByRole("checkbox", { name: "Write the report" }).waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(SCREENSHOTS, "phone.png"), fullPage: true });
+    await phone.close();
+  });
+
+  it("shows a second user none of the first user's tasks or conversations", async () => {
+    const firstUserId = await page.evaluate(
+      async () => ((await (await fetch("/api/me")).json()) as { user: { id: string } }).user.id,
+    );
+    const browserB = await openBrowser();
+    try {
+      const pageB = await browserB.context.newPage();
+      await signUp(pageB, userB);
+      await pageB.getByText("No tasks yet").waitFor();
+      await pageB.screenshot({ path: join(SCREENSHOTS, "new-user.png") });
+      expect(await pageB.getByRole("region", { name: "Tasks" }).getByRole("listitem").count()).toBe(0);
+      expect(await chatMessages(pageB).locator(".bubble").count()).toBe(0);
+      await pageB.getByRole("button", { name: "History" }).click();
+      await pageB.getByText("No past conversations yet.").waitFor();
+
+      const status = await pageB.evaluate(
+        async (id) => (await fetch(`/api/${encodeURIComponent(id)}/tasks`)).status,
+        firstUserId,
+      );
+      expect(status).toBe(403);
+    } finally {
+      await browserB.close();
+    }
+  });
+
+  it("signs out, keeps signed-out visitors out, and signs back in", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${stack.frontendUrl}/sign-in`);
+    await page.goto(`${stack.frontendUrl}/`);
+    await page.waitForURL(`${stack.frontendUrl}/sign-in`);
+
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByLabel("Email").fill(userA.email);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(page.url()).toBe(`${stack.frontendUrl}/sign-in`);
+
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${stack.frontendUrl}/`);
+    await page.getByRole("checkbox", { name: "Write the report" }).waitFor();
+  });
+
+  it("completes, edits and deletes from the list, and the backend keeps each change", async () => {
+    await page.getByLabel("New task title").fill("Call the plumber");
+    await page.getByLabel("New task title").press("Enter");
+    const item = taskList(page).locator("li", { hasText: "Call the plumber" });
+    await item.locator(".task-id").waitFor(); // saved
+
+    await page.getByRole("checkbox", { name: "Call the plumber" }).check();
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole("checkbox", { name: "Call the plumber" }).isChecked(), { timeout: 10_000 })
+      .toBe(true);
+    await page.getByRole("checkbox", { name: "Call the plumber" }).uncheck();
+
+    await page.getByRole("button", { name: "Edit Call the plumber" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Call the plumber at 9");
+    await page.getByLabel("Description", { exact: true }).fill("About the kitchen tap");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("About the kitchen tap").waitFor();
+    await page.reload();
+    const renamed = page.getByRole("checkbox", { name: "Call the plumber at 9" });
+    await renamed.waitFor();
+    expect(await renamed.isChecked()).toBe(false);
+    expect(await page.getByText("About the kitchen tap").count()).toBe(1);
+
+    await page.getByRole("button", { name: "Delete Call the plumber at 9" }).click();
+    await expect.poll(() => renamed.count()).toBe(0);
+    await page.reload();
+    await page.getByRole("checkbox", { name: "Write the report" }).waitFor();
+    expect(await page.getByRole("checkbox", { name: "Call the plumber at 9" }).count()).toBe(0);
+  });
+
+  it("says clearly when the backend is unreachable", async () => {
+    await stack.stopBackend();
+    await page.reload();
+    await page.getByText("Can’t reach the server.").waitFor();
+    const response = await page.evaluate(async () => {
+      const answer = await fetch("/api/me");
+      return { status: answer.status, body: (await answer.json()) as { error: { code: string } } };
+    });
+    expect(response.status).toBe(502);
+    expect(response.body.error.code).toBe("BACKEND_UNREACHABLE");
+    const health = await fetch(`${stack.frontendUrl}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it("reports the size of the standalone output", () => {
+    const size = standaloneSize();
+    console.log(`e2e: standalone output (.next/standalone) is ${size}`);
+    expect(size).toMatch(/^\d/);
+  });
+});

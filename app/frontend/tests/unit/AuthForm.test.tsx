@@ -1,0 +1,102 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { AuthForm } from "../../components/AuthForm";
+import { router } from "./router";
+
+vi.mock("next/navigation", () => import("./router"));
+
+type Answer = { status: number; body: unknown };
+
+/** Stubs fetch with one answer and records what was sent. */
+function backendAnswers(answer: Answer) {
+  const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) =>
+    Response.json(answer.body, { status: answer.status }),
+  );
+  vi.stubGlobal("fetch", fetchMock);
+  return fetchMock;
+}
+
+const sent = (fetchMock: ReturnType<typeof backendAnswers>) => {
+  const [url, init] = fetchMock.mock.calls[0]!;
+  return { url, method: init?.method, body: JSON.parse(String(init?.body)) as unknown };
+};
+
+beforeEach(() => {
+  router.replace.mockReset();
+});
+
+describe("AuthForm", () => {
+  it("signs in with email and password, then goes to the task page", async () => {
+    const fetchMock = backendAnswers({ status: 200, body: { token: "t", user: { id: "u1" } } });
+    const user = userEvent.setup();
+    render(<AuthForm mode="sign-in" />);
+
+    await user.type(screen.getByLabelText("Email"), "ada@example.test");
+    await user.type(screen.getByLabelText("Password"), "correct horse");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+
+    await waitFor(() => expect(router.replace).toHaveBeenCalledWith("/"));
+    expect(sent(fetchMock)).toEqual({
+      url: "/api/auth/sign-in/email",
+      method: "POST",
+      body: { email: "ada@example.test", password: "correct horse" },
+    });
+    expect(screen.queryByLabelText("Name")).not.toBeInTheDocument();
+  });
+
+  it("shows Better Auth's error message and stays on the page", async () => {
+    backendAnswers({
+      status: 401,
+      body: { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" },
+    });
+    const user = userEvent.setup();
+    render(<AuthForm mode="sign-in" />);
+
+    await user.type(screen.getByLabelText("Email"), "ada@example.test");
+    await user.type(screen.getByLabelText("Password"), "wrong password");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Invalid email or password");
+    expect(router.replace).not.toHaveBeenCalled();
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  });
+
+  it("signs up with name, email and password", async () => {
+    const fetchMock = backendAnswers({ status: 200, body: { token: "t", user: { id: "u1" } } });
+    const user = userEvent.setup();
+    render(<AuthForm mode="sign-up" />);
+
+    await user.type(screen.getByLabelText("Name"), "Ada Lovelace");
+    await user.type(screen.getByLabelText("Email"), "ada@example.test");
+    await user.type(screen.getByLabelText("Password"), "correct horse");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+
+    await waitFor(() => expect(router.replace).toHaveBeenCalledWith("/"));
+    expect(sent(fetchMock)).toEqual({
+      url: "/api/auth/sign-up/email",
+      method: "POST",
+      body: { name: "Ada Lovelace", email: "ada@example.test", password: "correct horse" },
+    });
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription("At least 8 characters.");
+  });
+
+  it("explains an unreachable backend in plain words", async () => {
+    backendAnswers({
+      status: 502,
+      body: { error: { code: "BACKEND_UNREACHABLE", message: "ECONNREFUSED" } },
+    });
+    const user = userEvent.setup();
+    render(<AuthForm mode="sign-in" />);
+
+    await user.type(screen.getByLabelText("Email"), "ada@example.test");
+    await user.type(screen.getByLabelText("Password"), "correct horse{Enter}");
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Can’t reach the server");
+  });
+
+  it("links to the other form", () => {
+    render(<AuthForm mode="sign-in" />);
+    expect(screen.getByRole("link", { name: "Create an account" })).toHaveAttribute("href", "/sign-up");
+  });
+});

@@ -1,0 +1,309 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { forwardToBackend } from "../../lib/proxy";
+import { startRecordingServer, unusedUrl, type RecordingServer } from "./recordingServer";
+
+// The browser-facing origin of the frontend in these tests.
+const FRONTEND = "http://app.example.test:3000";
+
+let server: RecordingServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function only<T>(items: T[]): T {
+  expect(items).toHaveLength(1);
+  return items[0]!;
+}
+
+/** A Promise plus the function that resolves it, to order events between client and server. */
+function signal() {
+  let fire!: () => void;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return { fire, fired };
+}
+
+describe("forwardToBackend", () => {
+  it("forwards method, path, query string and body, and returns status and body", async () => {
+    server = await startRecordingServer((_req, res) => {
+      res.statusCode = 201;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ id: 7, title: "buy milk" }));
+    });
+    const body = JSON.stringify({ title: "buy milk", description: "2 litres" });
+
+    const response = await forwardToBackend(
+      new Request(`${FRONTEND}/api/u-1/tasks?status=pending&q=a%20b&q=c`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      }),
+      server.url,
+    );
+
+    const seen = only(server.requests);
+    expect(seen.method).toBe("POST");
+    expect(seen.url).toBe("/api/u-1/tasks?status=pending&q=a%20b&q=c");
+    expect(seen.body).toBe(body);
+    expect(seen.headers["content-type"]).toBe("application/json");
+    expect(response.status).toBe(201);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.json()).toEqual({ id: 7, title: "buy milk" });
+  });
+
+  it.each(["PUT", "PATCH", "DELETE"])("forwards %s with its body", async (method) => {
+    server = await startRecordingServer((_req, res) => {
+      res.statusCode = 204;
+      res.end();
+    });
+    const response = await forwardToBackend(
+      new Request(`${FRONTEND}/api/u-1/tasks/3`, { method, body: '{"completed":true}' }),
+      server.url,
+    );
+    const seen = only(server.requests);
+    expect(seen.method).toBe(method);
+    expect(seen.body).toBe('{"completed":true}');
+    expect(response.status).toBe(204);
+  });
+
+  it("keeps cookies, Authorization and the browser's Origin", async () => {
+    server = await startRecordingServer();
+    await forwardToBackend(
+      new Request(`${FRONTEND}/api/auth/sign-out`, {
+        method: "POST",
+        headers: {
+          cookie: "better-auth.session_token=abc.def; theme=dark",
+          authorization: "Bearer tok-123",
+          origin: FRONTEND,
+          "x-request-id": "r-42",
+        },
+        body: "{}",
+      }),
+      server.url,
+    );
+    const seen = only(server.requests);
+    expect(seen.headers.cookie).toBe("better-auth.session_token=abc.def; theme=dark");
+    expect(seen.headers.authorization).toBe("Bearer tok-123");
+    expect(seen.headers.origin).toBe(FRONTEND);
+    expect(seen.headers["x-request-id"]).toBe("r-42");
+  });
+
+  it("sets x-forwarded-host and -proto from the browser's URL and keeps x-forwarded-for", async () => {
+    server = await startRecordingServer();
+    await forwardToBackend(
+      new Request(`${FRONTEND}/api/me`, { headers: { "x-forwarded-for": "203.0.113.9" } }),
+      server.url,
+    );
+    const seen = only(server.requests);
+    expect(seen.headers["x-forwarded-host"]).toBe("app.example.test:3000");
+    expect(seen.headers["x-forwarded-proto"]).toBe("http");
+    expect(seen.headers["x-forwarded-for"]).toBe("203.0.113.9");
+  });
+
+  it("keeps x-forwarded-* values that a proxy in front already set", async () => {
+    server = await startRecordingServer();
+    await forwardToBackend(
+      new Request(`${FRONTEND}/api/me`, {
+        headers: {
+          "x-forwarded-host": "todo.example.org",
+          "x-forwarded-proto": "https",
+          "x-forwarded-for": "198.51.100.1, 10.0.0.5",
+        },
+      }),
+      server.url,
+    );
+    const seen = only(server.requests);
+    expect(seen.headers["x-forwarded-host"]).toBe("todo.example.org");
+    expect(seen.headers["x-forwarded-proto"]).toBe("https");
+    expect(seen.headers["x-forwarded-for"]).toBe("198.51.100.1, 10.0.0.5");
+  });
+
+  it("does not forward hop-by-hop request headers, including ones named in Connection", async () => {
+    server = await startRecordingServer();
+    const response = await forwardToBackend(
+      new Request(`${FRONTEND}/api/me`, {
+        headers: {
+          connection: "keep-alive, x-hop-secret",
+          "keep-alive": "timeout=99",
+          "x-hop-secret": "drop me",
+          te: "trailers",
+          trailer: "x-checksum",
+          upgrade: "websocket",
+          "proxy-authorization": "Basic c2VjcmV0",
+          host: "browser-facing.example.test",
+          expect: "100-continue",
+          "x-end-to-end": "keep me",
+        },
+      }),
+      server.url,
+    );
+    expect(response.status).toBe(200);
+    const seen = only(server.requests);
+    for (const name of [
+      "keep-alive",
+      "x-hop-secret",
+      "te",
+      "trailer",
+      "upgrade",
+      "proxy-authorization",
+      "expect",
+    ]) {
+      expect(seen.headers[name], name).toBeUndefined();
+    }
+    expect(seen.headers.host).toBe(new URL(server.url).host);
+    expect(seen.headers["x-end-to-end"]).toBe("keep me");
+  });
+
+  it("passes several Set-Cookie headers through as separate headers", async () => {
+    const cookies = [
+      "better-auth.session_token=abc; Path=/; HttpOnly; SameSite=Lax",
+      "better-auth.session_data=xyz; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT",
+      "theme=dark; Path=/",
+    ];
+    server = await startRecordingServer((_req, res) => {
+      res.setHeader("set-cookie", cookies);
+      res.setHeader("set-auth-token", "tok-1");
+      res.end("{}");
+    });
+    const response = await forwardToBackend(
+      new Request(`${FRONTEND}/api/auth/sign-in/email`, { method: "POST", body: "{}" }),
+      server.url,
+    );
+    expect(response.headers.getSetCookie()).toEqual(cookies);
+    expect(response.headers.get("set-auth-token")).toBe("tok-1");
+  });
+
+  it("does not pass hop-by-hop response headers back", async () => {
+    server = await startRecordingServer((_req, res) => {
+      res.setHeader("connection", "keep-alive, x-upstream-hop");
+      res.setHeader("keep-alive", "timeout=5");
+      res.setHeader("x-upstream-hop", "drop me");
+      res.setHeader("proxy-authenticate", "Basic");
+      res.setHeader("x-kept", "yes");
+      res.setHeader("content-length", "2");
+      res.end("{}");
+    });
+    const response = await forwardToBackend(new Request(`${FRONTEND}/api/me`), server.url);
+    for (const name of [
+      "connection",
+      "keep-alive",
+      "x-upstream-hop",
+      "proxy-authenticate",
+      "content-length",
+    ]) {
+      expect(response.headers.has(name), name).toBe(false);
+    }
+    expect(response.headers.get("x-kept")).toBe("yes");
+    expect(await response.text()).toBe("{}");
+  });
+
+  it("streams the response: the first chunk arrives before the backend sends the rest", async () => {
+    const firstRead = signal();
+    server = await startRecordingServer(async (_req, res) => {
+      res.setHeader("content-type", "text/plain");
+      res.write("first\n");
+      await firstRead.fired; // the rest waits until the client has seen the first part
+      res.end("second\n");
+    });
+    const response = await forwardToBackend(new Request(`${FRONTEND}/api/stream`), server.url);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+
+    const first = await reader.read();
+    expect(decoder.decode(first.value)).toBe("first\n");
+    firstRead.fire();
+
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      rest += decoder.decode(chunk.value, { stream: true });
+    }
+    expect(rest).toBe("second\n");
+  });
+
+  it("streams the request body: the backend sees the first part before the client sends the rest", async () => {
+    const firstArrived = signal();
+    server = await startRecordingServer(
+      (req, res, recorded) => {
+        req.on("data", () => {
+          if (recorded.chunks.length === 1) firstArrived.fire();
+        });
+        req.on("end", () => res.end("{}"));
+      },
+      { streaming: true },
+    );
+    const encoder = new TextEncoder();
+    let step = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        step += 1;
+        if (step === 1) controller.enqueue(encoder.encode("part-one;"));
+        else if (step === 2) {
+          await firstArrived.fired; // only continue once the backend has the first part
+          controller.enqueue(encoder.encode("part-two"));
+        } else controller.close();
+      },
+    });
+
+    const response = await forwardToBackend(
+      new Request(`${FRONTEND}/api/upload`, { method: "POST", body, duplex: "half" } as RequestInit),
+      server.url,
+    );
+
+    expect(response.status).toBe(200);
+    const seen = only(server.requests);
+    expect(seen.body).toBe("part-one;part-two");
+    expect(seen.chunks[0]).toBe("part-one;");
+  });
+
+  it("sends no body for GET", async () => {
+    server = await startRecordingServer();
+    await forwardToBackend(new Request(`${FRONTEND}/api/me`), server.url);
+    const seen = only(server.requests);
+    expect(seen.body).toBe("");
+    expect(seen.headers["transfer-encoding"]).toBeUndefined();
+  });
+
+  it("passes redirects to the browser instead of following them", async () => {
+    server = await startRecordingServer((_req, res) => {
+      res.statusCode = 302;
+      res.setHeader("location", "/somewhere-else");
+      res.end();
+    });
+    const response = await forwardToBackend(new Request(`${FRONTEND}/api/auth/callback`), server.url);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/somewhere-else");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("passes error statuses and bodies through unchanged", async () => {
+    server = await startRecordingServer((_req, res) => {
+      res.statusCode = 403;
+      res.setHeader("content-type", "application/json");
+      res.end('{"error":{"code":"FORBIDDEN","message":"not yours"}}');
+    });
+    const response = await forwardToBackend(new Request(`${FRONTEND}/api/other/tasks`), server.url);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ error: { code: "FORBIDDEN", message: "not yours" } });
+  });
+
+  it("keeps a path prefix of the backend URL", async () => {
+    server = await startRecordingServer();
+    await forwardToBackend(new Request(`${FRONTEND}/api/me?x=1`), `${server.url}/base/`);
+    expect(only(server.requests).url).toBe("/base/api/me?x=1");
+  });
+
+  it("answers 502 BACKEND_UNREACHABLE in JSON when nothing listens", async () => {
+    const down = await unusedUrl();
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await forwardToBackend(new Request(`${FRONTEND}/api/me`), down);
+    expect(response.status).toBe(502);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("BACKEND_UNREACHABLE");
+    expect(body.error.message).toContain("ECONNREFUSED");
+    expect(body.error.message).toContain("BACKEND_URL");
+    // The operator's log names the address that failed; the browser's message does not need it.
+    expect(log).toHaveBeenCalledWith(expect.stringContaining(down));
+  });
+});
