@@ -81,14 +81,8 @@ export function createTaskMcpServer(tasks: TaskService): McpServer {
       description: "Mark a task as complete.",
       inputSchema: { task_id: taskId, user_id: userIdArgument },
     },
-    async ({ task_id, user_id }) => {
-      const refused = refuseOtherUser(user_id);
-      if (refused) return refused;
-      const task = await tasks.complete(task_id, true);
-      return task
-        ? success({ task_id: task.id, status: "completed", title: task.title })
-        : failure(taskNotFound(task_id));
-    },
+    async ({ task_id, user_id }) =>
+      refuseOtherUser(user_id) ?? outcome(task_id, "completed", await tasks.complete(task_id, true)),
   );
 
   server.registerTool(
@@ -99,14 +93,8 @@ export function createTaskMcpServer(tasks: TaskService): McpServer {
       inputSchema: { task_id: taskId, user_id: userIdArgument },
       annotations: { destructiveHint: true },
     },
-    async ({ task_id, user_id }) => {
-      const refused = refuseOtherUser(user_id);
-      if (refused) return refused;
-      const task = await tasks.remove(task_id);
-      return task
-        ? success({ task_id: task.id, status: "deleted", title: task.title })
-        : failure(taskNotFound(task_id));
-    },
+    async ({ task_id, user_id }) =>
+      refuseOtherUser(user_id) ?? outcome(task_id, "deleted", await tasks.remove(task_id)),
   );
 
   server.registerTool(
@@ -127,17 +115,19 @@ export function createTaskMcpServer(tasks: TaskService): McpServer {
       if (title === undefined && description === undefined) {
         return failure("Nothing to change: give a new title and/or description.");
       }
-      const task = await tasks.update(task_id, { title, description });
-      return task
-        ? success({ task_id: task.id, status: "updated", title: task.title })
-        : failure(taskNotFound(task_id));
+      return outcome(task_id, "updated", await tasks.update(task_id, { title, description }));
     },
   );
 
   return server;
 }
 
-const taskNotFound = (id: number) => `Task ${id} was not found. Use list_tasks to see the task numbers.`;
+/** The spec's `{task_id, status, title}` answer, or a tool error when the user has no such task. */
+function outcome(taskId: number, status: string, task: TaskDto | null): CallToolResult {
+  return task
+    ? success({ task_id: task.id, status, title: task.title })
+    : failure(`Task ${taskId} was not found. Use list_tasks to see the task numbers.`);
+}
 
 function success(result: Record<string, unknown>): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
