@@ -15,6 +15,14 @@ export const errorResponseSchema = z
 
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 
+/** The error answers every route under /api/:user_id can give. */
+export const userRouteErrors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+};
+
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,

@@ -2,7 +2,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { TaskDto, TaskService } from "../tasks/service.js";
-import { taskDescription, taskTitle } from "../tasks/schemas.js";
+import { recordId, taskDescription, taskTitle } from "../tasks/schemas.js";
 
 export const TASK_TOOL_NAMES = [
   "add_task",
@@ -13,7 +13,7 @@ export const TASK_TOOL_NAMES = [
 ] as const;
 export type TaskToolName = (typeof TASK_TOOL_NAMES)[number];
 
-const taskId = z.coerce.number().int().positive().describe("The task's number, as shown by list_tasks");
+const taskId = recordId("task").describe("The task's number, as shown by list_tasks");
 // Accepted for compatibility with the spec's signatures; the user always comes from the caller's token.
 const userIdArgument = z
   .string()

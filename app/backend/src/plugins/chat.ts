@@ -3,8 +3,8 @@ import { z } from "zod";
 import { runAgent } from "../agent/run-agent.js";
 import type { AppContext } from "../app.js";
 import { ConversationStore } from "../chat/conversations.js";
-import { errorResponseSchema, notFound } from "../errors.js";
-import { userParams } from "../tasks/schemas.js";
+import { errorResponseSchema, notFound, userRouteErrors as errors } from "../errors.js";
+import { recordId, userParams } from "../tasks/schemas.js";
 import { TaskService } from "../tasks/service.js";
 
 // The model sees at most this many earlier messages: enough context, bounded cost.
@@ -25,11 +25,7 @@ const messageSchema = z
     created_at: z.string(),
   })
   .meta({ id: "Message" });
-const conversationId = z.coerce
-  .number({ error: "must be a conversation number" })
-  .int("must be a whole number")
-  .positive("must be a positive number")
-  .max(2_147_483_647, "is too large");
+const conversationId = recordId("conversation");
 
 const chatBody = z.strictObject({
   conversation_id: conversationId.optional().describe("Omit to start a new conversation"),
@@ -39,12 +35,6 @@ const chatResponse = z
   .object({ conversation_id: z.number().int(), response: z.string(), tool_calls: z.array(toolCallSchema) })
   .meta({ id: "ChatResponse" });
 const conversationParams = userParams.extend({ id: conversationId });
-const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-};
 
 /** The chat endpoint (stateless: everything is loaded from and stored in the database) and conversations. */
 export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async (app, { context }) => {

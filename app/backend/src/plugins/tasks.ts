@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../app.js";
-import { errorResponseSchema, notFound } from "../errors.js";
+import { notFound, userRouteErrors as errors } from "../errors.js";
 import {
   completeTaskBody,
   createTaskBody,
@@ -12,13 +12,6 @@ import {
   userParams,
 } from "../tasks/schemas.js";
 import { TaskService } from "../tasks/service.js";
-
-const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-};
 
 /** REST for tasks: /api/:user_id/tasks (the Phase II contract). */
 export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async (app, { context }) => {

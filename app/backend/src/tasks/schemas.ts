@@ -31,13 +31,15 @@ export const userParams = z.object({
   user_id: z.string().min(1).describe("The signed-in user's id"),
 });
 
-export const taskParams = userParams.extend({
-  id: z.coerce
-    .number({ error: "must be a task number" })
+/** A serial id (task, conversation) as it arrives in a path, body or tool argument. */
+export const recordId = (noun: string) =>
+  z.coerce
+    .number({ error: `must be a ${noun} number` })
     .int("must be a whole number")
     .positive("must be a positive number")
-    .max(2_147_483_647, "is too large"),
-});
+    .max(2_147_483_647, "is too large");
+
+export const taskParams = userParams.extend({ id: recordId("task") });
 
 export const listTasksQuery = z.object({
   status: z
