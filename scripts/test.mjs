@@ -22,6 +22,7 @@ const suites = [
   { name: "frontend unit", script: "test:ci", workspace: "app/frontend", format: "vitest" },
   { name: "frontend e2e (Chromium)", script: "test:e2e:ci", workspace: "app/frontend", format: "vitest" },
   { name: "helm chart", script: "test:chart:ci", format: "mocha" },
+  { name: "Pulumi program (mocks), policy, ops", script: "test:program:ci", format: "mocha" },
 ].filter((suite) => filters.length === 0 || filters.some((filter) => suite.name.includes(filter)));
 
 rmSync(REPORTS, { recursive: true, force: true });

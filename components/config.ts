@@ -1,0 +1,280 @@
+// The stack's configuration: every key of Pulumi.yaml's `config:` read, typed and validated here, before any
+// resource exists. An invalid value stops the program with one message per problem, each naming the key, the
+// value (never a secret's) and the fix. Secret values leave this file only as secret Outputs.
+import * as pulumi from "@pulumi/pulumi";
+
+export const DEPLOY_MODES = ["helm", "manifests"] as const;
+export const SERVICE_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
+export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
+
+export type DeployMode = (typeof DEPLOY_MODES)[number];
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+export type PullPolicy = (typeof PULL_POLICIES)[number];
+
+/** The defaults; Pulumi.yaml declares the same ones (a test keeps the two equal). */
+export const DEFAULTS = {
+  deployMode: "helm" as DeployMode,
+  namespace: "todo",
+  kubeContext: "minikube",
+  llmBaseUrl: "https://api.openai.com/v1",
+  llmModel: "gpt-4o-mini",
+  buildImages: true,
+  backendReplicas: 2,
+  frontendReplicas: 2,
+  frontendServiceType: "NodePort" as ServiceType,
+  enableKagent: false,
+};
+
+const MAX_REPLICAS = 20;
+
+export interface StackConfig {
+  deployMode: DeployMode;
+  namespace: string;
+  kubeContext: string;
+  /** Neon/PostgreSQL URL (secret); undefined -> in-cluster PostgreSQL */
+  databaseUrl?: pulumi.Output<string>;
+  /** LLM API key (secret); undefined -> the backend's offline agent */
+  llmApiKey?: pulumi.Output<string>;
+  llmBaseUrl: string;
+  llmModel: string;
+  buildImages: boolean;
+  /** image references used when buildImages is false */
+  backendImage?: string;
+  frontendImage?: string;
+  /** registry host[/path] images are pushed to; undefined -> local images only */
+  imageRegistry?: string;
+  imagePullPolicy: PullPolicy;
+  backendReplicas: number;
+  frontendReplicas: number;
+  frontendServiceType: ServiceType;
+  enableKagent: boolean;
+  /** model key for kagent (secret); required when enableKagent */
+  kagentApiKey?: pulumi.Output<string>;
+  /** bearer token kagent sends to the backend's /mcp (secret); optional */
+  kagentMcpToken?: pulumi.Output<string>;
+}
+
+/** Where raw values come from: Pulumi's config in a program, a plain object in tests. */
+export interface ConfigSource {
+  /** the raw string of a key, or undefined when unset */
+  get(key: string): string | undefined;
+  /** whether the stack stores the key encrypted (`pulumi config set --secret`) */
+  isSecret(key: string): boolean;
+}
+
+export const SECRET_KEYS = ["databaseUrl", "llmApiKey", "kagentApiKey", "kagentMcpToken"] as const;
+
+// A RunError: Pulumi prints its message without a stack trace, as an expected failure.
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((problem) => `  - ${problem}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads the current stack's configuration through Pulumi. */
+export function readConfig(): StackConfig {
+  const config = new pulumi.Config();
+  return parseConfig({
+    get: (key) => config.get(key),
+    isSecret: (key) => isStoredSecret(`${pulumi.getProject()}:${key}`),
+  });
+}
+
+// The SDK knows which keys the stack stores encrypted but does not type the function; absent, trust the user.
+function isStoredSecret(fullKey: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  return runtime.isConfigSecret?.(fullKey) ?? true;
+}
+
+export function parseConfig(source: ConfigSource): StackConfig {
+  const problems: string[] = [];
+  const text = (key: string): string | undefined => {
+    const value = source.get(key)?.trim();
+    return value === "" ? undefined : value;
+  };
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const value = text(key);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(
+      `${key}: "${value}" is not one of ${allowed.join(", ")}. Fix: pulumi config set ${key} ${fallback}`,
+    );
+    return fallback;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const value = text(key);
+    if (value === undefined) return fallback;
+    if (value === "true" || value === "false") return value === "true";
+    problems.push(`${key}: "${value}" is not a boolean. Fix: pulumi config set ${key} ${fallback}`);
+    return fallback;
+  };
+  const replicas = (key: string, fallback: number): number => {
+    const value = text(key);
+    if (value === undefined) return fallback;
+    const number = Number(value);
+    if (Number.isInteger(number) && number >= 1 && number <= MAX_REPLICAS) return number;
+    problems.push(
+      `${key}: "${value}" is not a whole number from 1 to ${MAX_REPLICAS}. ` +
+        `Fix: pulumi config set ${key} ${fallback}`,
+    );
+    return fallback;
+  };
+  const secret = (key: (typeof SECRET_KEYS)[number], check?: (value: string) => string | undefined) => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    if (!source.isSecret(key)) {
+      problems.push(
+        `${key} is stored in plain text in the stack file. Fix: pulumi config rm ${key} && ` +
+          `pulumi config set --secret ${key} <value>`,
+      );
+    }
+    const problem = check?.(value);
+    if (problem) problems.push(`${key}: ${problem}`);
+    return pulumi.secret(value);
+  };
+
+  const deployMode = oneOf("deployMode", DEPLOY_MODES, DEFAULTS.deployMode);
+
+  const namespace = text("namespace") ?? DEFAULTS.namespace;
+  if (!isDnsLabel(namespace)) {
+    problems.push(
+      `namespace: "${namespace}" is not a valid Kubernetes namespace (lower-case letters, digits and "-", ` +
+        `starting and ending with a letter or digit, at most 63 characters). Fix: pulumi config set namespace todo`,
+    );
+  }
+
+  const kubeContext = text("kubeContext") ?? DEFAULTS.kubeContext;
+
+  const databaseUrl = secret("databaseUrl", checkPostgresUrl);
+  const llmApiKey = secret("llmApiKey");
+
+  const llmBaseUrl = text("llmBaseUrl") ?? DEFAULTS.llmBaseUrl;
+  if (!isHttpUrl(llmBaseUrl)) {
+    problems.push(
+      `llmBaseUrl: "${llmBaseUrl}" is not an http(s) URL. ` +
+        `Fix: pulumi config set llmBaseUrl ${DEFAULTS.llmBaseUrl} (or your OpenAI-compatible endpoint)`,
+    );
+  }
+  const llmModel = text("llmModel") ?? DEFAULTS.llmModel;
+
+  const buildImages = bool("buildImages", DEFAULTS.buildImages);
+  const imageRegistry = text("imageRegistry");
+  if (imageRegistry !== undefined && !/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(imageRegistry)) {
+    problems.push(
+      `imageRegistry: "${imageRegistry}" is not a registry host with an optional path (no scheme, no trailing ` +
+        `"/"), e.g. "registry.example.com/team". Fix: pulumi config set imageRegistry <host>[/path]`,
+    );
+  }
+  const backendImage = text("backendImage");
+  const frontendImage = text("frontendImage");
+  if (!buildImages) {
+    for (const [key, value] of [
+      ["backendImage", backendImage],
+      ["frontendImage", frontendImage],
+    ] as const) {
+      const problem = checkImageReference(value);
+      if (problem) {
+        problems.push(
+          `${key}: ${problem}, and buildImages is false. Fix: pulumi config set ${key} <repository>:<tag>, ` +
+            `or pulumi config set buildImages true`,
+        );
+      }
+    }
+  }
+
+  const localImages = buildImages && imageRegistry === undefined;
+  const imagePullPolicy = oneOf("imagePullPolicy", PULL_POLICIES, localImages ? "Never" : "IfNotPresent");
+  if (imagePullPolicy === "Never" && imageRegistry !== undefined) {
+    problems.push(
+      `imagePullPolicy: "Never" with imageRegistry "${imageRegistry}": the nodes would never pull the pushed ` +
+        `images. Fix: pulumi config set imagePullPolicy IfNotPresent`,
+    );
+  }
+
+  const backendReplicas = replicas("backendReplicas", DEFAULTS.backendReplicas);
+  const frontendReplicas = replicas("frontendReplicas", DEFAULTS.frontendReplicas);
+  const frontendServiceType = oneOf("frontendServiceType", SERVICE_TYPES, DEFAULTS.frontendServiceType);
+
+  const enableKagent = bool("enableKagent", DEFAULTS.enableKagent);
+  const kagentApiKey = secret("kagentApiKey");
+  const kagentMcpToken = secret("kagentMcpToken");
+  if (enableKagent && kagentApiKey === undefined) {
+    problems.push(
+      `enableKagent is true but kagentApiKey is not set: kagent's agent needs a model key. ` +
+        `Fix: pulumi config set --secret kagentApiKey <key>, or pulumi config set enableKagent false`,
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    deployMode,
+    namespace,
+    kubeContext,
+    databaseUrl,
+    llmApiKey,
+    llmBaseUrl,
+    llmModel,
+    buildImages,
+    backendImage: buildImages ? undefined : backendImage,
+    frontendImage: buildImages ? undefined : frontendImage,
+    imageRegistry,
+    imagePullPolicy,
+    backendReplicas,
+    frontendReplicas,
+    frontendServiceType,
+    enableKagent,
+    kagentApiKey,
+    kagentMcpToken,
+  };
+}
+
+function isDnsLabel(value: string): boolean {
+  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+// The message shows the scheme and host at most: the rest of a database URL is the password.
+function checkPostgresUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return (
+      "the value is not a URL (expected postgresql://user:password@host/db?sslmode=require). " +
+      "Fix: pulumi config set --secret databaseUrl <url>, or pulumi config rm databaseUrl for the in-cluster database"
+    );
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    return (
+      `the URL's scheme is "${url.protocol}" but must be postgresql: or postgres:. ` +
+      "Fix: pulumi config set --secret databaseUrl postgresql://user:password@host/db?sslmode=require"
+    );
+  }
+  if (!url.hostname) {
+    return "the URL has no host. Fix: pulumi config set --secret databaseUrl postgresql://user:password@host/db";
+  }
+  return undefined;
+}
+
+function checkImageReference(value: string | undefined): string | undefined {
+  if (value === undefined) return "not set";
+  const lastSegment = value.split("/").pop() ?? "";
+  if (value.includes("@")) return `"${value}" is a digest reference; use <repository>:<tag>`;
+  if (!/^[a-z0-9._/:-]+$/i.test(value)) return `"${value}" is not an image reference`;
+  if (!lastSegment.includes(":")) return `"${value}" has no tag`;
+  if (lastSegment.endsWith(":latest")) return `"${value}" uses the moving tag "latest"`;
+  return undefined;
+}

@@ -1,0 +1,36 @@
+// Object names and labels of one deploy mode. The chart computes the same for Helm mode (its _helpers.tpl);
+// raw mode uses the prefix "todo" and is managed by Pulumi.
+import { namePrefix, type AppSpec } from "./spec.js";
+
+export const PART_OF = "todo-chatbot";
+export const APP_NAME = "todo-chatbot";
+
+export type Component = "backend" | "frontend" | "postgresql" | "config" | "test";
+
+export interface Naming {
+  /** `<prefix>-<component>` */
+  name(component: Component): string;
+  /** the labels that select a component's pods (never changing values: selectors are immutable) */
+  selector(component: Component): Record<string, string>;
+  /** every label of a component's objects */
+  labels(component: Component): Record<string, string>;
+}
+
+export function namingFor(spec: Pick<AppSpec, "mode" | "version">): Naming {
+  const prefix = namePrefix(spec.mode);
+  const selector = (component: Component) => ({
+    "app.kubernetes.io/name": APP_NAME,
+    "app.kubernetes.io/instance": prefix,
+    "app.kubernetes.io/component": component,
+  });
+  return {
+    name: (component) => `${prefix}-${component}`,
+    selector,
+    labels: (component) => ({
+      ...selector(component),
+      "app.kubernetes.io/part-of": PART_OF,
+      "app.kubernetes.io/managed-by": spec.mode === "helm" ? "Helm" : "pulumi",
+      "app.kubernetes.io/version": spec.version,
+    }),
+  };
+}

@@ -1,0 +1,176 @@
+// The app spec: what runs, whatever the deploy mode. Raw manifests (manifests.ts) and the Helm values
+// (helm-values.ts) are both derived from it, and a test renders the chart with those values and compares it
+// with the raw objects, so the two modes cannot drift. Nothing secret is in here: secrets are referenced by
+// Secret name only.
+import type { DeployMode, PullPolicy, ServiceType, StackConfig } from "./config.js";
+
+/** A Kubernetes probe (the subset the app uses). */
+export interface Probe {
+  httpGet: { path: string; port: string };
+  periodSeconds: number;
+  failureThreshold: number;
+  timeoutSeconds?: number;
+}
+
+export interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+export interface ImageRef {
+  repository: string;
+  tag: string;
+  pullPolicy: PullPolicy;
+}
+
+export interface AppComponentSpec {
+  image: ImageRef;
+  replicas: number;
+  port: number;
+  /** the image's non-root numeric user */
+  runAsUser: number;
+  resources: Resources;
+  startupProbe: Probe;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+  /** a PodDisruptionBudget keeping one pod during drains; only with two or more replicas */
+  podDisruptionBudget: boolean;
+}
+
+export interface AppSpec {
+  mode: DeployMode;
+  namespace: string;
+  /** the app's version (Chart.yaml appVersion): the `app.kubernetes.io/version` label */
+  version: string;
+  /** the URL users open; BETTER_AUTH_URL and the first trusted origin */
+  publicUrl: string;
+  backend: AppComponentSpec & {
+    logLevel: string;
+    chatRateLimitPerMinute: number;
+    databasePoolMax: number;
+  };
+  frontend: AppComponentSpec & { serviceType: ServiceType; servicePort: number };
+  /** in-cluster PostgreSQL when the stack has no databaseUrl */
+  database:
+    | { inCluster: false }
+    | {
+        inCluster: true;
+        image: ImageRef;
+        runAsUser: number;
+        username: string;
+        database: string;
+        storage: string;
+        resources: Resources;
+        waitResources: Resources;
+      };
+  llm: { hasKey: boolean; baseUrl: string; model: string; timeoutMs: number };
+  /** NetworkPolicies: frontend open, backend only from the frontend, database only from the backend */
+  networkPolicy: boolean;
+  secrets: SecretNames;
+}
+
+/** Names of the Secrets the program creates (secrets.ts) and the pods read. */
+export interface SecretNames {
+  /** DATABASE_URL, and `password` for the in-cluster PostgreSQL */
+  database: string;
+  /** BETTER_AUTH_SECRET */
+  auth: string;
+  /** LLM_API_KEY, when a key is configured */
+  llm: string;
+}
+
+export const PORTS = { backend: 8000, frontend: 3000, frontendService: 80, postgresql: 5432 } as const;
+
+// Measured with the images under load (docs/benchmarks.md says which number chose which value).
+const RESOURCES = {
+  backend: { requests: { cpu: "100m", memory: "192Mi" }, limits: { cpu: "500m", memory: "384Mi" } },
+  frontend: { requests: { cpu: "100m", memory: "192Mi" }, limits: { cpu: "500m", memory: "384Mi" } },
+  postgresql: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  waitForDatabase: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+} satisfies Record<string, Resources>;
+
+// /health and /healthz never touch the database or the backend; /ready does (the database is migrated).
+function probes(healthPath: string, readyPath: string) {
+  return {
+    startupProbe: { httpGet: { path: healthPath, port: "http" }, periodSeconds: 2, failureThreshold: 60 },
+    livenessProbe: {
+      httpGet: { path: healthPath, port: "http" },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
+    readinessProbe: {
+      httpGet: { path: readyPath, port: "http" },
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
+  };
+}
+
+/** The object-name prefix of each mode; the two never share a name, so switching modes needs no deletes first. */
+export function namePrefix(mode: DeployMode): string {
+  return mode === "helm" ? "todo-chatbot" : "todo";
+}
+
+export interface BuiltImages {
+  backend: { repository: string; tag: string };
+  frontend: { repository: string; tag: string };
+}
+
+export function buildAppSpec(config: StackConfig, images: BuiltImages, version: string): AppSpec {
+  const prefix = namePrefix(config.deployMode);
+  const pullPolicy = config.imagePullPolicy;
+  return {
+    mode: config.deployMode,
+    namespace: config.namespace,
+    version,
+    // `minikube service --url` and port-forwards reach the frontend through its proxy, which the backend
+    // trusts by X-Forwarded-Host; this is the origin of `kubectl port-forward svc/... 3000:80`.
+    publicUrl: "http://localhost:3000",
+    backend: {
+      image: { ...images.backend, pullPolicy },
+      replicas: config.backendReplicas,
+      port: PORTS.backend,
+      runAsUser: 1001,
+      resources: RESOURCES.backend,
+      ...probes("/health", "/ready"),
+      podDisruptionBudget: config.backendReplicas > 1,
+      logLevel: "info",
+      chatRateLimitPerMinute: 30,
+      databasePoolMax: 5,
+    },
+    frontend: {
+      image: { ...images.frontend, pullPolicy },
+      replicas: config.frontendReplicas,
+      port: PORTS.frontend,
+      runAsUser: 1001,
+      resources: RESOURCES.frontend,
+      ...probes("/healthz", "/healthz"),
+      podDisruptionBudget: config.frontendReplicas > 1,
+      serviceType: config.frontendServiceType,
+      servicePort: PORTS.frontendService,
+    },
+    database: config.databaseUrl
+      ? { inCluster: false }
+      : {
+          inCluster: true,
+          // Pulled by the cluster from Docker Hub's official image, as the chart does.
+          image: { repository: "postgres", tag: "17-alpine", pullPolicy: "IfNotPresent" },
+          runAsUser: 70,
+          username: "todo",
+          database: "todo",
+          storage: "1Gi",
+          resources: RESOURCES.postgresql,
+          waitResources: RESOURCES.waitForDatabase,
+        },
+    llm: {
+      hasKey: config.llmApiKey !== undefined,
+      baseUrl: config.llmBaseUrl,
+      model: config.llmModel,
+      timeoutMs: 30000,
+    },
+    networkPolicy: true,
+    secrets: { database: `${prefix}-db`, auth: `${prefix}-auth`, llm: `${prefix}-llm` },
+  };
+}

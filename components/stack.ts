@@ -1,0 +1,57 @@
+// Builds the whole stack from a validated configuration and returns the stack outputs. index.ts calls it with
+// the stack's config; tests call it with any config, so both modes are tested in one process.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import type { StackConfig } from "./config.js";
+import { TodoChatbot } from "./todo-chatbot.js";
+
+/** The repository root: Pulumi.yaml, the build context and ./helm live here. */
+export const PROJECT_DIR = path.resolve(import.meta.dirname, "..");
+
+/** The app version is the chart's appVersion: one number for the images, labels and the chart. */
+export function appVersion(projectDir = PROJECT_DIR): string {
+  const chart = parseYaml(
+    readFileSync(path.join(projectDir, "helm", "todo-chatbot", "Chart.yaml"), "utf8"),
+  ) as {
+    appVersion: string;
+  };
+  return String(chart.appVersion);
+}
+
+export interface StackOutputs {
+  namespace: pulumi.Output<string>;
+  deployMode: string;
+  database: string;
+  agent: string;
+  backendImage: pulumi.Output<string>;
+  frontendImage: pulumi.Output<string>;
+  backendService: string;
+  frontendService: string;
+  frontendNodePort: pulumi.Output<number | undefined>;
+  /** how to open the app */
+  openCommand: string;
+  portForwardCommand: string;
+}
+
+export function deploy(config: StackConfig, projectDir = PROJECT_DIR): StackOutputs {
+  const app = new TodoChatbot("todo-chatbot", { config, projectDir, version: appVersion(projectDir) });
+  const ns = config.namespace;
+  return {
+    namespace: app.namespace,
+    deployMode: config.deployMode,
+    database: app.spec.database.inCluster ? "in-cluster PostgreSQL" : "external (databaseUrl)",
+    agent: app.spec.llm.hasKey ? `LLM (${config.llmModel})` : "built-in offline agent",
+    backendImage: app.backendImage,
+    frontendImage: app.frontendImage,
+    backendService: app.backendService,
+    frontendService: app.frontendService,
+    frontendNodePort: app.frontendNodePort,
+    openCommand:
+      config.frontendServiceType === "ClusterIP"
+        ? `kubectl --context ${config.kubeContext} -n ${ns} port-forward svc/${app.frontendService} 3000:80`
+        : `minikube service ${app.frontendService} -n ${ns} --url`,
+    portForwardCommand: `kubectl --context ${config.kubeContext} -n ${ns} port-forward svc/${app.frontendService} 3000:80`,
+  };
+}

@@ -1,0 +1,138 @@
+// The two deploy modes cannot drift: raw mode's objects equal `helm template` of the chart (the real helm
+// binary) with the values the program passes, once the differences that are meant to be are normalised away:
+// the name prefix (todo- / todo-chatbot-), the instance/managed-by/chart labels, the config checksum's value
+// and the namespace (the Release sets it; helm template leaves it out).
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { helmValues, RELEASE_NAME } from "../../components/helm-values.js";
+import { appManifests, databaseManifests } from "../../components/manifests.js";
+import { buildAppSpec, type AppSpec } from "../../components/spec.js";
+import { chartDir, chartYaml, parseManifests, runHelm, type K8sObject } from "../chart/support.js";
+import { configFrom, type Settings } from "./support/stack-config.js";
+
+const IMAGES = {
+  backend: { repository: "todo-chatbot-backend", tag: "0123456789ab" },
+  frontend: { repository: "todo-chatbot-frontend", tag: "ba9876543210" },
+};
+
+function spec(settings: Settings, mode: "helm" | "manifests"): AppSpec {
+  return buildAppSpec(configFrom({ ...settings, deployMode: mode }), IMAGES, chartYaml.appVersion);
+}
+
+function rawObjects(appSpec: AppSpec): K8sObject[] {
+  const app = appManifests(appSpec);
+  const objects: unknown[] = [
+    app.configMap,
+    app.backend.deployment,
+    app.backend.service,
+    app.backend.pdb,
+    app.frontend.deployment,
+    app.frontend.service,
+    app.frontend.pdb,
+    ...app.networkPolicies,
+  ];
+  if (appSpec.database.inCluster) {
+    const db = databaseManifests(appSpec);
+    objects.push(db.service, db.statefulSet);
+  }
+  // A JSON round trip drops undefined fields, as the Kubernetes API would.
+  return JSON.parse(JSON.stringify(objects.filter(Boolean))) as K8sObject[];
+}
+
+function helmObjects(appSpec: AppSpec): K8sObject[] {
+  const dir = mkdtempSync(path.join(tmpdir(), "todo-parity-"));
+  try {
+    const valuesFile = path.join(dir, "values.json");
+    writeFileSync(valuesFile, JSON.stringify(helmValues(appSpec)));
+    const run = runHelm([
+      "template",
+      RELEASE_NAME,
+      chartDir,
+      "--namespace",
+      appSpec.namespace,
+      "--values",
+      valuesFile,
+      "--skip-tests",
+    ]);
+    assert.equal(run.status, 0, `helm template failed:\n${run.stderr}`);
+    return parseManifests(run.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const MODE_LABELS = ["app.kubernetes.io/instance", "app.kubernetes.io/managed-by", "helm.sh/chart"];
+
+function normalise(value: unknown): unknown {
+  if (typeof value === "string") return value.replaceAll("todo-chatbot-", "todo-");
+  if (Array.isArray(value)) return value.map(normalise);
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (MODE_LABELS.includes(key) || key === "namespace") continue;
+      out[key] = key === "checksum/config" ? "<checksum>" : normalise(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+function byKindAndName(objects: K8sObject[]): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (const object of objects) {
+    const normalised = normalise(object) as K8sObject;
+    const key = `${normalised.kind}/${normalised.metadata.name}`;
+    assert.ok(!map.has(key), `two objects named ${key}`);
+    map.set(key, normalised);
+  }
+  return map;
+}
+
+const cases: { title: string; settings: Settings }[] = [
+  { title: "defaults (in-cluster PostgreSQL, offline agent)", settings: {} },
+  {
+    title: "Neon database, LLM key, LoadBalancer, one replica each",
+    settings: {
+      databaseUrl: "postgresql://app:pw@ep-example.neon.tech/todo?sslmode=require",
+      llmApiKey: "sk-test",
+      llmModel: "gpt-4.1-mini",
+      frontendServiceType: "LoadBalancer",
+      backendReplicas: 1,
+      frontendReplicas: 1,
+    },
+  },
+  {
+    title: "ClusterIP frontend, three backends",
+    settings: { frontendServiceType: "ClusterIP", backendReplicas: 3 },
+  },
+];
+
+describe("parity: raw manifests equal helm template of the chart", () => {
+  for (const { title, settings } of cases) {
+    describe(title, () => {
+      const raw = byKindAndName(rawObjects(spec(settings, "manifests")));
+      const helm = byKindAndName(helmObjects(spec(settings, "helm")));
+
+      it("has the same set of objects", () => {
+        assert.deepEqual([...raw.keys()].sort(), [...helm.keys()].sort());
+      });
+
+      for (const key of [...helm.keys()].sort()) {
+        it(`${key} is identical`, () => {
+          assert.deepEqual(raw.get(key), helm.get(key));
+        });
+      }
+    });
+  }
+
+  it("raw mode's config checksum changes exactly when the ConfigMap's data does", () => {
+    const checksum = (appSpec: AppSpec) =>
+      appManifests(appSpec).backend.deployment.spec.template.metadata?.annotations?.["checksum/config"];
+    const base = spec({}, "manifests");
+    assert.equal(checksum(base), checksum(spec({}, "manifests")));
+    assert.notEqual(checksum(base), checksum(spec({ llmModel: "another-model" }, "manifests")));
+    assert.equal(checksum(base), checksum(spec({ frontendReplicas: 5 }, "manifests")));
+  });
+});
