@@ -60,14 +60,15 @@ export function copySources(dockerfileText: string): string[] {
     .filter((line) => /^(COPY|ADD)\s/i.test(line));
   const sources: string[] = [];
   for (const instruction of instructions) {
-    const rest = instruction.replace(/^(COPY|ADD)\s+/i, "");
-    const words = rest.startsWith("[")
-      ? (JSON.parse(rest) as string[])
-      : rest.split(/\s+/).filter((word) => word.length > 0);
-    const flags = words.filter((word) => word.startsWith("--"));
+    let rest = instruction.replace(/^(COPY|ADD)\s+/i, "");
+    const flags: string[] = [];
+    for (let flag = /^--\S+\s+/.exec(rest); flag; flag = /^--\S+\s+/.exec(rest)) {
+      flags.push(flag[0].trim());
+      rest = rest.slice(flag[0].length);
+    }
     if (flags.some((flag) => flag.startsWith("--from="))) continue;
-    const paths = words.filter((word) => !word.startsWith("--"));
-    sources.push(...paths.slice(0, -1)); // the last word is the destination
+    const paths = rest.startsWith("[") ? (JSON.parse(rest) as string[]) : rest.split(/\s+/).filter(Boolean);
+    sources.push(...paths.slice(0, -1)); // the last path is the destination
   }
   return sources.map((source) => path.posix.normalize(source.replace(/^\.\//, "")));
 }

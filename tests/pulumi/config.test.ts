@@ -1,0 +1,276 @@
+// components/config.ts: the defaults (the same as Pulumi.yaml's), each key's effect, and each mistake's message
+// (names the key, shows the value unless it is secret, says the fix).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { DEFAULTS, parseConfig, readConfig, SECRET_KEYS } from "../../components/config.js";
+import { repoRoot } from "../chart/support.js";
+import { installMocks, isSecret, setConfig, valueOf } from "./support/mocks.js";
+import { configErrorFor, configFrom } from "./support/stack-config.js";
+
+interface ProjectConfigKey {
+  type: string;
+  default: unknown;
+  description: string;
+}
+const project = parseYaml(readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as {
+  name: string;
+  config: Record<string, ProjectConfigKey>;
+};
+
+describe("stack configuration (components/config.ts)", () => {
+  before(installMocks);
+
+  describe("Pulumi.yaml's schema", () => {
+    it("declares exactly the keys the program reads, each typed, described and defaulted", () => {
+      const read = new Set<string>();
+      parseConfig({ get: (key) => (read.add(key), undefined), isSecret: () => true });
+      assert.deepEqual(Object.keys(project.config).sort(), [...read].sort());
+      for (const [key, declaration] of Object.entries(project.config)) {
+        assert.ok(["string", "integer", "boolean"].includes(declaration.type), `${key} has a type`);
+        assert.ok(declaration.description.length > 20, `${key} has a description`);
+        assert.notEqual(
+          declaration.default,
+          undefined,
+          `${key} has a default (else Pulumi requires a value)`,
+        );
+      }
+    });
+
+    it("has the same defaults as the program", () => {
+      for (const [key, value] of Object.entries(DEFAULTS)) {
+        assert.equal(project.config[key]?.default, value, key);
+      }
+      for (const key of SECRET_KEYS)
+        assert.equal(project.config[key]?.default, "", `${key} is unset by default`);
+    });
+
+    it("the dev stack's file holds valid settings and no secret", () => {
+      const dev = parseYaml(readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8")) as {
+        config: Record<string, unknown>;
+      };
+      const settings = Object.fromEntries(
+        Object.entries(dev.config).map(([key, value]) => [
+          key.replace(`${project.name}:`, ""),
+          String(value),
+        ]),
+      );
+      for (const key of SECRET_KEYS) assert.equal(settings[key], undefined, key);
+      assert.equal(configErrorFor(settings), "");
+    });
+  });
+
+  describe("defaults", () => {
+    it("deploys the Helm release to namespace todo on minikube, two replicas each, built images never pulled", () => {
+      const config = configFrom({});
+      assert.equal(config.deployMode, "helm");
+      assert.equal(config.namespace, "todo");
+      assert.equal(config.kubeContext, "minikube");
+      assert.equal(config.buildImages, true);
+      assert.equal(config.imagePullPolicy, "Never");
+      assert.equal(config.backendReplicas, 2);
+      assert.equal(config.frontendReplicas, 2);
+      assert.equal(config.frontendServiceType, "NodePort");
+      assert.equal(config.databaseUrl, undefined);
+      assert.equal(config.llmApiKey, undefined);
+      assert.equal(config.enableKagent, false);
+    });
+
+    it("treats an empty string (Pulumi.yaml's default) as unset", () => {
+      const config = configFrom({ databaseUrl: "", llmApiKey: "", imageRegistry: "", imagePullPolicy: "" });
+      assert.equal(config.databaseUrl, undefined);
+      assert.equal(config.llmApiKey, undefined);
+      assert.equal(config.imageRegistry, undefined);
+      assert.equal(config.imagePullPolicy, "Never");
+    });
+  });
+
+  describe("effects", () => {
+    it("keeps secrets as secret Outputs", async () => {
+      const config = configFrom({ databaseUrl: "postgresql://u:p@h/db", llmApiKey: "sk-1" });
+      assert.equal(await isSecret(config.databaseUrl!), true);
+      assert.equal(await valueOf(config.databaseUrl!), "postgresql://u:p@h/db");
+      assert.equal(await isSecret(config.llmApiKey!), true);
+    });
+
+    it("pull policy: IfNotPresent with a registry or prebuilt images, an explicit value wins", () => {
+      assert.equal(configFrom({ imageRegistry: "registry.example.com" }).imagePullPolicy, "IfNotPresent");
+      assert.equal(
+        configFrom({ buildImages: false, backendImage: "a:1", frontendImage: "b:1" }).imagePullPolicy,
+        "IfNotPresent",
+      );
+      assert.equal(configFrom({ imagePullPolicy: "Always" }).imagePullPolicy, "Always");
+    });
+
+    it("reads every other key", () => {
+      const config = configFrom({
+        deployMode: "manifests",
+        namespace: "todo-dev",
+        kubeContext: "kind-todo",
+        llmBaseUrl: "http://llm.local:8080/v1",
+        llmModel: "llama3",
+        backendReplicas: 4,
+        frontendReplicas: 1,
+        frontendServiceType: "LoadBalancer",
+        enableKagent: true,
+        kagentApiKey: "sk-kagent",
+      });
+      assert.deepEqual(
+        [
+          config.deployMode,
+          config.namespace,
+          config.kubeContext,
+          config.llmBaseUrl,
+          config.llmModel,
+          config.backendReplicas,
+          config.frontendReplicas,
+          config.frontendServiceType,
+          config.enableKagent,
+        ],
+        [
+          "manifests",
+          "todo-dev",
+          "kind-todo",
+          "http://llm.local:8080/v1",
+          "llama3",
+          4,
+          1,
+          "LoadBalancer",
+          true,
+        ],
+      );
+    });
+  });
+
+  describe("mistakes", () => {
+    const cases: { title: string; settings: Record<string, string | number | boolean>; expect: RegExp[] }[] =
+      [
+        {
+          title: "an unknown deploy mode",
+          settings: { deployMode: "kubectl" },
+          expect: [
+            /deployMode: "kubectl" is not one of helm, manifests/,
+            /pulumi config set deployMode helm/,
+          ],
+        },
+        {
+          title: "zero replicas",
+          settings: { backendReplicas: 0 },
+          expect: [
+            /backendReplicas: "0" is not a whole number from 1 to 20/,
+            /pulumi config set backendReplicas 2/,
+          ],
+        },
+        {
+          title: "fractional replicas",
+          settings: { frontendReplicas: 1.5 },
+          expect: [/frontendReplicas: "1.5"/],
+        },
+        {
+          title: "a service type Kubernetes does not have",
+          settings: { frontendServiceType: "Ingress" },
+          expect: [/frontendServiceType: "Ingress" is not one of NodePort, LoadBalancer, ClusterIP/],
+        },
+        {
+          title: "a namespace that is not a DNS label",
+          settings: { namespace: "Todo_App" },
+          expect: [
+            /namespace: "Todo_App" is not a valid Kubernetes namespace/,
+            /pulumi config set namespace todo/,
+          ],
+        },
+        {
+          title: "a database URL of another database",
+          settings: { databaseUrl: "mysql://root:hunter2@db/todo" },
+          expect: [
+            /databaseUrl: the URL's scheme is "mysql:" but must be postgresql: or postgres:/,
+            /--secret databaseUrl/,
+          ],
+        },
+        {
+          title: "a database URL that is not a URL",
+          settings: { databaseUrl: "hunter2-not-a-url" },
+          expect: [/databaseUrl: the value is not a URL/, /pulumi config rm databaseUrl/],
+        },
+        {
+          title: "a non-boolean flag",
+          settings: { buildImages: "yes" },
+          expect: [/buildImages: "yes" is not a boolean/],
+        },
+        {
+          title: "an LLM base URL without a scheme",
+          settings: { llmBaseUrl: "api.example.com/v1" },
+          expect: [/llmBaseUrl: "api.example.com\/v1" is not an http\(s\) URL/],
+        },
+        {
+          title: "a registry with a scheme",
+          settings: { imageRegistry: "https://registry.example.com" },
+          expect: [/imageRegistry: "https:\/\/registry.example.com" is not a registry host/],
+        },
+        {
+          title: "prebuilt images without references",
+          settings: { buildImages: false, backendImage: "todo-backend" },
+          expect: [/backendImage: "todo-backend" has no tag/, /frontendImage: not set/, /buildImages true/],
+        },
+        {
+          title: "a prebuilt image with the latest tag",
+          settings: { buildImages: false, backendImage: "todo-backend:latest", frontendImage: "f:1" },
+          expect: [/backendImage: "todo-backend:latest" uses the moving tag "latest"/],
+        },
+        {
+          title: "pull policy Never with a registry",
+          settings: { imageRegistry: "registry.example.com", imagePullPolicy: "Never" },
+          expect: [
+            /imagePullPolicy: "Never" with imageRegistry/,
+            /pulumi config set imagePullPolicy IfNotPresent/,
+          ],
+        },
+        {
+          title: "kagent without its key",
+          settings: { enableKagent: true },
+          expect: [
+            /enableKagent is true but kagentApiKey is not set/,
+            /pulumi config set --secret kagentApiKey/,
+          ],
+        },
+      ];
+
+    for (const { title, settings, expect } of cases) {
+      it(`rejects ${title}`, () => {
+        const message = configErrorFor(settings);
+        assert.notEqual(message, "", "no error was raised");
+        for (const pattern of expect) assert.match(message, pattern);
+      });
+    }
+
+    it("never prints a secret value", () => {
+      const message = configErrorFor({ databaseUrl: "mysql://root:hunter2@db/todo" });
+      assert.doesNotMatch(message, /hunter2/);
+      assert.doesNotMatch(configErrorFor({ databaseUrl: "hunter2-not-a-url" }), /hunter2/);
+    });
+
+    it("rejects a secret stored in plain text, saying how to encrypt it", () => {
+      const message = configErrorFor({ llmApiKey: "sk-plain" }, ["llmApiKey"]);
+      assert.match(message, /llmApiKey is stored in plain text in the stack file/);
+      assert.match(message, /pulumi config set --secret llmApiKey/);
+      assert.doesNotMatch(message, /sk-plain/);
+    });
+
+    it("reads Pulumi's own stack config, knowing which keys the stack stores encrypted", () => {
+      try {
+        setConfig({ deployMode: "manifests", databaseUrl: "postgresql://u:p@h/db" }, ["databaseUrl"]);
+        assert.equal(readConfig().deployMode, "manifests");
+        setConfig({ databaseUrl: "postgresql://u:p@h/db" }, []);
+        assert.throws(() => readConfig(), /databaseUrl is stored in plain text/);
+      } finally {
+        setConfig({});
+      }
+    });
+
+    it("reports every problem at once", () => {
+      const message = configErrorFor({ deployMode: "kubectl", backendReplicas: 0, namespace: "A" });
+      assert.match(message, /3 problems/);
+    });
+  });
+});
