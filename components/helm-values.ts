@@ -64,6 +64,6 @@ export function helmValues(spec: AppSpec): Record<string, unknown> {
       model: spec.llm.model,
       timeoutMs: spec.llm.timeoutMs,
     },
-    networkPolicy: { enabled: spec.networkPolicy },
+    networkPolicy: spec.networkPolicy,
   };
 }

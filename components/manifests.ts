@@ -242,7 +242,7 @@ export function appManifests(spec: AppSpec): AppManifests {
       service: frontendService,
       pdb: spec.frontend.podDisruptionBudget ? pdb(spec, naming, "frontend") : undefined,
     },
-    networkPolicies: spec.networkPolicy ? networkPolicies(spec, naming) : [],
+    networkPolicies: spec.networkPolicy.enabled ? networkPolicies(spec, naming) : [],
   };
 }
 
@@ -304,6 +304,9 @@ function networkPolicies(spec: AppSpec, naming: Naming): NetworkPolicyObject[] {
           from: [
             { podSelector: { matchLabels: naming.selector("frontend") } },
             { podSelector: { matchLabels: naming.selector("test") } },
+            ...spec.networkPolicy.backendFromNamespaces.map((namespace) => ({
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+            })),
           ],
           ports: [{ port: "http", protocol: "TCP" }],
         },

@@ -64,8 +64,8 @@ export interface AppSpec {
         waitResources: Resources;
       };
   llm: { hasKey: boolean; baseUrl: string; model: string; timeoutMs: number };
-  /** NetworkPolicies: frontend open, backend only from the frontend, database only from the backend */
-  networkPolicy: boolean;
+  /** NetworkPolicies: frontend open, backend only from the frontend (and these namespaces), database only from the backend */
+  networkPolicy: { enabled: boolean; backendFromNamespaces: string[] };
   secrets: SecretNames;
 }
 
@@ -170,7 +170,8 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
       model: config.llmModel,
       timeoutMs: 30000,
     },
-    networkPolicy: true,
+    // kagent's agent calls the backend's /mcp from its own namespace.
+    networkPolicy: { enabled: true, backendFromNamespaces: config.enableKagent ? ["kagent"] : [] },
     secrets: { database: `${prefix}-db`, auth: `${prefix}-auth`, llm: `${prefix}-llm` },
   };
 }

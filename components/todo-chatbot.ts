@@ -6,6 +6,7 @@ import type { StackConfig } from "./config.js";
 import { InClusterDatabase } from "./database.js";
 import { HelmApp } from "./helm-release.js";
 import { Images } from "./images.js";
+import { KagentOps } from "./kagent.js";
 import { namingFor, PART_OF } from "./naming.js";
 import { RawApp } from "./raw-app.js";
 import { AppSecrets } from "./secrets.js";
@@ -83,6 +84,22 @@ export class TodoChatbot extends pulumi.ComponentResource {
         { parent: this, provider, dependsOn: [helm] },
       );
       this.frontendNodePort = service.spec.ports.apply((ports) => ports[0]?.nodePort);
+    }
+
+    if (config.enableKagent) {
+      new KagentOps(
+        "kagent",
+        {
+          appNamespace: spec.namespace,
+          backendService: naming.name("backend"),
+          backendPort: spec.backend.port,
+          apiKey: config.kagentApiKey!, // parseConfig requires it with enableKagent
+          model: config.llmModel,
+          baseUrl: config.llmBaseUrl,
+          mcpToken: config.kagentMcpToken,
+        },
+        { ...k8sChild, dependsOn: [namespace] },
+      );
     }
 
     this.namespace = namespace.metadata.name;

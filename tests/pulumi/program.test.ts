@@ -122,7 +122,7 @@ describe("Pulumi program (mocks)", function () {
       assert.equal(inputs.values.postgresql.auth.existingSecret, "todo-chatbot-db");
       assert.equal(inputs.values.auth.existingSecret, "todo-chatbot-auth");
       assert.equal(inputs.values.llm.existingSecret, undefined, "no key: the offline agent");
-      assert.equal(inputs.values.networkPolicy.enabled, true);
+      assert.deepEqual(inputs.values.networkPolicy, { enabled: true, backendFromNamespaces: [] });
       assert.deepEqual(inputs.values.backend.podDisruptionBudget, { enabled: true, minAvailable: 1 });
     });
 
@@ -356,6 +356,25 @@ describe("Pulumi program (mocks)", function () {
       const values = findResource(helm.resources, T.release, "todo-chatbot").inputs.values;
       assert.equal(values.backend.image.repository, "registry.example.com/team/todo-chatbot-backend");
       assert.equal(values.backend.image.pullPolicy, "IfNotPresent");
+    });
+
+    it("enableKagent installs kagent for this app's backend and lets its namespace reach /mcp", async () => {
+      const off = await deployWith({});
+      assert.equal(off.resources.filter((r) => r.type === "todo-chatbot:kagent:KagentOps").length, 0);
+      const on = await deployWith({
+        deployMode: "manifests",
+        enableKagent: true,
+        kagentApiKey: "sk-kagent-1",
+      });
+      assert.equal(on.resources.filter((r) => r.type === "todo-chatbot:kagent:KagentOps").length, 1);
+      const releases = ofType(on.resources, T.release).map((r) => r.inputs.name);
+      assert.deepEqual(releases.sort(), ["kagent", "kagent-crds"]);
+      const mcp = on.resources.find((r) => r.inputs.kind === "RemoteMCPServer");
+      assert.equal(mcp?.inputs.spec.url, "http://todo-backend.todo.svc.cluster.local:8000/mcp");
+      const policy = byObjectName(on.resources, T.networkPolicy, "todo-backend");
+      assert.deepEqual(policy.inputs.spec.ingress[0].from.at(-1), {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kagent" } },
+      });
     });
 
     it("buildImages false: no builds; the given references are deployed", async () => {
