@@ -10,6 +10,7 @@ export default tseslint.config(
       "**/dist/**",
       "**/.next/**",
       ".tools/**",
+      ".cache/**",
       ".test-results/**",
       "**/next-env.d.ts",
     ],

@@ -81,11 +81,12 @@ export interface SecretNames {
 
 export const PORTS = { backend: 8000, frontend: 3000, frontendService: 80, postgresql: 5432 } as const;
 
-// Measured with the images under load (docs/benchmarks.md says which number chose which value).
+// Chosen from docs/benchmarks.md ("Resource requests and limits"): each memory limit is at least 1.5x the peak
+// measured under load, each memory request about the idle figure; the backend may use a whole core.
 const RESOURCES = {
-  backend: { requests: { cpu: "100m", memory: "192Mi" }, limits: { cpu: "500m", memory: "384Mi" } },
-  frontend: { requests: { cpu: "100m", memory: "192Mi" }, limits: { cpu: "500m", memory: "384Mi" } },
-  postgresql: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  backend: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "640Mi" } },
+  frontend: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+  postgresql: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
   waitForDatabase: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
 } satisfies Record<string, Resources>;
 

@@ -23,6 +23,7 @@ const suites = [
   { name: "frontend e2e (Chromium)", script: "test:e2e:ci", workspace: "app/frontend", format: "vitest" },
   { name: "helm chart", script: "test:chart:ci", format: "mocha" },
   { name: "Pulumi program (mocks), policy, ops", script: "test:program:ci", format: "mocha" },
+  { name: "system (Docker)", script: "test:system:ci", format: "mocha", docker: true },
 ].filter((suite) => filters.length === 0 || filters.some((filter) => suite.name.includes(filter)));
 
 rmSync(REPORTS, { recursive: true, force: true });
@@ -44,6 +45,18 @@ try {
       } else {
         const note =
           "PostgreSQL not installed: install it (apt-get install postgresql) or set TEST_DATABASE_URL";
+        rows.push({ ...suite, passed: 0, failed: inCi ? 1 : 0, skipped: inCi ? 0 : 1, note });
+        continue;
+      }
+    }
+    if (suite.docker) {
+      // Starts dockerd when it is installed but not running; the suite itself builds the images.
+      const engine = spawnSync(process.execPath, [join(ROOT, "scripts/docker-engine.mjs")], {
+        encoding: "utf8",
+      });
+      if (engine.status !== 0) {
+        const reason = engine.stderr.trim().split("\n").pop();
+        const note = `Docker engine unavailable (${reason}); .ci/run installs docker.io and debootstrap`;
         rows.push({ ...suite, passed: 0, failed: inCi ? 1 : 0, skipped: inCi ? 0 : 1, note });
         continue;
       }

@@ -124,7 +124,26 @@ function stopService({ child }: Service): Promise<void> {
   });
 }
 
+/**
+ * E2E_BASE_URL: test an already running frontend (e.g. the containers of the system tests) instead of
+ * starting servers; E2E_STOP_BACKEND is then the shell command that stops its backend.
+ */
+function externalStack(frontendUrl: string): Stack {
+  const stopCommand = process.env.E2E_STOP_BACKEND;
+  return {
+    frontendUrl,
+    backendUrl: "",
+    logs: () => `(external stack at ${frontendUrl}: see its own logs)`,
+    stopBackend: async () => {
+      if (!stopCommand) throw new Error("E2E_BASE_URL is set but E2E_STOP_BACKEND (a shell command) is not");
+      execFileSync("sh", ["-c", stopCommand], { stdio: "inherit" });
+    },
+    stop: async () => {},
+  };
+}
+
 export async function startStack(): Promise<Stack> {
+  if (process.env.E2E_BASE_URL) return externalStack(process.env.E2E_BASE_URL.replace(/\/+$/, ""));
   ensureBuilt();
   const backendPort = await freePort();
   const frontendPort = await freePort();

