@@ -23,6 +23,8 @@ export const DEFAULTS = {
   frontendReplicas: 2,
   frontendServiceType: "NodePort" as ServiceType,
   enableKagent: false,
+  nodeImage: "node:24-slim",
+  postgresImage: "postgres:17-alpine",
 };
 
 const MAX_REPLICAS = 20;
@@ -44,6 +46,10 @@ export interface StackConfig {
   /** registry host[/path] images are pushed to; undefined -> local images only */
   imageRegistry?: string;
   imagePullPolicy: PullPolicy;
+  /** base image of both Dockerfiles (their NODE_IMAGE build argument) */
+  nodeImage: string;
+  /** image of the in-cluster PostgreSQL (when databaseUrl is not set) */
+  postgresImage: string;
   backendReplicas: number;
   frontendReplicas: number;
   frontendServiceType: ServiceType;
@@ -163,11 +169,9 @@ export function parseConfig(source: ConfigSource): StackConfig {
 
   const buildImages = bool("buildImages", DEFAULTS.buildImages);
   const imageRegistry = text("imageRegistry");
-  if (imageRegistry !== undefined && !/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(imageRegistry)) {
-    problems.push(
-      `imageRegistry: "${imageRegistry}" is not a registry host with an optional path (no scheme, no trailing ` +
-        `"/"), e.g. "registry.example.com/team". Fix: pulumi config set imageRegistry <host>[/path]`,
-    );
+  if (imageRegistry !== undefined) {
+    const problem = checkRegistry(imageRegistry);
+    if (problem) problems.push(`imageRegistry: ${problem}`);
   }
   const backendImage = text("backendImage");
   const frontendImage = text("frontendImage");
@@ -194,6 +198,19 @@ export function parseConfig(source: ConfigSource): StackConfig {
         `images. Fix: pulumi config set imagePullPolicy IfNotPresent`,
     );
   }
+
+  const image = (key: "nodeImage" | "postgresImage") => {
+    const value = text(key) ?? DEFAULTS[key];
+    const problem = checkImageReference(value);
+    if (problem) {
+      problems.push(
+        `${key}: ${problem}. Fix: pulumi config set ${key} <repository>:<tag> (default ${DEFAULTS[key]})`,
+      );
+    }
+    return value;
+  };
+  const nodeImage = image("nodeImage");
+  const postgresImage = image("postgresImage");
 
   const backendReplicas = replicas("backendReplicas", DEFAULTS.backendReplicas);
   const frontendReplicas = replicas("frontendReplicas", DEFAULTS.frontendReplicas);
@@ -224,6 +241,8 @@ export function parseConfig(source: ConfigSource): StackConfig {
     frontendImage: buildImages ? undefined : frontendImage,
     imageRegistry,
     imagePullPolicy,
+    nodeImage,
+    postgresImage,
     backendReplicas,
     frontendReplicas,
     frontendServiceType,
@@ -265,6 +284,25 @@ function checkPostgresUrl(value: string): string | undefined {
   }
   if (!url.hostname) {
     return "the URL has no host. Fix: pulumi config set --secret databaseUrl postgresql://user:password@host/db";
+  }
+  return undefined;
+}
+
+// Images are pushed as "<registry>/todo-chatbot-backend:<tag>"; a first part with no "." or ":" (and not
+// "localhost") is not a registry host but a Docker Hub user, which must be written as docker.io/<user>.
+function checkRegistry(value: string): string | undefined {
+  if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(value)) {
+    return (
+      `"${value}" is not a registry host with an optional path (no scheme, no trailing "/"), e.g. ` +
+      `"registry.example.com/team". Fix: pulumi config set imageRegistry <host>[/path]`
+    );
+  }
+  const host = value.split("/")[0]!;
+  if (!host.includes(".") && !host.includes(":") && host !== "localhost") {
+    return (
+      `"${value}" does not start with a registry host (a name with a "." or a ":port", or localhost); ` +
+      `for a Docker Hub account write it in full. Fix: pulumi config set imageRegistry docker.io/${value}`
+    );
   }
   return undefined;
 }

@@ -28,7 +28,7 @@ export function contentTag(inputs: BuildInputs): string {
 
 export function contentHash({ context, dockerfile, args = {} }: BuildInputs): string {
   const dockerfileText = readFileSync(path.join(context, dockerfile), "utf8");
-  const ignore = dockerignore().add(readIgnoreFile(context));
+  const ignore = dockerignore().add(readIgnoreFile(context, dockerfile));
   const hash = createHash("sha256");
   hash.update(`dockerfile\0${dockerfileText}\0`);
   for (const key of Object.keys(args).sort()) hash.update(`arg\0${key}=${args[key]}\0`);
@@ -40,12 +40,16 @@ export function contentHash({ context, dockerfile, args = {} }: BuildInputs): st
   return hash.digest("hex");
 }
 
-function readIgnoreFile(context: string): string[] {
-  try {
-    return readFileSync(path.join(context, ".dockerignore"), "utf8").split("\n");
-  } catch {
-    return [];
+// As BuildKit does: `<Dockerfile>.dockerignore` when it exists, else the context's `.dockerignore`.
+function readIgnoreFile(context: string, dockerfile: string): string[] {
+  for (const file of [`${dockerfile}.dockerignore`, ".dockerignore"]) {
+    try {
+      return readFileSync(path.join(context, file), "utf8").split("\n");
+    } catch {
+      // try the next one
+    }
   }
+  return [];
 }
 
 /**

@@ -2,11 +2,15 @@
 // Secrets reach the chart by Secret name only (helm-values.ts).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import path from "node:path";
+import { chartDigest } from "./chart-digest.js";
 import { CHART_PATH, helmValues, RELEASE_NAME } from "./helm-values.js";
 import type { AppSpec } from "./spec.js";
 
 export interface HelmAppArgs {
   spec: AppSpec;
+  /** the repository root, where CHART_PATH is */
+  projectDir: string;
 }
 
 export class HelmApp extends pulumi.ComponentResource {
@@ -22,6 +26,8 @@ export class HelmApp extends pulumi.ComponentResource {
         chart: CHART_PATH,
         namespace: args.spec.namespace,
         values: helmValues(args.spec),
+        // Changes with any file of the chart, so a template edit is an upgrade (chart-digest.ts).
+        description: `chart files sha256:${chartDigest(path.join(args.projectDir, CHART_PATH))}`,
         lint: true,
         // Wait for every pod to be ready; on failure roll back to the last good release and delete what the
         // failed one created, so a broken `pulumi up` leaves the app as it was.

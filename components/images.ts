@@ -1,10 +1,12 @@
-// The two app images: built with @pulumi/docker into the Docker daemon the environment points at (Minikube's
-// after `eval $(minikube docker-env)`, or the provider's `docker:host`), pushed only when imageRegistry is set.
-// Tags are content hashes (content-tag.ts), so a Deployment rolls exactly when its image's inputs change.
-import * as docker from "@pulumi/docker";
+// The two app images, built by the program with the Docker CLI (image-build.ts) into the daemon the environment
+// points at (Minikube's after `eval $(minikube docker-env)`) and pushed only when imageRegistry is set. Tags are
+// content hashes (content-tag.ts), so a Deployment rolls exactly when its image's inputs change, and an image
+// whose inputs did not change is not rebuilt. Builds run in `pulumi up`, never in `pulumi preview`.
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config.js";
 import { contentTag } from "./content-tag.js";
+import { ensureImage } from "./image-build.js";
+import { splitReference } from "./image-reference.js";
 import type { BuiltImages } from "./spec.js";
 
 export const IMAGE_REPOSITORIES = {
@@ -13,7 +15,7 @@ export const IMAGE_REPOSITORIES = {
 } as const;
 
 export interface ImagesArgs {
-  config: Pick<StackConfig, "buildImages" | "imageRegistry" | "backendImage" | "frontendImage">;
+  config: Pick<StackConfig, "buildImages" | "imageRegistry" | "backendImage" | "frontendImage" | "nodeImage">;
   /** the repository root: the build context of both Dockerfiles */
   context: string;
   /** the app version, baked into the images' OCI labels */
@@ -34,42 +36,33 @@ export class Images extends pulumi.ComponentResource {
     if (config.buildImages) {
       const build = (component: "backend" | "frontend") => {
         const dockerfile = `app/${component}/Dockerfile`;
-        const buildArgs = { VERSION: args.version };
+        // NODE_IMAGE is the Dockerfiles' base (ARG NODE_IMAGE=node:24-slim): a mirror or an air-gapped copy.
+        const buildArgs = { VERSION: args.version, NODE_IMAGE: config.nodeImage };
         const repository = [config.imageRegistry, IMAGE_REPOSITORIES[component]].filter(Boolean).join("/");
         const tag = contentTag({ context: args.context, dockerfile, args: buildArgs });
-        const image = new docker.Image(
-          component,
-          {
-            imageName: `${repository}:${tag}`,
-            // Relative paths keep the inputs the same on every machine (Pulumi runs in the project folder).
-            build: { context: ".", dockerfile, args: buildArgs },
-            skipPush: config.imageRegistry === undefined,
-          },
-          { parent: this },
-        );
-        return { ref: { repository, tag }, imageName: image.imageName };
+        if (!pulumi.runtime.isDryRun()) {
+          const result = ensureImage({
+            reference: `${repository}:${tag}`,
+            context: args.context,
+            dockerfile,
+            buildArgs,
+            push: config.imageRegistry !== undefined,
+          });
+          pulumi.log.info(`${component} image ${repository}:${tag}: ${result}`, this);
+        }
+        return { repository, tag };
       };
-      const backend = build("backend");
-      const frontend = build("frontend");
-      this.refs = { backend: backend.ref, frontend: frontend.ref };
-      this.backendImage = backend.imageName;
-      this.frontendImage = frontend.imageName;
+      this.refs = { backend: build("backend"), frontend: build("frontend") };
     } else {
       // parseConfig has checked both references carry a tag.
       this.refs = {
         backend: splitReference(config.backendImage!),
         frontend: splitReference(config.frontendImage!),
       };
-      this.backendImage = pulumi.output(config.backendImage!);
-      this.frontendImage = pulumi.output(config.frontendImage!);
     }
+    this.backendImage = pulumi.output(`${this.refs.backend.repository}:${this.refs.backend.tag}`);
+    this.frontendImage = pulumi.output(`${this.refs.frontend.repository}:${this.refs.frontend.tag}`);
 
     this.registerOutputs({ backendImage: this.backendImage, frontendImage: this.frontendImage });
   }
-}
-
-/** "registry:5000/team/app:1.2" -> { repository: "registry:5000/team/app", tag: "1.2" } */
-export function splitReference(reference: string): { repository: string; tag: string } {
-  const colon = reference.lastIndexOf(":");
-  return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
 }

@@ -258,7 +258,12 @@ function waitForDatabase(spec: AppSpec, naming: Naming): Container {
       "-c",
       'until pg_isready --quiet --host="$PGHOST" --port=5432; do echo "waiting for $PGHOST"; sleep 2; done',
     ],
-    env: [{ name: "PGHOST", value: naming.name("postgresql") }],
+    // PGUSER: libpq otherwise looks the user up by uid, and the backend's uid has no passwd entry in the
+    // PostgreSQL image, so pg_isready would answer "no attempt" forever.
+    env: [
+      { name: "PGHOST", value: naming.name("postgresql") },
+      { name: "PGUSER", value: db.username },
+    ],
     resources: copyResources(db.waitResources),
     securityContext: containerSecurityContext(spec.backend.runAsUser),
   };

@@ -1,11 +1,19 @@
 // The app's Secrets, created by the program in both modes and handed to the pods (and the chart) by name:
-// the database URL from encrypted config (or built from a random password for the in-cluster PostgreSQL), the
-// auth secret from @pulumi/random and the LLM key. Values only ever travel as secret Outputs.
+// the database URL from encrypted config (or built from a generated password for the in-cluster PostgreSQL),
+// a generated auth secret and the LLM key. Values only ever travel as secret Outputs.
+//
+// Generated values live in one Secret (GENERATED_SECRET) created once and never updated (ignoreChanges): the
+// program draws fresh random bytes on every run, but the engine keeps the first ones, so the values are stable
+// across updates and across a deployMode switch (an old volume still matches its password). This needs no
+// provider plugin (it replaces @pulumi/random's RandomPassword).
+import { randomBytes } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { namingFor } from "./naming.js";
+import { APP_NAME, namingFor, PART_OF } from "./naming.js";
 import { PORTS, type AppSpec } from "./spec.js";
+
+/** The Secret holding the generated values; one name in both modes, since both use the same values. */
+export const GENERATED_SECRET = "todo-chatbot-generated";
 
 export interface AppSecretsArgs {
   spec: AppSpec;
@@ -15,14 +23,21 @@ export interface AppSecretsArgs {
   llmApiKey?: pulumi.Output<string>;
 }
 
-export class AppSecrets extends pulumi.ComponentResource {
-  /** the DATABASE_URL the backend uses (secret) */
-  readonly databaseUrl: pulumi.Output<string>;
+/** A random alphanumeric string (hex), so it needs no escaping inside a URL. */
+function generated(bytes: number): pulumi.Output<string> {
+  return pulumi.secret(randomBytes(bytes).toString("hex"));
+}
 
+export class AppSecrets extends pulumi.ComponentResource {
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("todo-chatbot:secrets:AppSecrets", name, {}, opts);
     const { spec } = args;
     const naming = namingFor(spec);
+    const metadata = (secretName: string, component: "backend" | "postgresql") => ({
+      name: secretName,
+      namespace: spec.namespace,
+      labels: naming.labels(component),
+    });
     const secret = (
       resourceName: string,
       secretName: string,
@@ -31,44 +46,43 @@ export class AppSecrets extends pulumi.ComponentResource {
     ) =>
       new k8s.core.v1.Secret(
         resourceName,
-        {
-          metadata: { name: secretName, namespace: spec.namespace, labels: naming.labels(component) },
-          type: "Opaque",
-          stringData,
-        },
+        { metadata: metadata(secretName, component), type: "Opaque", stringData },
         { parent: this },
       );
 
-    // Alphanumeric, so it needs no escaping inside a URL. The resource's name is the same in both modes, so
-    // switching modes keeps the password and the auth secret.
-    const authSecret = new random.RandomPassword(
-      "auth-secret",
-      { length: 48, special: false },
-      { parent: this },
+    const kept = new k8s.core.v1.Secret(
+      "generated",
+      {
+        // Labels of no mode: the object is the same in both, and only Pulumi manages it.
+        metadata: {
+          name: GENERATED_SECRET,
+          namespace: spec.namespace,
+          labels: {
+            "app.kubernetes.io/name": APP_NAME,
+            "app.kubernetes.io/part-of": PART_OF,
+            "app.kubernetes.io/managed-by": "pulumi",
+          },
+        },
+        type: "Opaque",
+        stringData: { BETTER_AUTH_SECRET: generated(24), POSTGRES_PASSWORD: generated(16) },
+      },
+      { parent: this, ignoreChanges: ["stringData"] },
     );
-    secret("auth", spec.secrets.auth, { BETTER_AUTH_SECRET: authSecret.result });
+    // The values as stored (base64 in `data`), not this run's fresh draw.
+    const keptValue = (key: string) =>
+      pulumi.secret(kept.data.apply((data) => Buffer.from(data[key] ?? "", "base64").toString("utf8")));
+
+    secret("auth", spec.secrets.auth, { BETTER_AUTH_SECRET: keptValue("BETTER_AUTH_SECRET") });
 
     if (spec.database.inCluster) {
       const db = spec.database;
-      const password = new random.RandomPassword(
-        "postgres-password",
-        { length: 32, special: false },
-        { parent: this },
-      );
+      const password = keptValue("POSTGRES_PASSWORD");
       const host = naming.name("postgresql");
-      this.databaseUrl = pulumi.secret(
-        pulumi.interpolate`postgresql://${db.username}:${password.result}@${host}:${PORTS.postgresql}/${db.database}`,
-      );
-      secret(
-        "database",
-        spec.secrets.database,
-        { password: password.result, DATABASE_URL: this.databaseUrl },
-        "postgresql",
-      );
+      const url = pulumi.interpolate`postgresql://${db.username}:${password}@${host}:${PORTS.postgresql}/${db.database}`;
+      secret("database", spec.secrets.database, { password, DATABASE_URL: pulumi.secret(url) }, "postgresql");
     } else {
       if (!args.databaseUrl) throw new Error("AppSecrets: an external database needs databaseUrl");
-      this.databaseUrl = pulumi.secret(args.databaseUrl);
-      secret("database", spec.secrets.database, { DATABASE_URL: this.databaseUrl });
+      secret("database", spec.secrets.database, { DATABASE_URL: pulumi.secret(args.databaseUrl) });
     }
 
     if (spec.llm.hasKey) {

@@ -3,6 +3,7 @@
 // with the raw objects, so the two modes cannot drift. Nothing secret is in here: secrets are referenced by
 // Secret name only.
 import type { DeployMode, PullPolicy, ServiceType, StackConfig } from "./config.js";
+import { splitReference } from "./image-reference.js";
 
 /** A Kubernetes probe (the subset the app uses). */
 export interface Probe {
@@ -156,8 +157,8 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
       ? { inCluster: false }
       : {
           inCluster: true,
-          // Pulled by the cluster from Docker Hub's official image, as the chart does.
-          image: { repository: "postgres", tag: "17-alpine", pullPolicy: "IfNotPresent" },
+          // The official image by default (postgresImage), pulled by the cluster as the chart does.
+          image: { ...splitReference(config.postgresImage), pullPolicy: "IfNotPresent" },
           runAsUser: 70,
           username: "todo",
           database: "todo",

@@ -76,7 +76,7 @@ export class TodoChatbot extends pulumi.ComponentResource {
       const app = new RawApp("raw", { spec }, { ...ready, dependsOn: [...ready.dependsOn, ...database] });
       this.frontendNodePort = app.frontendService.spec.ports.apply((ports) => ports[0]?.nodePort);
     } else {
-      const helm = new HelmApp("helm", { spec }, ready);
+      const helm = new HelmApp("helm", { spec, projectDir: args.projectDir }, ready);
       // The release does not expose its objects; read the Service it created to learn the node port.
       const service = k8s.core.v1.Service.get(
         "frontend-service",

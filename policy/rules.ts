@@ -69,7 +69,6 @@ export function noLatestTag(type: string, props: Props): string[] {
   };
   for (const c of containersOf(type, props)) check(`${c.workload} container ${c.name}`, c.image);
   if (type === "kubernetes:helm.sh/v3:Release") for (const i of releaseImages(props)) check(i.key, i.image);
-  if (type === "docker:index/image:Image") check("docker.Image", props.imageName);
   return problems;
 }
 

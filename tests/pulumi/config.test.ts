@@ -27,6 +27,7 @@ describe("stack configuration (components/config.ts)", () => {
       const read = new Set<string>();
       parseConfig({ get: (key) => (read.add(key), undefined), isSecret: () => true });
       assert.deepEqual(Object.keys(project.config).sort(), [...read].sort());
+      for (const key of ["nodeImage", "postgresImage", "imageRegistry"]) assert.ok(read.has(key), key);
       for (const [key, declaration] of Object.entries(project.config)) {
         assert.ok(["string", "integer", "boolean"].includes(declaration.type), `${key} has a type`);
         assert.ok(declaration.description.length > 20, `${key} has a description`);
@@ -101,6 +102,28 @@ describe("stack configuration (components/config.ts)", () => {
         "IfNotPresent",
       );
       assert.equal(configFrom({ imagePullPolicy: "Always" }).imagePullPolicy, "Always");
+    });
+
+    it('imageRegistry: a host with a "." or a port, or localhost, with an optional path', () => {
+      for (const registry of [
+        "docker.io/myuser",
+        "localhost:5000/x",
+        "ghcr.io/org",
+        "localhost",
+        "registry:5000",
+      ]) {
+        assert.equal(configErrorFor({ imageRegistry: registry }), "", registry);
+        assert.equal(configFrom({ imageRegistry: registry }).imageRegistry, registry);
+      }
+    });
+
+    it("nodeImage and postgresImage: any tagged reference, a mirror's too", () => {
+      const config = configFrom({
+        nodeImage: "mirror.example.com:5000/library/node:24.11-slim",
+        postgresImage: "registry.internal/postgres:17.6-alpine",
+      });
+      assert.equal(config.nodeImage, "mirror.example.com:5000/library/node:24.11-slim");
+      assert.equal(config.postgresImage, "registry.internal/postgres:17.6-alpine");
     });
 
     it("reads every other key", () => {
@@ -207,6 +230,35 @@ describe("stack configuration (components/config.ts)", () => {
           title: "a registry with a scheme",
           settings: { imageRegistry: "https://registry.example.com" },
           expect: [/imageRegistry: "https:\/\/registry.example.com" is not a registry host/],
+        },
+        {
+          title: "a PostgreSQL image without a tag",
+          settings: { postgresImage: "mirror.example.com/postgres" },
+          expect: [
+            /postgresImage: "mirror.example.com\/postgres" has no tag/,
+            /pulumi config set postgresImage <repository>:<tag>/,
+          ],
+        },
+        {
+          title: "a PostgreSQL image with the latest tag",
+          settings: { postgresImage: "postgres:latest" },
+          expect: [
+            /postgresImage: "postgres:latest" uses the moving tag "latest"/,
+            /config set postgresImage/,
+          ],
+        },
+        {
+          title: "a Node base image without a tag",
+          settings: { nodeImage: "node" },
+          expect: [/nodeImage: "node" has no tag/, /pulumi config set nodeImage <repository>:<tag>/],
+        },
+        {
+          title: "a Docker Hub user as the registry",
+          settings: { imageRegistry: "myuser" },
+          expect: [
+            /imageRegistry: "myuser" does not start with a registry host/,
+            /config set imageRegistry docker\.io\/myuser/,
+          ],
         },
         {
           title: "prebuilt images without references",

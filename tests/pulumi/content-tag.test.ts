@@ -1,10 +1,26 @@
 // Content-addressed image tags: they change exactly when what an image is built from changes.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { contentTag, copySources } from "../../components/content-tag.js";
 import { repoRoot } from "../chart/support.js";
+
+const dockerignore = createRequire(import.meta.url)(
+  "@balena/dockerignore",
+) as typeof import("@balena/dockerignore").default;
+
+/** Every file of the repository (relative, "/"-separated), but those under node_modules and .git. */
+function repositoryFiles(dir = "."): string[] {
+  return readdirSync(path.join(repoRoot, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = dir === "." ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory()) {
+      return entry.name === "node_modules" || entry.name === ".git" ? [] : repositoryFiles(relative);
+    }
+    return [relative];
+  });
+}
 
 const DOCKERFILE = `ARG NODE_IMAGE=node:24-slim
 FROM \${NODE_IMAGE} AS build
@@ -73,6 +89,16 @@ describe("content-addressed image tags (components/content-tag.ts)", () => {
     assert.equal(tag(), before);
   });
 
+  it("reads <Dockerfile>.dockerignore instead of .dockerignore when it exists, as BuildKit does", () => {
+    writeFileSync(path.join(context, "Dockerfile.dockerignore"), "src/**/*.md\n");
+    const before = tag();
+    writeFileSync(path.join(context, "src", "notes.md"), "ignored by Dockerfile.dockerignore");
+    assert.equal(tag(), before);
+    // .dockerignore no longer applies: the file it excludes now counts.
+    writeFileSync(path.join(context, "src", "excluded.test.ts"), "counted");
+    assert.notEqual(tag(), before);
+  });
+
   it("names a COPY source that does not exist and the fix", () => {
     rmSync(path.join(context, "config"), { recursive: true });
     assert.throws(() => tag(), /The Dockerfile copies "config\/settings.json" but .* does not exist/);
@@ -83,12 +109,14 @@ describe("content-addressed image tags (components/content-tag.ts)", () => {
     try {
       for (const entry of [
         ".dockerignore",
+        "app/backend/Dockerfile.dockerignore",
+        "app/frontend/Dockerfile.dockerignore",
         ".npmrc",
         "package.json",
         "package-lock.json",
         "tsconfig.base.json",
       ]) {
-        cpSync(path.join(repoRoot, entry), path.join(repo, entry));
+        cpSync(path.join(repoRoot, entry), path.join(repo, entry), { recursive: true });
       }
       for (const dir of ["app/backend/src", "app/backend/drizzle", "app/frontend/app", "app/frontend/lib"]) {
         cpSync(path.join(repoRoot, dir), path.join(repo, dir), { recursive: true });
@@ -115,4 +143,36 @@ describe("content-addressed image tags (components/content-tag.ts)", () => {
       rmSync(repo, { recursive: true, force: true });
     }
   });
+});
+
+// BuildKit sends a build only what `<Dockerfile>.dockerignore` admits; the content tag hashes only what COPY takes.
+// The two lists must describe the same files, or an image misses a file or rebuilds for nothing.
+describe("each Dockerfile's .dockerignore admits exactly what it copies", () => {
+  const files = repositoryFiles();
+  for (const component of ["backend", "frontend"]) {
+    const dockerfile = `app/${component}/Dockerfile`;
+    const sources = copySources(readFileSync(path.join(repoRoot, dockerfile), "utf8"));
+    const ignore = dockerignore().add(
+      readFileSync(path.join(repoRoot, `${dockerfile}.dockerignore`), "utf8").split("\n"),
+    );
+    const admitted = files.filter((file) => !ignore.ignores(file));
+    const under = (source: string) => (file: string) => file === source || file.startsWith(`${source}/`);
+
+    it(`${dockerfile}: every COPY source is admitted`, () => {
+      assert.ok(sources.length > 3, "the Dockerfile's COPY lines were read");
+      for (const source of sources) {
+        assert.ok(
+          admitted.some(under(source)),
+          `${source} is copied but ${dockerfile}.dockerignore excludes it`,
+        );
+      }
+    });
+
+    it(`${dockerfile}: nothing it does not copy is admitted`, () => {
+      assert.deepEqual(
+        admitted.filter((file) => !sources.some((source) => under(source)(file))),
+        [],
+      );
+    });
+  }
 });

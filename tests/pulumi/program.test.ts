@@ -1,12 +1,17 @@
 // The Pulumi program under mocks: every resource it registers in both deploy modes, with its key inputs, the
 // secrets' handling, the outputs, and determinism.
 import assert from "node:assert/strict";
+import { loadConfig } from "../../app/backend/src/config.js";
+import path from "node:path";
+import { chartDigest } from "../../components/chart-digest.js";
+import { CHART_PATH } from "../../components/helm-values.js";
+import { GENERATED_SECRET } from "../../components/secrets.js";
+import { PORTS } from "../../components/spec.js";
 import type { StackOutputs } from "../../components/stack.js";
-import { validateAgainstKubernetesSchema, type K8sObject } from "../chart/support.js";
+import { repoRoot, validateAgainstKubernetesSchema, type K8sObject } from "../chart/support.js";
 import {
   findResource,
   installMocks,
-  isSecret,
   ofType,
   plaintextPaths,
   takeRecorded,
@@ -26,8 +31,8 @@ const T = {
   pdb: "kubernetes:policy/v1:PodDisruptionBudget",
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   release: "kubernetes:helm.sh/v3:Release",
-  image: "docker:index/image:Image",
-  password: "random:index/randomPassword:RandomPassword",
+  images: "todo-chatbot:images:Images",
+  secrets: "todo-chatbot:secrets:AppSecrets",
 };
 
 const NEON_URL =
@@ -60,6 +65,21 @@ function container(deployment: RecordedResource) {
   return deployment.inputs.spec.template.spec.containers[0];
 }
 
+/** The Secret holding the generated values, and those values (this run's draw). */
+function generated(resources: RecordedResource[]): {
+  secret: RecordedResource;
+  values: Record<string, string>;
+} {
+  const secret = byObjectName(resources, T.secret, GENERATED_SECRET);
+  return { secret, values: secret.inputs.stringData };
+}
+
+/** `repository:tag` -> the Helm values' image form. */
+function imageParts(reference: string): { repository: string; tag: string } {
+  const colon = reference.lastIndexOf(":");
+  return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
+}
+
 describe("Pulumi program (mocks)", function () {
   this.timeout(20_000);
 
@@ -88,21 +108,21 @@ describe("Pulumi program (mocks)", function () {
       assert.equal(namespace.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     });
 
-    it("builds both images locally with content-addressed tags and does not push them", () => {
-      const images = ofType(deployed.resources, T.image);
-      assert.deepEqual(images.map((i) => i.name).sort(), ["backend", "frontend"]);
-      for (const image of images) {
-        assert.match(image.inputs.imageName, new RegExp(`^todo-chatbot-${image.name}:[0-9a-f]{12}$`));
-        assert.equal(image.inputs.skipPush, true);
-        assert.deepEqual(image.inputs.build, {
-          context: ".",
-          dockerfile: `app/${image.name}/Dockerfile`,
-          args: { VERSION: "0.1.0" },
-        });
+    // The builds themselves (the Docker CLI during `pulumi up`) are tested in images.test.ts.
+    it("references both images locally with content-addressed tags, and registers no build resource", async () => {
+      for (const component of ["backend", "frontend"] as const) {
+        const reference = await valueOf(deployed.outputs[`${component}Image`]);
+        assert.match(reference, new RegExp(`^todo-chatbot-${component}:[0-9a-f]{12}$`));
       }
+      assert.equal(ofType(deployed.resources, T.images).length, 1);
+      assert.deepEqual(
+        deployed.resources.filter((r) => r.urn.includes("docker")).map((r) => r.type),
+        [],
+        "no Docker provider resource",
+      );
     });
 
-    it("installs the chart as the release todo-chatbot with values derived from the app spec", () => {
+    it("installs the chart as the release todo-chatbot with values derived from the app spec", async () => {
       const release = findResource(deployed.resources, T.release, "todo-chatbot");
       const { inputs } = release;
       assert.equal(inputs.name, "todo-chatbot");
@@ -111,9 +131,13 @@ describe("Pulumi program (mocks)", function () {
       assert.equal(inputs.atomic, true);
       assert.equal(inputs.cleanupOnFail, true);
       assert.equal(inputs.timeout, 600);
-      const backendImage = findResource(deployed.resources, T.image, "backend").inputs.imageName as string;
-      const [repository, tag] = backendImage.split(":");
-      assert.deepEqual(inputs.values.backend.image, { repository, tag, pullPolicy: "Never" });
+      // A chart edit changes the release's inputs (chart-digest.test.ts shows the digest follows the files).
+      assert.ok(
+        inputs.description.endsWith(chartDigest(path.join(repoRoot, CHART_PATH))),
+        inputs.description,
+      );
+      const backendImage = imageParts(await valueOf(deployed.outputs.backendImage));
+      assert.deepEqual(inputs.values.backend.image, { ...backendImage, pullPolicy: "Never" });
       assert.equal(inputs.values.backend.replicaCount, 2);
       assert.equal(inputs.values.frontend.replicaCount, 2);
       assert.equal(inputs.values.frontend.service.type, "NodePort");
@@ -132,21 +156,43 @@ describe("Pulumi program (mocks)", function () {
       assert.equal(ofType(deployed.resources, T.configMap).length, 0);
     });
 
-    it("creates the auth Secret from a random password and the in-cluster database Secret", () => {
-      const passwords = ofType(deployed.resources, T.password);
-      assert.deepEqual(passwords.map((p) => [p.name, p.inputs.length, p.inputs.special]).sort(), [
-        ["auth-secret", 48, false],
-        ["postgres-password", 32, false],
-      ]);
-      const auth = byObjectName(deployed.resources, T.secret, "todo-chatbot-auth");
-      assert.deepEqual(Object.keys(auth.inputs.stringData), ["BETTER_AUTH_SECRET"]);
-      const db = byObjectName(deployed.resources, T.secret, "todo-chatbot-db");
-      assert.deepEqual(Object.keys(db.inputs.stringData).sort(), ["DATABASE_URL", "password"]);
-      assert.match(
-        db.inputs.stringData.DATABASE_URL,
-        /^postgresql:\/\/todo:mock-random-postgres-password-x+@todo-chatbot-postgresql:5432\/todo$/,
+    it("generates the auth secret and the database password into one Secret, sent only as secrets", () => {
+      const { secret, values } = generated(deployed.resources);
+      assert.equal(secret.name, "generated");
+      assert.equal(secret.inputs.metadata.namespace, "todo");
+      assert.deepEqual(Object.keys(values).sort(), ["BETTER_AUTH_SECRET", "POSTGRES_PASSWORD"]);
+      for (const [key, value] of Object.entries(values)) {
+        // Alphanumeric: the password goes into a URL unescaped.
+        assert.match(value, /^[A-Za-z0-9]{16,}$/, key);
+        assert.deepEqual(plaintextPaths(secret, value), [], `${key} is sent as a secret`);
+      }
+      // The backend's own check of its auth secret (length, variety) accepts the generated one.
+      assert.doesNotThrow(() =>
+        loadConfig({ NODE_ENV: "production", BETTER_AUTH_SECRET: values.BETTER_AUTH_SECRET }),
       );
+    });
+
+    it("builds the auth and database Secrets from the generated Secret's stored data", () => {
+      const { values } = generated(deployed.resources);
+      const auth = byObjectName(deployed.resources, T.secret, "todo-chatbot-auth");
+      assert.deepEqual(auth.inputs.stringData, { BETTER_AUTH_SECRET: values.BETTER_AUTH_SECRET });
+      const db = byObjectName(deployed.resources, T.secret, "todo-chatbot-db");
       assert.equal(db.inputs.metadata.namespace, "todo");
+      assert.deepEqual(Object.keys(db.inputs.stringData).sort(), ["DATABASE_URL", "password"]);
+      assert.equal(db.inputs.stringData.password, values.POSTGRES_PASSWORD);
+      // The URL the backend uses reaches the chart's PostgreSQL Service as the chart's user and database.
+      const { auth: dbAuth } = findResource(deployed.resources, T.release, "todo-chatbot").inputs.values
+        .postgresql;
+      const url = new URL(db.inputs.stringData.DATABASE_URL);
+      assert.equal(url.protocol, "postgresql:");
+      assert.equal(url.username, dbAuth.username);
+      assert.equal(url.password, values.POSTGRES_PASSWORD);
+      assert.equal(url.hostname, deployed.outputs.backendService.replace(/backend$/, "postgresql"));
+      assert.equal(url.port, String(PORTS.postgresql));
+      assert.equal(url.pathname, `/${dbAuth.database}`);
+      for (const secret of [auth, db]) {
+        for (const value of Object.values(values)) assert.deepEqual(plaintextPaths(secret, value), []);
+      }
     });
 
     it("exports how to open the app", async () => {
@@ -185,6 +231,7 @@ describe("Pulumi program (mocks)", function () {
         "PodDisruptionBudget/todo-backend",
         "PodDisruptionBudget/todo-frontend",
         "Secret/todo-auth",
+        `Secret/${GENERATED_SECRET}`,
         "Secret/todo-db",
         "Service/todo-backend",
         "Service/todo-frontend",
@@ -209,10 +256,10 @@ describe("Pulumi program (mocks)", function () {
       }
     });
 
-    it("runs the built images with pull policy Never, two replicas, probes, resources and a restricted context", () => {
-      for (const component of ["backend", "frontend"]) {
+    it("runs the built images with pull policy Never, two replicas, probes, resources and a restricted context", async () => {
+      for (const component of ["backend", "frontend"] as const) {
         const deployment = byObjectName(deployed.resources, T.deployment, `todo-${component}`);
-        const image = findResource(deployed.resources, T.image, component).inputs.imageName;
+        const image = await valueOf(deployed.outputs[`${component}Image`]);
         const c = container(deployment);
         assert.equal(c.image, image);
         assert.equal(c.imagePullPolicy, "Never");
@@ -249,12 +296,19 @@ describe("Pulumi program (mocks)", function () {
       ]);
       const init = deployment.inputs.spec.template.spec.initContainers;
       assert.equal(init[0].name, "wait-for-database");
-      assert.deepEqual(init[0].env, [{ name: "PGHOST", value: "todo-postgresql" }]);
       const statefulSet = byObjectName(deployed.resources, T.statefulSet, "todo-postgresql");
-      const password = statefulSet.inputs.spec.template.spec.containers[0].env.find(
-        (e: { name: string }) => e.name === "POSTGRES_PASSWORD",
-      );
-      assert.deepEqual(password.valueFrom, { secretKeyRef: { name: "todo-db", key: "password" } });
+      const dbEnv = (name: string) =>
+        statefulSet.inputs.spec.template.spec.containers[0].env.find(
+          (e: { name: string }) => e.name === name,
+        );
+      // pg_isready as the database's user (the backend's uid has no passwd entry in the PostgreSQL image).
+      assert.deepEqual(init[0].env, [
+        { name: "PGHOST", value: "todo-postgresql" },
+        { name: "PGUSER", value: dbEnv("POSTGRES_USER").value },
+      ]);
+      assert.deepEqual(dbEnv("POSTGRES_PASSWORD").valueFrom, {
+        secretKeyRef: { name: "todo-db", key: "password" },
+      });
     });
 
     it("exposes the frontend on a NodePort Service without a fixed port, the backend only inside the cluster", () => {
@@ -288,7 +342,9 @@ describe("Pulumi program (mocks)", function () {
         poolMax: 5,
       });
       assert.equal(release.inputs.values.postgresql, undefined);
-      assert.equal(ofType(helm.resources, T.password).length, 1, "only the auth secret is random");
+      assert.deepEqual(byObjectName(helm.resources, T.secret, "todo-chatbot-auth").inputs.stringData, {
+        BETTER_AUTH_SECRET: generated(helm.resources).values.BETTER_AUTH_SECRET,
+      });
       assert.deepEqual(byObjectName(helm.resources, T.secret, "todo-chatbot-db").inputs.stringData, {
         DATABASE_URL: NEON_URL,
       });
@@ -346,12 +402,11 @@ describe("Pulumi program (mocks)", function () {
 
     it("imageRegistry: images are pushed there and pulled IfNotPresent", async () => {
       const helm = await deployWith({ imageRegistry: "registry.example.com/team" });
-      for (const image of ofType(helm.resources, T.image)) {
+      for (const component of ["backend", "frontend"] as const) {
         assert.match(
-          image.inputs.imageName,
-          new RegExp(`^registry.example.com/team/todo-chatbot-${image.name}:[0-9a-f]{12}$`),
+          await valueOf(helm.outputs[`${component}Image`]),
+          new RegExp(`^registry\\.example\\.com/team/todo-chatbot-${component}:[0-9a-f]{12}$`),
         );
-        assert.equal(image.inputs.skipPush, false);
       }
       const values = findResource(helm.resources, T.release, "todo-chatbot").inputs.values;
       assert.equal(values.backend.image.repository, "registry.example.com/team/todo-chatbot-backend");
@@ -377,6 +432,22 @@ describe("Pulumi program (mocks)", function () {
       });
     });
 
+    it("postgresImage is the in-cluster database's image in both modes (StatefulSet, its wait, the chart's values)", async () => {
+      const mirror = "mirror.example.com/library/postgres:17.6-alpine";
+      const raw = await deployWith({ deployMode: "manifests", postgresImage: mirror });
+      const statefulSet = byObjectName(raw.resources, T.statefulSet, "todo-postgresql");
+      assert.equal(container(statefulSet).image, mirror);
+      const backend = byObjectName(raw.resources, T.deployment, "todo-backend");
+      assert.equal(
+        backend.inputs.spec.template.spec.initContainers[0].image,
+        mirror,
+        "pg_isready from that image",
+      );
+      const helm = await deployWith({ postgresImage: mirror });
+      const { image } = findResource(helm.resources, T.release, "todo-chatbot").inputs.values.postgresql;
+      assert.equal(`${image.repository}:${image.tag}`, mirror);
+    });
+
     it("buildImages false: no builds; the given references are deployed", async () => {
       const raw = await deployWith({
         deployMode: "manifests",
@@ -384,7 +455,6 @@ describe("Pulumi program (mocks)", function () {
         backendImage: "registry.example.com/todo-backend:1.2.3",
         frontendImage: "registry.example.com/todo-frontend:1.2.3",
       });
-      assert.equal(ofType(raw.resources, T.image).length, 0);
       const backend = container(byObjectName(raw.resources, T.deployment, "todo-backend"));
       assert.equal(backend.image, "registry.example.com/todo-backend:1.2.3");
       assert.equal(backend.imagePullPolicy, "IfNotPresent");
@@ -414,64 +484,74 @@ describe("Pulumi program (mocks)", function () {
       });
     }
 
-    it("the generated passwords travel only as secrets", async () => {
-      const { resources } = await deployWith({ deployMode: "manifests" });
-      for (const resource of resources) {
-        assert.deepEqual(plaintextPaths(resource, "mock-random-"), [], `${resource.type} ${resource.name}`);
-      }
-    });
-
-    it("the database URL the program derives stays a secret Output", async () => {
-      await installMocks();
-      const { AppSecrets } = await import("../../components/secrets.js");
-      const { buildAppSpec } = await import("../../components/spec.js");
-      const images = { backend: { repository: "b", tag: "1" }, frontend: { repository: "f", tag: "1" } };
-      const external = new AppSecrets("external", {
-        spec: buildAppSpec(configFrom(settings), images, "0.1.0"),
-        databaseUrl: configFrom(settings).databaseUrl,
-        llmApiKey: configFrom(settings).llmApiKey,
+    for (const mode of ["helm", "manifests"]) {
+      it(`${mode}: the generated values, and the URL built from the password, travel only as secrets`, async () => {
+        const { resources } = await deployWith({ deployMode: mode });
+        const { values } = generated(resources);
+        const db = byObjectName(resources, T.secret, `${mode === "helm" ? "todo-chatbot" : "todo"}-db`);
+        for (const needle of [...Object.values(values), db.inputs.stringData.DATABASE_URL]) {
+          for (const resource of resources) {
+            assert.deepEqual(plaintextPaths(resource, needle), [], `${resource.type} ${resource.name}`);
+          }
+        }
       });
-      const inCluster = new AppSecrets("in-cluster", { spec: buildAppSpec(configFrom({}), images, "0.1.0") });
-      assert.equal(await isSecret(external.databaseUrl), true);
-      assert.equal(await isSecret(inCluster.databaseUrl), true);
-      assert.equal(await valueOf(external.databaseUrl), NEON_URL);
-      await takeRecorded();
-    });
+    }
   });
 
   describe("switching modes and determinism", () => {
-    it("the two modes share no Kubernetes object name except the namespace", async () => {
+    it("the two modes share no Kubernetes object name except the namespace and the generated Secret", async () => {
       const names = async (mode: string) =>
         new Set(
           kubernetesResources((await deployWith({ deployMode: mode })).resources)
-            .filter((r) => r.type !== T.provider && r.type !== T.namespace)
+            .filter((r) => r.type !== T.provider)
             .map((r) => `${r.type}/${r.inputs.metadata?.name ?? r.inputs.name}`),
         );
       const helm = await names("helm");
       const raw = await names("manifests");
       assert.deepEqual(
-        [...helm].filter((name) => raw.has(name)),
-        [],
+        [...helm].filter((name) => raw.has(name)).sort(),
+        [`${T.namespace}/${configFrom({}).namespace}`, `${T.secret}/${GENERATED_SECRET}`].sort(),
       );
     });
 
-    it("the namespace and the random secrets keep their Pulumi names across modes (no replacement on a switch)", async () => {
-      const stable = async (mode: string) =>
-        (await deployWith({ deployMode: mode })).resources
-          .filter((r) => r.type === T.namespace || r.type === T.password || r.type === T.image)
-          .map((r) => `${r.type}::${r.name}`)
-          .sort();
-      assert.deepEqual(await stable("helm"), await stable("manifests"));
+    it("the namespace, the generated Secret and the images keep their Pulumi names across modes (no replacement on a switch)", async () => {
+      const stable = async (mode: string) => {
+        const { resources } = await deployWith({ deployMode: mode });
+        const kept = [
+          ...ofType(resources, T.namespace),
+          ...ofType(resources, T.images),
+          ...ofType(resources, T.secrets),
+          generated(resources).secret,
+        ];
+        return kept.map((r) => `${r.type}::${r.name}::${r.inputs.metadata?.name ?? ""}`).sort();
+      };
+      const helm = await stable("helm");
+      assert.equal(helm.length, 4);
+      assert.deepEqual(await stable("manifests"), helm);
     });
 
     for (const mode of ["helm", "manifests"]) {
-      it(`${mode}: building twice with the same config gives identical resource inputs`, async () => {
+      it(`${mode}: building twice with the same config gives identical resource inputs, but for the generated values`, async () => {
         const first = await deployWith({ deployMode: mode, llmApiKey: LLM_KEY });
         const second = await deployWith({ deployMode: mode, llmApiKey: LLM_KEY });
-        const strip = (resources: RecordedResource[]) =>
-          resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
+        // Each run draws fresh values; the engine keeps the first ones (ignoreChanges), so they alone may differ,
+        // and with them whatever the mock derives from them (the auth and database Secrets).
+        const strip = (resources: RecordedResource[]) => {
+          const placeholders = Object.entries(generated(resources).values).map(
+            ([key, value]) => [value, `<generated ${key}>`] as const,
+          );
+          const text = placeholders.reduce(
+            (json, [value, placeholder]) => json.replaceAll(value, placeholder),
+            JSON.stringify(resources.map(({ type, name, inputs }) => ({ type, name, inputs }))),
+          );
+          return JSON.parse(text) as unknown;
+        };
         assert.deepEqual(strip(second.resources), strip(first.resources));
         assert.ok(first.resources.length > 8);
+        const values = [generated(first.resources).values, generated(second.resources).values];
+        for (const key of Object.keys(values[0]!)) {
+          assert.notEqual(values[0]![key], values[1]![key], `${key} is drawn afresh on every run`);
+        }
       });
     }
   });

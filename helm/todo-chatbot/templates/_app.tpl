@@ -101,6 +101,9 @@ checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha
   env:
     - name: PGHOST
       value: {{ include "todo-chatbot.componentName" (list . "postgresql") }}
+    # libpq otherwise looks the user up by uid, which has no passwd entry in the image: "no attempt" forever.
+    - name: PGUSER
+      value: {{ .Values.postgresql.auth.username | quote }}
   resources:
     {{- toYaml .Values.postgresql.waitForDatabase.resources | nindent 4 }}
   securityContext:

@@ -27,38 +27,48 @@ let installed = false;
 export async function installMocks(): Promise<void> {
   if (installed) return;
   installed = true;
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args: pulumi.runtime.MockResourceArgs) {
-        const urn = `urn:pulumi:${STACK}::${PROJECT}::${args.type}::${args.name}`;
-        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
-        recorded.push({
-          type: args.type,
-          name: args.name,
-          inputs,
-          raw: args.inputs,
-          provider: args.provider,
-          urn,
-        });
-        return { id: `${args.name}-id`, state: { ...inputs, ...providerComputedState(args) } };
-      },
-      call(args: pulumi.runtime.MockCallArgs) {
-        return args.inputs;
-      },
-    },
-    PROJECT,
-    STACK,
-    false,
-  );
+  await setPreview(true);
 }
+
+/**
+ * Runs the program as `pulumi preview` (true, the default: the program computes every image reference but
+ * builds nothing, components/images.ts) or as `pulumi up` (false: it runs the Docker CLI). A test that sets
+ * false sets true again when it is done.
+ */
+export async function setPreview(preview: boolean): Promise<void> {
+  await pulumi.runtime.setMocks(MOCKS, PROJECT, STACK, preview);
+}
+
+const MOCKS: pulumi.runtime.Mocks = {
+  newResource(args: pulumi.runtime.MockResourceArgs) {
+    const urn = `urn:pulumi:${STACK}::${PROJECT}::${args.type}::${args.name}`;
+    const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+    recorded.push({
+      type: args.type,
+      name: args.name,
+      inputs,
+      raw: args.inputs,
+      provider: args.provider,
+      urn,
+    });
+    return { id: `${args.name}-id`, state: { ...inputs, ...providerComputedState(args) } };
+  },
+  call(args: pulumi.runtime.MockCallArgs) {
+    return args.inputs;
+  },
+};
 
 // Outputs real providers compute and the program reads.
 function providerComputedState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
   switch (args.type) {
-    case "random:index/randomPassword:RandomPassword":
-      return { result: `mock-random-${args.name}-${"x".repeat(Number(args.inputs.length ?? 16))}` };
-    case "docker:index/image:Image":
-      return { repoDigest: `sha256:mock-${args.name}` };
+    // The API server stores a Secret's stringData base64-encoded in data.
+    case "kubernetes:core/v1:Secret": {
+      const stringData = (unwrapSecrets(args.inputs.stringData) ?? {}) as Record<string, string>;
+      const data = Object.fromEntries(
+        Object.entries(stringData).map(([key, value]) => [key, Buffer.from(value).toString("base64")]),
+      );
+      return { data };
+    }
     default:
       return {};
   }
