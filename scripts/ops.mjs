@@ -9,9 +9,19 @@
 // only (`kubectl config view --minify --flatten`), with our namespace as its default, in a private temp
 // directory removed afterwards. Read-only: it runs with --quiet (one question, no prompts), and in that mode
 // kubectl-ai refuses any command that would need the user's permission (pkg/agent/conversation.go: "RunOnce
-// mode cannot handle user choice requests"); `--skip-permissions=false` overrides a `skip-permissions: true`
-// left in ~/.config/kubectl-ai/config.yaml. Without kubectl-ai, kubectl or a key, it says how to set them up and
-// prints the plain kubectl commands instead.
+// mode cannot handle user choice requests"); `--skip-permissions=false` overrides a `skipPermissions: true`
+// left in ~/.config/kubectl-ai/config.yaml (the file's keys are the json tags of cmd/main.go's Options). Without
+// kubectl-ai, kubectl or a key, it says how to set them up and prints the plain kubectl commands instead.
+//
+// What kubectl-ai itself needs, read from its source (github.com/GoogleCloudPlatform/kubectl-ai):
+// - cmd/main.go, Options.InitDefaults: provider "gemini" and model "gemini-2.5-pro" for EVERY provider (the
+//   --model flag's default), so another provider with no --model would be asked for a Gemini model;
+// - gollm/gemini.go: gemini needs GEMINI_API_KEY; vertexai (same file) uses gcloud's login;
+// - gollm/openai.go, NewOpenAIClient: openai (and its alias openai-compatible) always needs OPENAI_API_KEY, also
+//   with OPENAI_ENDPOINT / OPENAI_API_BASE for another OpenAI-compatible server;
+// - gollm/azopenai.go, NewAzureOpenAIClient: azopenai needs AZURE_OPENAI_ENDPOINT (or the host in the provider
+//   id, azopenai://<host>); AZURE_OPENAI_API_KEY is optional (else Azure's default credential, e.g. az login);
+// - gollm/grok.go: grok needs GROK_API_KEY; gollm/ollama.go, llamacpp.go, bedrock.go: no variable required.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -23,17 +33,22 @@ const EXIT_NOT_SET_UP = 3;
 
 const DEFAULT_CONTEXT = "minikube";
 const DEFAULT_NAMESPACE = "todo";
-const DEFAULT_PROVIDER = "gemini"; // kubectl-ai's own default
+const DEFAULT_PROVIDER = "gemini"; // kubectl-ai's own default (cmd/main.go)
+const KUBECTL_AI_DEFAULT_MODEL = "gemini-2.5-pro"; // cmd/main.go, whatever the provider
+/** Providers that serve kubectl-ai's default model (gollm/gemini.go registers both). */
+const GEMINI_PROVIDERS = ["gemini", "vertexai"];
 
-/** kubectl-ai's providers and the environment variable holding each one's key (its README). */
-const PROVIDER_KEYS = {
-  gemini: "GEMINI_API_KEY",
-  openai: "OPENAI_API_KEY",
-  azopenai: "AZURE_OPENAI_API_KEY",
-  grok: "GROK_API_KEY",
+/**
+ * The environment variable each provider cannot start without (see the header for the gollm files), and what it
+ * holds. Providers not listed need none: local servers (ollama, llamacpp) or cloud logins (vertexai, bedrock).
+ */
+const PROVIDER_VARIABLES = {
+  gemini: { name: "GEMINI_API_KEY", holds: "your key" },
+  openai: { name: "OPENAI_API_KEY", holds: "your key" },
+  "openai-compatible": { name: "OPENAI_API_KEY", holds: "your key" },
+  azopenai: { name: "AZURE_OPENAI_ENDPOINT", holds: "https://<resource>.openai.azure.com" },
+  grok: { name: "GROK_API_KEY", holds: "your key" },
 };
-/** Providers with no key in the environment: local servers, or cloud logins (gcloud, aws). */
-const KEYLESS_PROVIDERS = ["ollama", "llamacpp", "vertexai", "bedrock"];
 
 const USAGE = `Usage: npm run ops -- [options] "<question>"
 
@@ -44,12 +59,13 @@ Options:
   -n, --namespace <ns>  namespace           (env TODO_NAMESPACE, default ${DEFAULT_NAMESPACE})
   --provider <id>       kubectl-ai --llm-provider: gemini, openai, azopenai, grok, ollama, llamacpp,
                         vertexai, bedrock   (env KUBECTL_AI_PROVIDER, default ${DEFAULT_PROVIDER})
-  --model <id>          kubectl-ai --model  (env KUBECTL_AI_MODEL, default: kubectl-ai's for the provider)
+  --model <id>          kubectl-ai --model  (env KUBECTL_AI_MODEL; kubectl-ai's default is ${KUBECTL_AI_DEFAULT_MODEL}
+                        for every provider, so any provider but gemini and vertexai needs one)
   --print-commands      print the plain kubectl commands for the common questions and exit
   -h, --help            this help
 
 Keys (kubectl-ai reads them itself): GEMINI_API_KEY, OPENAI_API_KEY (+ OPENAI_ENDPOINT for any
-OpenAI-compatible API), AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT, GROK_API_KEY.
+OpenAI-compatible API), AZURE_OPENAI_ENDPOINT (+ AZURE_OPENAI_API_KEY, else your az login), GROK_API_KEY.
 The binary: kubectl-ai on PATH, or KUBECTL_AI_BIN=/path/to/kubectl-ai.
 
 Examples:
@@ -155,33 +171,44 @@ ${k} top pods
 }
 
 function setupHelp(problem, options) {
-  const key = PROVIDER_KEYS[providerId(options.provider)] ?? "GEMINI_API_KEY";
+  const variable = PROVIDER_VARIABLES[providerId(options.provider)];
+  const key = variable ? `export ${variable.name}=<${variable.holds}>` : "none needed";
   return `${problem}
 
 Set up kubectl-ai:
   install   curl -sSL https://raw.githubusercontent.com/GoogleCloudPlatform/kubectl-ai/main/install.sh | bash
             or, with krew: kubectl krew install ai   (or put the binary in KUBECTL_AI_BIN)
-  key       export ${key}=<your key>      (provider ${options.provider})
+  key       ${key}      (provider ${options.provider})
             other providers: KUBECTL_AI_PROVIDER=openai with OPENAI_API_KEY (and OPENAI_ENDPOINT for any
-            OpenAI-compatible API), azopenai, grok; or ollama / llamacpp with no key
-  model     KUBECTL_AI_MODEL=<model>   (optional)
+            OpenAI-compatible API), azopenai with AZURE_OPENAI_ENDPOINT, grok; or ollama / llamacpp with no key
+  model     KUBECTL_AI_MODEL=<model>   (required for every provider but gemini and vertexai)
 
 ${plainCommands(options)}`;
 }
 
-/** "openai://endpoint" (kubectl-ai's Azure form) is the openai provider for key purposes. */
+/** "azopenai://host" -> "azopenai": kubectl-ai reads a provider id as a URL (gollm/factory.go). */
 function providerId(provider) {
   return provider.split("://")[0].toLowerCase();
 }
 
 /** The environment variable the provider needs but does not have, if any. */
-export function missingKey(provider, env = process.env) {
+export function missingVariable(provider, env = process.env) {
   const id = providerId(provider);
-  if (KEYLESS_PROVIDERS.includes(id)) return undefined;
-  const key = PROVIDER_KEYS[id];
-  if (key === undefined) return undefined; // a provider we do not know: kubectl-ai will say what it needs
-  if (id === "openai" && provider.includes("://")) return undefined; // Azure endpoint with `az login`
-  return env[key] ? undefined : key;
+  const variable = PROVIDER_VARIABLES[id];
+  if (variable === undefined) return undefined; // keyless, or unknown: kubectl-ai will say what it needs
+  // gollm/azopenai.go: the host in the provider id replaces AZURE_OPENAI_ENDPOINT.
+  if (id === "azopenai" && /^azopenai:\/\/[^/]+/i.test(provider)) return undefined;
+  return env[variable.name] ? undefined : variable.name;
+}
+
+/** Why the provider cannot run without a model: kubectl-ai would ask it for its Gemini default. */
+export function modelProblem({ provider, model }) {
+  if (model || GEMINI_PROVIDERS.includes(providerId(provider))) return undefined;
+  return (
+    `provider "${provider}" needs a model: without --model, kubectl-ai asks every provider for ` +
+    `${KUBECTL_AI_DEFAULT_MODEL}, a Gemini model. Fix: --model <id> or KUBECTL_AI_MODEL=<id> ` +
+    `(e.g. gpt-4.1 for openai, qwen3:8b for ollama)`
+  );
 }
 
 /** Absolute path of an executable on PATH, or undefined. */
@@ -267,6 +294,12 @@ export function main(argv = process.argv.slice(2), env = process.env) {
     return EXIT_USAGE;
   }
 
+  const noModel = modelProblem(options);
+  if (noModel) {
+    process.stderr.write(`npm run ops: ${noModel}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
   const kubectlAi = env.KUBECTL_AI_BIN || onPath("kubectl-ai", env);
   if (!kubectlAi) {
     process.stderr.write(
@@ -274,10 +307,10 @@ export function main(argv = process.argv.slice(2), env = process.env) {
     );
     return EXIT_NOT_SET_UP;
   }
-  const key = missingKey(options.provider, env);
-  if (key) {
+  const variable = missingVariable(options.provider, env);
+  if (variable) {
     process.stderr.write(
-      setupHelp(`npm run ops: no key for provider ${options.provider}: ${key} is not set.`, options),
+      setupHelp(`npm run ops: provider ${options.provider} needs ${variable}, which is not set.`, options),
     );
     return EXIT_NOT_SET_UP;
   }

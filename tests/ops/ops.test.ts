@@ -187,7 +187,12 @@ describe("npm run ops (kubectl-ai, read-only)", function () {
     it("lets flags override the environment (both --flag value and --flag=value)", () => {
       const run = runOps(
         ["--context", "ctx-c", "--namespace=ns-d", "--provider", "ollama", "--model=llama3.2", "list pods"],
-        { TODO_KUBE_CONTEXT: "ctx-a", TODO_NAMESPACE: "ns-b", KUBECTL_AI_PROVIDER: "openai" },
+        {
+          TODO_KUBE_CONTEXT: "ctx-a",
+          TODO_NAMESPACE: "ns-b",
+          KUBECTL_AI_PROVIDER: "openai",
+          KUBECTL_AI_MODEL: "gpt-4.1",
+        },
       );
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(run.kubectlAiArgv.slice(2), [
@@ -276,18 +281,66 @@ describe("npm run ops (kubectl-ai, read-only)", function () {
     it("without the provider's key: names the variable to set and prints the commands, exit 3", () => {
       const gemini = runOps(["hi"]);
       assert.equal(gemini.status, 3);
-      assert.match(gemini.stderr, /no key for provider gemini: GEMINI_API_KEY is not set/);
+      assert.match(gemini.stderr, /provider gemini needs GEMINI_API_KEY, which is not set/);
       assert.match(gemini.stderr, /export GEMINI_API_KEY=<your key>/);
       assertFallbackCommands(gemini.stderr, "minikube", "todo");
       assert.deepEqual(gemini.kubectlAiArgv, []);
+    });
 
-      const openai = runOps(["hi"], { KUBECTL_AI_PROVIDER: "openai", GEMINI_API_KEY: "k" });
-      assert.equal(openai.status, 3);
-      assert.match(openai.stderr, /OPENAI_API_KEY is not set/);
+    // gollm/openai.go (NewOpenAIClient) fails without OPENAI_API_KEY, whatever the endpoint or provider form.
+    it("openai always needs OPENAI_API_KEY, also with an endpoint or as openai://<host>", () => {
+      for (const [provider, env] of [
+        ["openai", { OPENAI_ENDPOINT: "https://api.groq.com/openai/v1" }],
+        ["openai://llm.example.com", {}],
+        ["openai-compatible", {}],
+      ] as const) {
+        const run = runOps(["--provider", provider, "--model", "m", "hi"], { GEMINI_API_KEY: "k", ...env });
+        assert.equal(run.status, 3, provider);
+        assert.match(run.stderr, new RegExp(`provider ${provider} needs OPENAI_API_KEY`), provider);
+        assert.deepEqual(run.kubectlAiArgv, [], provider);
+      }
+    });
+
+    // gollm/azopenai.go: the endpoint is required (or the host in the provider id); the key is optional.
+    it("azopenai needs AZURE_OPENAI_ENDPOINT, not a key", () => {
+      const noEndpoint = runOps(["--provider", "azopenai", "--model", "gpt-4o", "hi"], {
+        AZURE_OPENAI_API_KEY: "k",
+      });
+      assert.equal(noEndpoint.status, 3);
+      assert.match(noEndpoint.stderr, /provider azopenai needs AZURE_OPENAI_ENDPOINT, which is not set/);
+      assert.match(
+        noEndpoint.stderr,
+        /export AZURE_OPENAI_ENDPOINT=<https:\/\/<resource>\.openai\.azure\.com>/,
+      );
+      const endpointOnly = runOps(["--provider", "azopenai", "--model", "gpt-4o", "hi"], {
+        AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com",
+      });
+      assert.equal(endpointOnly.status, 0, endpointOnly.stderr);
+      const hostInId = runOps(["--provider", "azopenai://r.openai.azure.com", "--model", "gpt-4o", "hi"]);
+      assert.equal(hostInId.status, 0, hostInId.stderr);
+    });
+
+    // cmd/main.go: --model defaults to gemini-2.5-pro for every provider.
+    it("refuses a non-Gemini provider without a model, naming the provider and the fix, exit 2", () => {
+      for (const provider of ["openai", "ollama", "azopenai", "grok"]) {
+        const run = runOps(["--provider", provider, "hi"], {
+          OPENAI_API_KEY: "k",
+          AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com",
+          GROK_API_KEY: "k",
+        });
+        assert.equal(run.status, 2, provider);
+        assert.match(run.stderr, new RegExp(`provider "${provider}" needs a model`), provider);
+        assert.match(run.stderr, /Fix: --model <id> or KUBECTL_AI_MODEL=<id>/, provider);
+        assert.deepEqual(run.kubectlAiArgv, [], provider);
+      }
+      for (const provider of ["gemini", "vertexai"]) {
+        const run = runOps(["--provider", provider, "hi"], { GEMINI_API_KEY: "k" });
+        assert.equal(run.status, 0, `${provider}: ${run.stderr}`);
+      }
     });
 
     it("runs local providers (ollama) without any key", () => {
-      const run = runOps(["hi"], { KUBECTL_AI_PROVIDER: "ollama" });
+      const run = runOps(["hi"], { KUBECTL_AI_PROVIDER: "ollama", KUBECTL_AI_MODEL: "qwen3:8b" });
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.kubectlAiArgv[3], "ollama");
     });
