@@ -21,7 +21,7 @@ import {
 } from "./docker-cli.js";
 import { IMAGES, prepareImages, startStack } from "./docker-stack.js";
 // @ts-expect-error -- plain ESM script without type declarations
-import { BASE_IMAGE } from "./docker-base-image.mjs";
+import { NODE_IMAGE } from "./stand-in-images.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SECONDS = Number(/--seconds=(\d+)/.exec(process.argv.join(" "))?.[1] ?? 5);
@@ -43,12 +43,12 @@ await prepareImages();
 removeLabelled();
 
 // ---- image sizes: app layers are what the image adds on top of the base
-const baseBytes = Number(docker(["image", "inspect", "-f", "{{.Size}}", BASE_IMAGE]));
+const baseBytes = Number(docker(["image", "inspect", "-f", "{{.Size}}", NODE_IMAGE]));
 const sizeRows = (["backend", "frontend"] as const).map((component) => {
   const total = Number(docker(["image", "inspect", "-f", "{{.Size}}", IMAGES[component]]));
   return [component, mib(total).toFixed(0), mib(total - baseBytes).toFixed(0)];
 });
-console.log(`## Image size (base ${BASE_IMAGE} stand-in: ${mib(baseBytes).toFixed(0)} MiB)\n`);
+console.log(`## Image size (base ${NODE_IMAGE} stand-in: ${mib(baseBytes).toFixed(0)} MiB)\n`);
 console.log(table(["image", "total MiB", "app layers MiB"], sizeRows), "\n");
 
 // ---- build times, in a copy of the sources so the one-line change never touches the work tree

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { chartContainers, type ContainerRunSpec } from "./chart-containers.js";
 import { docker, LABEL, statusOf, waitFor } from "./docker-cli.js";
 // @ts-expect-error -- plain ESM script without type declarations
-import { ensureBaseImages } from "./docker-base-image.mjs";
+import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "./stand-in-images.mjs";
 // @ts-expect-error -- plain ESM script without type declarations
 import { ensureDockerEngine } from "./docker-engine.mjs";
 
@@ -18,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, "..");
 export const IMAGES = {
   backend: "todo-chatbot-backend:system-test",
   frontend: "todo-chatbot-frontend:system-test",
-  postgres: "todo-chatbot-system/postgres:15",
+  postgres: POSTGRES_IMAGE as string,
 };
 /** The chart's Service names: the app containers find each other by these, as in the cluster. */
 const SERVICE = {
@@ -26,19 +26,17 @@ const SERVICE = {
   backend: "todo-chatbot-backend",
 };
 
-/** Starts the engine if needed and builds the stand-in base, PostgreSQL and both app images. */
+/** Starts the engine if needed and builds the stand-in images and both app images. */
 export async function prepareImages(): Promise<Record<"backend" | "frontend" | "postgres", number>> {
   await ensureDockerEngine();
-  ensureBaseImages();
+  ensureStandInImages();
   const seconds = (build: () => void) => {
     const started = performance.now();
     build();
     return (performance.now() - started) / 1000;
   };
   return {
-    postgres: seconds(() =>
-      docker(["build", "-q", "-t", IMAGES.postgres, join(ROOT, "tests/system/postgres")]),
-    ),
+    postgres: 0, // a stand-in built once by ensureStandInImages
     backend: seconds(() => buildAppImage("backend")),
     frontend: seconds(() => buildAppImage("frontend")),
   };
@@ -46,7 +44,10 @@ export async function prepareImages(): Promise<Record<"backend" | "frontend" | "
 
 /** `docker build` of one app image from its unchanged Dockerfile, repository root as context. */
 export function buildAppImage(component: "backend" | "frontend", extraArgs: string[] = []): void {
-  docker(["build", "-q", ...extraArgs, "-f", `app/${component}/Dockerfile`, "-t", IMAGES[component], ROOT]);
+  docker([
+    ...["build", "-q", "--build-arg", `NODE_IMAGE=${NODE_IMAGE}`, ...extraArgs],
+    ...["-f", `app/${component}/Dockerfile`, "-t", IMAGES[component], ROOT],
+  ]);
 }
 
 export type Stack = {
@@ -116,7 +117,19 @@ export async function startStack(prefix: string, backendEnv: Record<string, stri
       IMAGES.postgres,
     ]);
     const psql = (sql: string) =>
-      docker(["exec", names.postgres, "psql", "-h", "/tmp", "-U", "todo", "-d", "todo", "-tAc", sql]);
+      docker([
+        "exec",
+        names.postgres,
+        "psql",
+        "-h",
+        "/var/run/postgresql",
+        "-U",
+        "todo",
+        "-d",
+        "todo",
+        "-tAc",
+        sql,
+      ]);
     const waitPostgres = async (timeoutMs = 60_000) => {
       await waitFor(
         `PostgreSQL (${names.postgres}) to accept connections`,

