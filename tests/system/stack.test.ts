@@ -113,7 +113,7 @@ describe("the stack in Docker, run as the cluster runs it", function () {
       stack.names.postgres,
       "psql",
       "-h",
-      "/tmp",
+      "/var/run/postgresql",
       "-U",
       "todo",
       "-d",
