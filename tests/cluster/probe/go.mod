@@ -1,0 +1,3 @@
+module todo-chatbot/tests/cluster/probe
+
+go 1.24
