@@ -41,6 +41,7 @@ rmSync(REPORTS, { recursive: true, force: true });
 mkdirSync(REPORTS, { recursive: true });
 
 let postgres;
+let clusterStartedHere = false;
 let postgresUrl = process.env.TEST_DATABASE_URL;
 const rows = [];
 try {
@@ -94,7 +95,6 @@ process.exit(rows.some((row) => row.failed > 0) ? 1 : 0);
 
 // The cluster suite's node: `cluster up` builds what is missing and starts what is not running (a user's real
 // Minikube is used as it is). A node this run started is stopped at the end; one that was running stays.
-let clusterStartedHere;
 function cluster(command) {
   return spawnSync(process.execPath, [join(ROOT, "scripts/cluster/cluster.mjs"), command], {
     encoding: "utf8",

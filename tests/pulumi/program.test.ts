@@ -245,14 +245,20 @@ describe("Pulumi program (mocks)", function () {
         if (resource.type === T.provider || resource.type === T.namespace) continue;
         const { metadata } = resource.inputs;
         assert.equal(metadata.namespace, "todo", `${resource.type} ${metadata.name}`);
-        for (const label of ["name", "instance", "component", "part-of", "managed-by", "version"]) {
+        // The generated Secret belongs to no mode (secrets.ts): the mode-free labels only.
+        const modeFree = metadata.name === "todo-chatbot-generated";
+        const labels = modeFree
+          ? ["name", "part-of", "managed-by"]
+          : ["name", "instance", "component", "part-of", "managed-by", "version"];
+        if (modeFree) assert.equal(metadata.labels["app.kubernetes.io/instance"], undefined);
+        for (const label of labels) {
           assert.ok(
             metadata.labels[`app.kubernetes.io/${label}`],
             `${metadata.name} lacks app.kubernetes.io/${label}`,
           );
         }
         assert.equal(metadata.labels["app.kubernetes.io/managed-by"], "pulumi");
-        assert.equal(metadata.labels["app.kubernetes.io/instance"], "todo");
+        if (!modeFree) assert.equal(metadata.labels["app.kubernetes.io/instance"], "todo");
       }
     });
 
