@@ -66,7 +66,9 @@ export class AppSecrets extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: { BETTER_AUTH_SECRET: generated(24), POSTGRES_PASSWORD: generated(16) },
       },
-      { parent: this, ignoreChanges: ["stringData"] },
+      // pulumi-kubernetes turns a Secret's stringData into data before diffing, so both must be ignored: the
+      // cluster suite found that ignoring stringData alone rewrote the values on the next update.
+      { parent: this, ignoreChanges: ["stringData", "data"] },
     );
     // The values as stored (base64 in `data`), not this run's fresh draw.
     const keptValue = (key: string) =>
