@@ -1,5 +1,5 @@
 // The cluster toolchain: every Go binary the real cluster tests need (Kubernetes, etcd, cri-dockerd, CoreDNS,
-// pause, the hostpath provisioner, the Pulumi CLI and the two resource plugins), built from Go modules through
+// pause, the hostpath provisioner, the Pulumi CLI and the Kubernetes resource plugin), built from Go modules through
 // the wrapper modules in scripts/cluster/go/<name> (their go.mod and go.sum pin every version; docs/cluster.md,
 // "Toolchain", says why each exists). Binaries and Go caches live outside the checkout, so every clone and CI
 // run shares them:
@@ -201,10 +201,18 @@ function identity(tool) {
       .update(readFileSync(join(dir, file)))
       .update("\0");
   hash.update(JSON.stringify({ binaries: tool.binaries, tags: tool.tags ?? "" }));
-  hash.update(String(tool.ldflags ?? "")).update(String(tool.prepare ?? ""));
+  hash.update(recipeSource(tool.ldflags)).update(recipeSource(tool.prepare));
   const digest = hash.digest("hex").slice(0, 12);
   const goVersion = tool.versionOf ? requiredVersion(tool) : undefined;
   return { goVersion, version: goVersion ? goVersion.replace(/^v/, "") : digest, digest };
+}
+
+/** A recipe function's source without comments, spaces or trailing commas: reformatting it rebuilds nothing. */
+function recipeSource(fn) {
+  return String(fn ?? "")
+    .replace(/\/\/[^\n]*/g, "")
+    .replace(/\s+/g, "")
+    .replace(/,([\])}])/g, "$1");
 }
 
 function toolHome(tool) {
@@ -296,7 +304,7 @@ function checkGo() {
   const result = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8", env: goEnv() });
   if (result.error?.code === "ENOENT") {
     throw new Error(
-      "`go` is not on PATH. The cluster toolchain is built from Go modules: install Go 1.26 or newer " +
+      "`go` is not on PATH. The cluster toolchain is built from Go modules: install Go 1.25 or newer " +
         "(an official Go release tarball under /usr/local/go, then PATH=/usr/local/go/bin:$PATH), then run this again.",
     );
   }
