@@ -343,14 +343,18 @@ async function moduleInfo(tool, module, context) {
  * pulumi-resource-kubernetes embeds schema-embed.json and terraform-mapping-embed.json, which upstream makes
  * with `VERSION=<version> go generate` in cmd/pulumi-resource-kubernetes (generate.go stamps the version into
  * schema.json and compacts both). The module cache is read-only (and `go build -overlay` may not touch it), so
- * the provider module (verified against the wrapper's go.sum) is copied to a writable folder, generate.go is
- * built with the wrapper's modules and run there, and the build uses a copy of the wrapper's go.mod that
- * replaces the provider module with that folder (-modfile; go.sum alongside). Returns the extra build arguments.
+ * the provider module (verified against the wrapper's go.sum) is copied to a writable folder under
+ * ~/.cache/todo-chatbot/go/src, generate.go is built with the wrapper's modules and run there, and the build uses
+ * a copy of the wrapper's go.mod that replaces the provider module with that folder (-modfile; go.sum alongside).
+ * Returns the extra build arguments.
  */
 async function generateKubernetesSchema(tool, { version, context, work }) {
   const module = "github.com/pulumi/pulumi-kubernetes/provider/v4";
   const provider = await moduleInfo(tool, module, context);
-  const copy = join(work, "provider");
+  // The folder's path is recorded in the binary's build info (the replace), so it is the same on every build.
+  const copy = join(CACHE, "go/src", `${module.replaceAll("/", "+")}@${provider.version}`);
+  if (existsSync(copy)) makeWritable(copy);
+  rmSync(copy, { recursive: true, force: true });
   cpSync(provider.dir, copy, { recursive: true });
   makeWritable(copy);
   const cmd = join(copy, "cmd/pulumi-resource-kubernetes");
