@@ -20,6 +20,8 @@ export const IMAGES = {
   frontend: "todo-chatbot-frontend:system-test",
   postgres: POSTGRES_IMAGE as string,
 };
+/** psql inside the PostgreSQL container, as the app's user, through the stand-in's socket. */
+export const PSQL = ["psql", "-h", "/var/run/postgresql", "-U", "todo", "-d", "todo"];
 /** The chart's Service names: the app containers find each other by these, as in the cluster. */
 const SERVICE = {
   postgres: "todo-chatbot-postgresql",
@@ -116,20 +118,7 @@ export async function startStack(prefix: string, backendEnv: Record<string, stri
       ...["-e", "POSTGRES_USER=todo", "-e", `POSTGRES_PASSWORD=${password}`],
       IMAGES.postgres,
     ]);
-    const psql = (sql: string) =>
-      docker([
-        "exec",
-        names.postgres,
-        "psql",
-        "-h",
-        "/var/run/postgresql",
-        "-U",
-        "todo",
-        "-d",
-        "todo",
-        "-tAc",
-        sql,
-      ]);
+    const psql = (sql: string) => docker(["exec", names.postgres, ...PSQL, "-tAc", sql]);
     const waitPostgres = async (timeoutMs = 60_000) => {
       await waitFor(
         `PostgreSQL (${names.postgres}) to accept connections`,

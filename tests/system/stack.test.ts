@@ -12,7 +12,7 @@ import {
   statusOf,
   waitFor,
 } from "../../scripts/docker-cli.js";
-import { prepareImages, startStack, type Stack } from "../../scripts/docker-stack.js";
+import { prepareImages, PSQL, startStack, type Stack } from "../../scripts/docker-stack.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 // Unique per run; leftovers of a crashed run carry the same label and are removed before starting.
@@ -107,18 +107,7 @@ describe("the stack in Docker, run as the cluster runs it", function () {
     this.timeout(180_000);
     const grace = stack.specs.backend.terminationGraceSeconds;
     // Hold the chat request inside the backend: it blocks reading the messages table until we commit.
-    const lock = spawn("docker", [
-      "exec",
-      "-i",
-      stack.names.postgres,
-      "psql",
-      "-h",
-      "/var/run/postgresql",
-      "-U",
-      "todo",
-      "-d",
-      "todo",
-    ]);
+    const lock = spawn("docker", ["exec", "-i", stack.names.postgres, ...PSQL]);
     let lockOutput = "";
     lock.stdout.on("data", (chunk: Buffer) => (lockOutput += chunk.toString()));
     lock.stdin.write("BEGIN; LOCK TABLE messages IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n");
