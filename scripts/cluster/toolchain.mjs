@@ -64,7 +64,6 @@ const TOOLS = [
         "kube-proxy",
         "kubelet",
         "kubectl",
-        "kubeadm",
       ].map((binary) => [binary, `k8s.io/kubernetes/cmd/${binary}`]),
     ),
     // hack/lib/golang.sh: non-debug builds use these tags; hack/lib/version.sh: these -X flags, on both packages.
