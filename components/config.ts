@@ -58,6 +58,8 @@ export interface StackConfig {
   kagentApiKey?: pulumi.Output<string>;
   /** bearer token kagent sends to the backend's /mcp (secret); optional */
   kagentMcpToken?: pulumi.Output<string>;
+  /** kagent's OCI chart repository, from kagent's install docs; required when enableKagent */
+  kagentChartRepository?: string;
 }
 
 /** Where raw values come from: Pulumi's config in a program, a plain object in tests. */
@@ -225,6 +227,19 @@ export function parseConfig(source: ConfigSource): StackConfig {
         `Fix: pulumi config set --secret kagentApiKey <key>, or pulumi config set enableKagent false`,
     );
   }
+  // kagent publishes its charts to a registry this project does not name (docs/aiops.md): the user supplies it.
+  const kagentChartRepository = text("kagentChartRepository")?.replace(/\/+$/, "");
+  if (kagentChartRepository !== undefined && !/^oci:\/\/[^/\s]+(\/[^/\s]+)+$/.test(kagentChartRepository)) {
+    problems.push(
+      `kagentChartRepository: "${kagentChartRepository}" is not an OCI chart repository. ` +
+        `Fix: pulumi config set kagentChartRepository oci://<registry-host>/<path> (the path of kagent's install docs)`,
+    );
+  } else if (enableKagent && kagentChartRepository === undefined) {
+    problems.push(
+      `enableKagent is true but kagentChartRepository is not set: kagent's charts come from its OCI repository. ` +
+        `Fix: pulumi config set kagentChartRepository oci://<registry-host>/<path> (see docs/aiops.md)`,
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -249,6 +264,7 @@ export function parseConfig(source: ConfigSource): StackConfig {
     enableKagent,
     kagentApiKey,
     kagentMcpToken,
+    kagentChartRepository,
   };
 }
 
@@ -289,7 +305,7 @@ function checkPostgresUrl(value: string): string | undefined {
 }
 
 // Images are pushed as "<registry>/todo-chatbot-backend:<tag>"; a first part with no "." or ":" (and not
-// "localhost") is not a registry host but a Docker Hub user, which must be written as docker.io/<user>.
+// "localhost") is not a registry host but a Docker Hub user, which must be written with Docker Hub's host in front.
 function checkRegistry(value: string): string | undefined {
   if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(value)) {
     return (
@@ -301,7 +317,8 @@ function checkRegistry(value: string): string | undefined {
   if (!host.includes(".") && !host.includes(":") && host !== "localhost") {
     return (
       `"${value}" does not start with a registry host (a name with a "." or a ":port", or localhost); ` +
-      `for a Docker Hub account write it in full. Fix: pulumi config set imageRegistry docker.io/${value}`
+      `for a Docker Hub account put Docker Hub's registry host in front. ` +
+      `Fix: pulumi config set imageRegistry <registry-host>/${value}`
     );
   }
   return undefined;

@@ -24,8 +24,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-/** kagent's public OCI chart location (kagent.dev installation docs); the only place it is written. */
-export const KAGENT_CHART_REPOSITORY = "oci://ghcr.io/kagent-dev/kagent/helm";
 /** One version for both charts: kagent publishes `kagent-crds` and `kagent` together. */
 export const KAGENT_VERSION = "0.9.9";
 export const KAGENT_API_VERSION = "kagent.dev/v1alpha2";
@@ -89,6 +87,8 @@ export interface KagentOpsArgs {
   model: pulumi.Input<string>;
   /** OpenAI-compatible base URL; undefined keeps kagent's default (OpenAI) */
   baseUrl?: pulumi.Input<string>;
+  /** the OCI repository kagent publishes `kagent-crds` and `kagent` to (config kagentChartRepository) */
+  chartRepository: string;
   /** a Better Auth session token for /mcp (secret); undefined -> the agent gets no todo tools */
   mcpToken?: pulumi.Output<string>;
   /** kagent's namespace; default `kagent` (the kagent CLI's default too) */
@@ -131,7 +131,7 @@ export class KagentOps extends pulumi.ComponentResource {
       `${name}-crds`,
       {
         name: "kagent-crds",
-        chart: `${KAGENT_CHART_REPOSITORY}/kagent-crds`,
+        chart: `${args.chartRepository}/kagent-crds`,
         version: KAGENT_VERSION,
         namespace: ns,
         createNamespace: false,
@@ -145,7 +145,7 @@ export class KagentOps extends pulumi.ComponentResource {
       `${name}-kagent`,
       {
         name: "kagent",
-        chart: `${KAGENT_CHART_REPOSITORY}/kagent`,
+        chart: `${args.chartRepository}/kagent`,
         version: KAGENT_VERSION,
         namespace: ns,
         createNamespace: false,

@@ -93,7 +93,8 @@ export class TodoChatbot extends pulumi.ComponentResource {
           appNamespace: spec.namespace,
           backendService: naming.name("backend"),
           backendPort: spec.backend.port,
-          apiKey: config.kagentApiKey!, // parseConfig requires it with enableKagent
+          apiKey: config.kagentApiKey!, // parseConfig requires both with enableKagent
+          chartRepository: config.kagentChartRepository!,
           model: config.llmModel,
           baseUrl: config.llmBaseUrl,
           mcpToken: config.kagentMcpToken,

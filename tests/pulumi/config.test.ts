@@ -106,9 +106,9 @@ describe("stack configuration (components/config.ts)", () => {
 
     it('imageRegistry: a host with a "." or a port, or localhost, with an optional path', () => {
       for (const registry of [
-        "docker.io/myuser",
+        "hub.example.com/myuser",
         "localhost:5000/x",
-        "ghcr.io/org",
+        "registry.example.org/org",
         "localhost",
         "registry:5000",
       ]) {
@@ -138,6 +138,7 @@ describe("stack configuration (components/config.ts)", () => {
         frontendServiceType: "LoadBalancer",
         enableKagent: true,
         kagentApiKey: "sk-kagent",
+        kagentChartRepository: "oci://charts.example.com/kagent-dev/kagent/helm/",
       });
       assert.deepEqual(
         [
@@ -150,6 +151,7 @@ describe("stack configuration (components/config.ts)", () => {
           config.frontendReplicas,
           config.frontendServiceType,
           config.enableKagent,
+          config.kagentChartRepository,
         ],
         [
           "manifests",
@@ -161,6 +163,7 @@ describe("stack configuration (components/config.ts)", () => {
           1,
           "LoadBalancer",
           true,
+          "oci://charts.example.com/kagent-dev/kagent/helm", // the trailing "/" dropped
         ],
       );
     });
@@ -257,7 +260,7 @@ describe("stack configuration (components/config.ts)", () => {
           settings: { imageRegistry: "myuser" },
           expect: [
             /imageRegistry: "myuser" does not start with a registry host/,
-            /config set imageRegistry docker\.io\/myuser/,
+            /config set imageRegistry <registry-host>\/myuser/,
           ],
         },
         {
@@ -279,11 +282,20 @@ describe("stack configuration (components/config.ts)", () => {
           ],
         },
         {
-          title: "kagent without its key",
+          title: "kagent without its key and chart repository",
           settings: { enableKagent: true },
           expect: [
             /enableKagent is true but kagentApiKey is not set/,
             /pulumi config set --secret kagentApiKey/,
+            /enableKagent is true but kagentChartRepository is not set/,
+            /pulumi config set kagentChartRepository oci:\/\/<registry-host>\/<path>/,
+          ],
+        },
+        {
+          title: "a kagent chart repository that is not an OCI path",
+          settings: { kagentChartRepository: "https://charts.example.com/kagent" },
+          expect: [
+            /kagentChartRepository: "https:\/\/charts.example.com\/kagent" is not an OCI chart repository/,
           ],
         },
       ];

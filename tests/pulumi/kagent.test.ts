@@ -20,6 +20,7 @@ const APP_NAMESPACE = "todo-staging";
 const BACKEND_SERVICE = "todo-chatbot-backend";
 const MODEL = "gpt-4o-mini";
 const BASE_URL = "https://llm.example.test/v1";
+const CHART_REPOSITORY = "oci://charts.example.test/kagent-dev/kagent/helm";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -132,6 +133,7 @@ async function build(name: string, overrides: Partial<KagentOpsArgs> = {}): Prom
       apiKey: pulumiSdk.secret(API_KEY),
       model: MODEL,
       baseUrl: BASE_URL,
+      chartRepository: CHART_REPOSITORY,
       mcpToken: pulumiSdk.secret(MCP_TOKEN),
       ...overrides,
     },
@@ -169,8 +171,8 @@ describe("KagentOps (kagent for the todo app)", function () {
       assert.equal(namespace.inputs.metadata.name, "kagent");
       const crds = findResource(full.resources, RELEASE, "kagent-crds");
       const kagent = findResource(full.resources, RELEASE, "kagent-kagent");
-      assert.equal(crds.inputs.chart, "oci://ghcr.io/kagent-dev/kagent/helm/kagent-crds");
-      assert.equal(kagent.inputs.chart, "oci://ghcr.io/kagent-dev/kagent/helm/kagent");
+      assert.equal(crds.inputs.chart, `${CHART_REPOSITORY}/kagent-crds`);
+      assert.equal(kagent.inputs.chart, `${CHART_REPOSITORY}/kagent`);
       for (const release of [crds, kagent]) {
         assert.match(
           release.inputs.version,

@@ -426,6 +426,7 @@ describe("Pulumi program (mocks)", function () {
         deployMode: "manifests",
         enableKagent: true,
         kagentApiKey: "sk-kagent-1",
+        kagentChartRepository: "oci://charts.example.com/kagent-dev/kagent/helm",
       });
       assert.equal(on.resources.filter((r) => r.type === "todo-chatbot:kagent:KagentOps").length, 1);
       const releases = ofType(on.resources, T.release).map((r) => r.inputs.name);
