@@ -26,6 +26,7 @@ export function helmValues(spec: AppSpec): Record<string, unknown> {
       ...component(spec.backend),
       logLevel: spec.backend.logLevel,
       chatRateLimitPerMinute: spec.backend.chatRateLimitPerMinute,
+      trustedProxies: spec.backend.trustedProxies,
     },
     frontend: {
       ...component(spec.frontend),

@@ -58,6 +58,7 @@ export function configMapData(spec: AppSpec): Record<string, string> {
     LLM_TIMEOUT_MS: String(spec.llm.timeoutMs),
     LOG_LEVEL: spec.backend.logLevel,
     CHAT_RATE_LIMIT_PER_MINUTE: String(spec.backend.chatRateLimitPerMinute),
+    TRUSTED_PROXIES: spec.backend.trustedProxies.join(","),
   };
 }
 

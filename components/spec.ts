@@ -49,6 +49,8 @@ export interface AppSpec {
     logLevel: string;
     chatRateLimitPerMinute: number;
     databasePoolMax: number;
+    /** TRUSTED_PROXIES: whose X-Forwarded-* the backend believes (the client address its auth limits count) */
+    trustedProxies: string[];
   };
   frontend: AppComponentSpec & { serviceType: ServiceType; servicePort: number };
   /** in-cluster PostgreSQL when the stack has no databaseUrl */
@@ -110,6 +112,11 @@ function probes(healthPath: string, readyPath: string) {
   };
 }
 
+// The frontend's pods, whose proxy sets X-Forwarded-For/-Host: the cluster's private address ranges (pod
+// networks such as Minikube's 10.244.0.0/16 lie in them). The backend is a ClusterIP Service, and its
+// NetworkPolicy admits only the frontend, the test pod and kagent, so no outside client can speak to it.
+const TRUSTED_PROXIES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
+
 /** The object-name prefix of each mode; the two never share a name, so switching modes needs no deletes first. */
 export function namePrefix(mode: DeployMode): string {
   return mode === "helm" ? "todo-chatbot" : "todo";
@@ -141,6 +148,7 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
       logLevel: "info",
       chatRateLimitPerMinute: 30,
       databasePoolMax: 5,
+      trustedProxies: TRUSTED_PROXIES,
     },
     frontend: {
       image: { ...images.frontend, pullPolicy },

@@ -3,7 +3,15 @@ import concurrently from "concurrently";
 import { readFileSync } from "node:fs";
 
 const frontend = JSON.parse(readFileSync(new URL("../app/frontend/package.json", import.meta.url), "utf8"));
-const commands = [{ name: "backend", command: "npm run dev -w app/backend", prefixColor: "blue" }];
+const commands = [
+  {
+    name: "backend",
+    command: "npm run dev -w app/backend",
+    prefixColor: "blue",
+    // The frontend's proxy runs on this machine: its X-Forwarded-* (client address, the origin used) count.
+    env: { TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? "loopback" },
+  },
+];
 if (frontend.scripts?.dev) {
   commands.push({
     name: "frontend",

@@ -200,6 +200,7 @@ describe("parity: the chart's default values agree with the app spec", () => {
     ),
     "backend.logLevel": appSpec.backend.logLevel,
     "backend.chatRateLimitPerMinute": appSpec.backend.chatRateLimitPerMinute,
+    "backend.trustedProxies": appSpec.backend.trustedProxies,
     "database.poolMax": appSpec.backend.databasePoolMax,
     "frontend.service.type": DEFAULTS.frontendServiceType,
     "frontend.service.port": appSpec.frontend.servicePort,

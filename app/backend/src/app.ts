@@ -14,6 +14,7 @@ import { mcpRoutes } from "./plugins/mcp.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { taskRoutes } from "./plugins/tasks.js";
 import { userScope } from "./plugins/user-scope.js";
+import { compileTrustedProxies, type TrustedProxy } from "./trusted-proxies.js";
 
 /** Everything a route needs, created once per process and passed explicitly to each plugin. */
 export interface AppContext {
@@ -23,6 +24,8 @@ export interface AppContext {
   chatModel: ChatModel;
   migrations: MigrationRunner;
   logger: FastifyBaseLogger;
+  /** TRUSTED_PROXIES: whose X-Forwarded-* headers count (request.ip, and the origin Better Auth trusts). */
+  trustedProxy: TrustedProxy;
 }
 
 export interface BuildAppOptions {
@@ -59,6 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     chatModel: options.chatModel ?? createChatModel(config),
     migrations: new MigrationRunner(database, logger),
     logger,
+    trustedProxy: compileTrustedProxies(config.TRUSTED_PROXIES),
   };
 
   const app = Fastify({
@@ -69,6 +73,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Give in-flight requests time to finish on shutdown; idle keep-alive sockets close at once.
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: true },
+    // request.ip is the socket's address, or the X-Forwarded-For entry left of the trusted proxies.
+    trustProxy: (address) => context.trustedProxy(address),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compileTrustedProxies } from "./trusted-proxies.js";
 
 /** Settings read once from the environment; see docs/api.md for the table. */
 export type Config = z.infer<typeof configSchema>;
@@ -43,6 +44,26 @@ const configSchema = z
           .map((origin) => origin.trim())
           .filter(Boolean),
       ),
+    // Reverse proxies (the frontend's pods) whose X-Forwarded-For/-Host/-Proto are believed; see trusted-proxies.ts.
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .superRefine((entries, ctx) => {
+        try {
+          compileTrustedProxies(entries);
+        } catch (error) {
+          ctx.addIssue({
+            code: "custom",
+            message: `${(error as Error).message}: list the proxies' IP addresses or CIDR ranges, comma-separated (e.g. 10.244.0.0/16), or leave it empty to trust none`,
+          });
+        }
+      }),
     LLM_API_KEY: optionalString,
     LLM_BASE_URL: z.url("must be an absolute URL of an OpenAI-compatible API").default(DEFAULT_LLM_BASE_URL),
     LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),

@@ -26,6 +26,7 @@ describe("configuration from the environment", () => {
       TRUSTED_ORIGINS: "http://a.test, http://b.test",
       LLM_API_KEY: "sk-1",
       CHAT_RATE_LIMIT_PER_MINUTE: "5",
+      TRUSTED_PROXIES: "10.244.0.0/16, loopback",
     });
     expect(config).toMatchObject({
       PORT: 9000,
@@ -33,6 +34,7 @@ describe("configuration from the environment", () => {
       TRUSTED_ORIGINS: ["http://a.test", "http://b.test"],
       LLM_API_KEY: "sk-1",
       CHAT_RATE_LIMIT_PER_MINUTE: 5,
+      TRUSTED_PROXIES: ["10.244.0.0/16", "loopback"],
     });
   });
 
@@ -51,6 +53,10 @@ describe("configuration from the environment", () => {
     { env: { PORT: "70000" }, mentions: [/PORT="70000"/, /at most 65535/] },
     { env: { LLM_BASE_URL: "not a url" }, mentions: [/LLM_BASE_URL="not a url"/, /absolute URL/] },
     { env: { LOG_LEVEL: "loud" }, mentions: [/LOG_LEVEL="loud"/] },
+    {
+      env: { TRUSTED_PROXIES: "10.244.0.0/16, frontend" },
+      mentions: [/TRUSTED_PROXIES="10.244.0.0\/16, frontend"/, /frontend/, /CIDR ranges/],
+    },
   ];
   for (const { env, mentions } of invalid) {
     it(`rejects ${JSON.stringify(env)} naming the variable, the value and the fix`, () => {

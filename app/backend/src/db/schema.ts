@@ -1,4 +1,5 @@
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -68,6 +69,16 @@ export const verification = pgTable("verification", {
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+// Better Auth's rate-limit counters (rateLimit.storage "database"), so every backend replica counts the same
+// attempts. Columns as better-auth 1.7 declares them (@better-auth/core/dist/db/get-tables.mjs, rateLimitTable).
+export const rateLimit = pgTable("rate_limit", {
+  id: text("id").primaryKey(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  // Milliseconds since the epoch of the window's latest request.
+  lastRequest: bigint("last_request", { mode: "number" }).notNull(),
 });
 
 /* ---------- The app's tables (the Phase III contract) ---------- */

@@ -2,12 +2,12 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../app.js";
-import type { SessionUser } from "../auth.js";
+import { CLIENT_ADDRESS_HEADER, type SessionUser } from "../auth.js";
 import { errorResponseSchema, HttpError } from "../errors.js";
 
 /** Resolves the signed-in user from the session cookie or a bearer token; null when there is none. */
 export async function sessionUser(context: AppContext, request: FastifyRequest): Promise<SessionUser | null> {
-  const session = await context.auth.api.getSession({ headers: toHeaders(request.headers) });
+  const session = await context.auth.api.getSession({ headers: authHeaders(context, request) });
   if (!session) return null;
   return { id: session.user.id, email: session.user.email, name: session.user.name };
 }
@@ -22,6 +22,34 @@ export async function requireUser(context: AppContext, request: FastifyRequest):
     );
   }
   return user;
+}
+
+// Headers that say who the client is or which address it used; only a trusted proxy may set them.
+const FORWARDED_HEADERS = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+];
+
+/**
+ * The request's headers as Better Auth may see them. The client's address (CLIENT_ADDRESS_HEADER) is always
+ * request.ip: the socket's address, or the X-Forwarded-For entry next to the trusted proxies (app.ts
+ * trustProxy), so a client cannot pick its rate-limit bucket and clients without the header do not share one.
+ * X-Forwarded-Host/-Proto pass only from a trusted proxy: they make an origin trusted (auth.ts).
+ */
+export function authHeaders(context: AppContext, request: FastifyRequest): Headers {
+  const headers = toHeaders(request.headers);
+  for (const name of FORWARDED_HEADERS) headers.delete(name);
+  headers.set(CLIENT_ADDRESS_HEADER, request.ip);
+  const fromTrustedProxy = context.trustedProxy(request.socket.remoteAddress ?? "");
+  if (fromTrustedProxy && request.headers["x-forwarded-host"] !== undefined) {
+    // Fastify's host and protocol read the forwarded headers (their last entry) when the proxy is trusted.
+    headers.set("x-forwarded-host", request.host);
+    headers.set("x-forwarded-proto", request.protocol);
+  }
+  return headers;
 }
 
 export function toHeaders(incoming: FastifyRequest["headers"]): Headers {
@@ -54,7 +82,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       const response = await context.auth.handler(
         new Request(url, {
           method: request.method,
-          headers: toHeaders(request.headers),
+          headers: authHeaders(context, request),
           body: hasBody ? (request.body as string) : undefined,
         }),
       );

@@ -75,12 +75,20 @@ export interface TestUser {
 
 let userCounter = 0;
 
+/** A client address of its own for each call (198.18.0.0/15 is for tests), so no test meets the auth limits. */
+export function nextClientAddress(): string {
+  const n = ++addressCounter;
+  return `198.18.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
+}
+let addressCounter = 0;
+
 /** Signs a new user up through Better Auth's real endpoint and returns their bearer token. */
 export async function signUp(app: FastifyInstance, name = "Test User"): Promise<TestUser> {
   const email = `user${++userCounter}-${Date.now()}@example.com`;
   const response = await app.inject({
     method: "POST",
     url: "/api/auth/sign-up/email",
+    remoteAddress: nextClientAddress(),
     headers: { "content-type": "application/json", origin: "http://localhost:3000" },
     payload: { name, email, password: "correct-horse-battery" },
   });
