@@ -57,14 +57,9 @@ const TOOLS = [
     name: "kubernetes",
     versionOf: "k8s.io/kubernetes",
     binaries: Object.fromEntries(
-      [
-        "kube-apiserver",
-        "kube-controller-manager",
-        "kube-scheduler",
-        "kube-proxy",
-        "kubelet",
-        "kubectl",
-      ].map((binary) => [binary, `k8s.io/kubernetes/cmd/${binary}`]),
+      ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "kubelet", "kubectl"].map(
+        (binary) => [binary, `k8s.io/kubernetes/cmd/${binary}`],
+      ),
     ),
     // hack/lib/golang.sh: non-debug builds use these tags; hack/lib/version.sh: these -X flags, on both packages.
     tags: "selinux,notest,grpcnotrace",
