@@ -60,6 +60,7 @@ export function ensureBuilt() {
     "lib",
     "public",
     "server",
+    "proxy.ts",
     "next.config.ts",
     "package.json",
     "tsconfig.json",
