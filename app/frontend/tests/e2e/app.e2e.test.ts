@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rawRequest } from "../unit/frontServer";
 import { assertChromiumInstalled, openBrowser, type Session } from "./browser";
 import { repoRoot, standaloneSize, startStack, type Stack } from "./stack";
 
@@ -250,6 +251,57 @@ describe("the todo chatbot in a real browser", () => {
     await page.reload();
     await page.getByRole("checkbox", { name: "Write the report" }).waitFor();
     expect(await page.getByRole("checkbox", { name: "Call the plumber at 9" }).count()).toBe(0);
+  });
+
+  it("answers a body over 2 MB with the backend's 413, not 502, to the browser and to a fast client", async () => {
+    const { userId, statuses } = await page.evaluate(async () => {
+      const { user } = (await (await fetch("/api/me")).json()) as { user: { id: string } };
+      const body = JSON.stringify({ title: "x".repeat(3 * 1024 * 1024) });
+      const answers: number[] = [];
+      // Several rounds: without the fix, whether the answer or the broken pipe wins is a race.
+      for (let round = 0; round < 5; round += 1) {
+        const answer = await fetch(`/api/${encodeURIComponent(user.id)}/tasks`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        answers.push(answer.status);
+      }
+      return { userId: user.id, statuses: answers };
+    });
+    expect(statuses).toEqual([413, 413, 413, 413, 413]);
+
+    // A client that sends as fast as the connection takes it loses that race far more often than Chromium.
+    const cookie = (await browserA.context.cookies(stack.frontendUrl))
+      .map(({ name, value }) => `${name}=${value}`)
+      .join("; ");
+    const bodySize = 5 * 1024 * 1024;
+    for (let round = 1; round <= 3; round += 1) {
+      const answer = await rawRequest(`${stack.frontendUrl}/api/${encodeURIComponent(userId)}/tasks`, {
+        method: "POST",
+        headers: {
+          cookie,
+          origin: stack.frontendUrl,
+          "content-type": "application/json",
+          "content-length": String(bodySize),
+        },
+        bodySize,
+      });
+      expect(answer.status, `round ${round}: ${answer.body}`).toBe(413);
+      expect(JSON.parse(answer.body).error.code).toBe("BODY_TOO_LARGE");
+    }
+  });
+
+  it("answers TRACE with 405 and a path with a broken %-escape with 400", async () => {
+    const trace = await rawRequest(`${stack.frontendUrl}/api/me`, { method: "TRACE" }); // fetch cannot send TRACE
+    expect(trace.status).toBe(405);
+    expect(trace.headers.allow?.split(", ")).toEqual(expect.arrayContaining(["GET", "POST", "DELETE"]));
+    const broken = await page.evaluate(async () => {
+      const answer = await fetch("/api/%zz/tasks");
+      return { status: answer.status, body: (await answer.json()) as { error: { message: string } } };
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toContain("%zz");
   });
 
   it("cannot be framed by a page on another origin", async () => {
