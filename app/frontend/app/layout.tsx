@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -16,7 +17,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Render every page per request: a page prerendered at build time has no nonce, so under the
+  // Content-Security-Policy (proxy.ts) none of its scripts would run.
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>

@@ -1,5 +1,16 @@
 // Forwards one browser request to the backend and streams the answer back.
-// Plain Fetch API only (no Next imports) so it can be tested against a real HTTP server.
+// Web Request in, Web Response out, no Next imports, so it can be tested against a real HTTP server.
+//
+// It uses node:http rather than fetch because the backend may answer before it has read the whole body: Fastify
+// refuses a body over its limit with 413 and `Connection: close` and stops reading. The proxy must then pass that
+// answer on and stop sending. fetch cannot: when the backend closes, the next write of the body fails with EPIPE,
+// and Node destroys the socket before it has read the answer that is already waiting on it, so fetch rejects and
+// the browser would see 502. The connections of EarlyAnswerAgent (./earlyAnswer.ts) keep reading instead.
+import { once } from "node:events";
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import { Readable } from "node:stream";
+import { EarlyAnswerAgent } from "./earlyAnswer";
 
 // Headers that describe one connection, not the message: never forwarded in either direction.
 const HOP_BY_HOP = new Set([
@@ -12,14 +23,15 @@ const HOP_BY_HOP = new Set([
   "proxy-authorization",
   "proxy-authenticate",
   "host",
-  // Answered by the Next server already (100-continue); Node's fetch refuses to send it.
+  // Answered by the Next server already (100-continue).
   "expect",
   // The body is re-streamed, so its length is recomputed by the next hop.
   "content-length",
 ]);
 
-// fetch() decodes gzip/br bodies itself, so the original encoding no longer describes the bytes.
-const RESPONSE_ONLY_DROPPED = new Set(["content-encoding"]);
+// One pool of keep-alive connections to the backend for the whole server. An https backend (outside the
+// cluster) uses Node's default agent: the early-answer handling is for the plain in-cluster hop.
+const backendAgent = new EarlyAnswerAgent({ keepAlive: true });
 
 export function backendUnreachable(detail: string): Response {
   return Response.json(
@@ -34,47 +46,54 @@ export function backendUnreachable(detail: string): Response {
 }
 
 /** Names listed in a Connection header are hop-by-hop for this message too (RFC 9110 7.6.1). */
-function connectionTokens(headers: Headers): Set<string> {
-  const value = headers.get("connection") ?? "";
+function connectionTokens(value: string | null | undefined): Set<string> {
   return new Set(
-    value
+    (value ?? "")
       .split(",")
       .map((token) => token.trim().toLowerCase())
       .filter(Boolean),
   );
 }
 
-function requestHeaders(request: Request, url: URL): Headers {
-  const dropped = connectionTokens(request.headers);
-  const headers = new Headers();
+// X-Forwarded-For/-Host/-Proto go through as they arrive: in production the request gate (server/gate.mts)
+// has already replaced whatever the client sent with what the connection shows.
+function requestHeaders(request: Request, withBody: boolean): Record<string, string> {
+  const dropped = connectionTokens(request.headers.get("connection"));
+  const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
-    if (!HOP_BY_HOP.has(name) && !dropped.has(name)) headers.set(name, value);
+    if (!HOP_BY_HOP.has(name) && !dropped.has(name)) headers[name] = value;
   });
-  // Next's server fills the x-forwarded-* request headers from the socket when no proxy in
-  // front of it did; keep them, or derive them from the URL the browser used.
-  headers.set("x-forwarded-host", request.headers.get("x-forwarded-host") ?? url.host);
-  headers.set(
-    "x-forwarded-proto",
-    request.headers.get("x-forwarded-proto") ?? url.protocol.replace(/:$/, ""),
-  );
-  const forwardedFor = request.headers.get("x-forwarded-for");
-  if (forwardedFor) headers.set("x-forwarded-for", forwardedFor);
+  // Next drops Content-Encoding from a route's response (next/dist/server/send-response.js) and compresses
+  // the answer itself, so the backend must answer uncompressed.
+  headers["accept-encoding"] = "identity";
+  // The body is streamed as it arrives, so in chunks (Node would frame it by itself only for POST, PUT, PATCH).
+  if (withBody) headers["transfer-encoding"] = "chunked";
   return headers;
 }
 
-function responseHeaders(upstream: Response): Headers {
-  const dropped = connectionTokens(upstream.headers);
+function responseHeaders(incoming: IncomingMessage): Headers {
+  const dropped = connectionTokens(incoming.headers.connection);
   const headers = new Headers();
-  upstream.headers.forEach((value, name) => {
-    if (name === "set-cookie") return; // forEach joins them into one line; copied one by one below
-    if (HOP_BY_HOP.has(name) || RESPONSE_ONLY_DROPPED.has(name) || dropped.has(name)) return;
-    headers.set(name, value);
-  });
-  for (const cookie of upstream.headers.getSetCookie()) headers.append("set-cookie", cookie);
+  const raw = incoming.rawHeaders; // name, value, name, value...: keeps repeated Set-Cookie lines apart
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !dropped.has(name)) headers.append(name, raw[i + 1]!);
+  }
   return headers;
 }
 
-/** The most specific reason in an error's cause chain, e.g. "ECONNREFUSED" rather than "fetch failed". */
+function toResponse(incoming: IncomingMessage, method: string): Response {
+  const status = incoming.statusCode ?? 502;
+  const bodiless = method === "HEAD" || status === 204 || status === 205 || status === 304;
+  if (bodiless) incoming.resume();
+  return new Response(bodiless ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>), {
+    status,
+    statusText: incoming.statusMessage,
+    headers: responseHeaders(incoming),
+  });
+}
+
+/** The most specific reason in an error's cause chain, e.g. "ECONNREFUSED" rather than a generic message. */
 function describe(error: unknown): string {
   let reason = String(error);
   let current: unknown = error;
@@ -92,34 +111,79 @@ function describe(error: unknown): string {
   return reason;
 }
 
+type Body = { reader: ReadableStreamDefaultReader<Uint8Array>; first: Uint8Array };
+
+/**
+ * The browser's body, or null when there is none. Next gives every request but GET and HEAD a body stream, even
+ * a DELETE without one; like fetch, look at the first piece before choosing how to frame it, so a stream that
+ * ends at once goes to the backend as no body at all.
+ */
+async function openBody(request: Request): Promise<Body | null> {
+  if (request.method === "GET" || request.method === "HEAD" || !request.body) return null;
+  const reader = request.body.getReader();
+  const first = await reader.read();
+  if (first.done) {
+    reader.releaseLock();
+    return null;
+  }
+  return { reader, first: first.value };
+}
+
+/**
+ * Streams the browser's body to the backend until it ends or the backend has answered. After an early answer
+ * the rest of the body is not read: the browser gets the answer, not a wait for an upload nobody reads.
+ */
+async function sendBody({ reader, first }: Body, outgoing: http.ClientRequest, answered: AbortSignal) {
+  try {
+    for (let chunk: ReadableStreamReadResult<Uint8Array> = { done: false, value: first }; ;) {
+      if (answered.aborted || outgoing.destroyed) return;
+      if (chunk.done) return void outgoing.end();
+      if (!outgoing.write(chunk.value)) await once(outgoing, "drain", { signal: answered });
+      chunk = await reader.read();
+    }
+  } catch (error) {
+    // An early answer interrupts the wait for "drain"; anything else ends the exchange.
+    if (!answered.aborted) outgoing.destroy(error as Error);
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 export async function forwardToBackend(request: Request, backendUrl: string): Promise<Response> {
   const url = new URL(request.url);
   // Concatenate (not new URL(path, base)) so a base URL with a path prefix keeps it.
   const target = new URL(backendUrl.replace(/\/+$/, "") + url.pathname + url.search);
-  const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
-
-  let upstream: Response;
+  let body: Body | null;
   try {
-    upstream = await fetch(target, {
-      method: request.method,
-      headers: requestHeaders(request, url),
-      body: hasBody ? request.body : undefined,
-      // Required by Node's fetch to send a stream body without buffering it first.
-      ...(hasBody ? { duplex: "half" } : {}),
-      // Redirects are the browser's business (auth callbacks), not the proxy's.
-      redirect: "manual",
-      cache: "no-store",
-      signal: request.signal,
-    } as RequestInit);
-  } catch (error) {
-    if (request.signal.aborted) return new Response(null, { status: 499 });
-    console.error(`proxy: ${request.method} ${target.href} failed: ${describe(error)}`);
-    return backendUnreachable(describe(error));
+    body = await openBody(request);
+  } catch {
+    return new Response(null, { status: 499 }); // the browser went away while sending
   }
+  const answered = new AbortController();
 
-  return new Response(upstream.body, {
-    status: upstream.status,
-    statusText: upstream.statusText,
-    headers: responseHeaders(upstream),
+  return new Promise<Response>((resolve) => {
+    const secure = target.protocol === "https:";
+    const outgoing = (secure ? https : http).request(target, {
+      method: request.method,
+      headers: requestHeaders(request, body !== null),
+      agent: secure ? undefined : backendAgent,
+      signal: request.signal,
+    });
+    outgoing.on("response", (incoming) => {
+      answered.abort();
+      // The backend answered before the body was all sent: this connection cannot carry another request.
+      incoming.on("end", () => {
+        if (!outgoing.writableFinished) outgoing.destroy();
+      });
+      resolve(toResponse(incoming, request.method));
+    });
+    outgoing.on("error", (error) => {
+      if (answered.signal.aborted) return; // the answer is already on its way; its stream reports its own end
+      if (request.signal.aborted) return resolve(new Response(null, { status: 499 }));
+      console.error(`proxy: ${request.method} ${target.href} failed: ${describe(error)}`);
+      resolve(backendUnreachable(describe(error)));
+    });
+    if (body) void sendBody(body, outgoing, answered.signal);
+    else outgoing.end();
   });
 }

@@ -1,5 +1,6 @@
 // The standalone server serves .next/static and public only if they sit next to it; `next build`
-// leaves that copy to us (the Dockerfile does the same with COPY).
+// leaves that copy to us (the Dockerfile does the same with COPY). server/ holds the entry point that
+// starts the standalone server.js behind the request gate (server/start.mts).
 import { cpSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,4 +16,5 @@ if (!existsSync(join(server, "server.js"))) {
 }
 cpSync(join(app, ".next/static"), join(server, ".next/static"), { recursive: true });
 cpSync(join(app, "public"), join(server, "public"), { recursive: true });
-console.log(`copy-assets: .next/static and public copied next to ${server}/server.js`);
+cpSync(join(app, "server"), join(server, "server"), { recursive: true });
+console.log(`copy-assets: .next/static, public and server copied next to ${server}/server.js`);

@@ -2,9 +2,12 @@
 // then a second user in a separate browser profile who must see none of it. The steps run in
 // order and share the first user's browser.
 import { mkdirSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rawRequest } from "../unit/frontServer";
 import { assertChromiumInstalled, openBrowser, type Session } from "./browser";
 import { repoRoot, standaloneSize, startStack, type Stack } from "./stack";
 
@@ -19,13 +22,23 @@ let page: Page;
 let milkTaskId = 0;
 let setupError: unknown;
 
+// Every Content-Security-Policy complaint Chromium logs on the app's pages during the flow: the policy must not
+// block anything the app itself does (checked by the last test).
+const cspViolations: string[] = [];
+function watchCsp(p: Page) {
+  p.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${p.url()}: ${message.text()}`);
+  });
+  return p;
+}
+
 beforeAll(async () => {
   try {
     assertChromiumInstalled(); // fail with the fix before spending minutes on builds
     stack = await startStack();
     mkdirSync(SCREENSHOTS, { recursive: true });
     browserA = await openBrowser();
-    page = await browserA.context.newPage();
+    page = watchCsp(await browserA.context.newPage());
   } catch (error) {
     setupError = error; // reported by every test below, so none of them counts as merely skipped
   }
@@ -71,6 +84,12 @@ async function signUp(p: Page, user: { name: string; email: string }) {
 }
 
 describe("the todo chatbot in a real browser", () => {
+  it("answers an unknown address with the app's own 404 page", async () => {
+    const response = await page.goto(`${stack.frontendUrl}/no-such-page`);
+    expect(response?.status()).toBe(404);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+  });
+
   it("sends a signed-out visitor to sign-in", async () => {
     await page.goto(`${stack.frontendUrl}/`);
     await page.waitForURL(`${stack.frontendUrl}/sign-in`);
@@ -150,7 +169,7 @@ describe("the todo chatbot in a real browser", () => {
   });
 
   it("fits a phone-width screen without sideways scrolling", async () => {
-    const phone = await browserA.context.newPage();
+    const phone = watchCsp(await browserA.context.newPage());
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${stack.frontendUrl}/`);
     await phone.getByRole("checkbox", { name: "Write the report" }).waitFor();
@@ -166,7 +185,7 @@ describe("the todo chatbot in a real browser", () => {
     );
     const browserB = await openBrowser();
     try {
-      const pageB = await browserB.context.newPage();
+      const pageB = watchCsp(await browserB.context.newPage());
       await signUp(pageB, userB);
       await pageB.getByText("No tasks yet").waitFor();
       await pageB.screenshot({ path: join(SCREENSHOTS, "new-user.png") });
@@ -234,6 +253,101 @@ describe("the todo chatbot in a real browser", () => {
     expect(await page.getByRole("checkbox", { name: "Call the plumber at 9" }).count()).toBe(0);
   });
 
+  it("answers a body over 2 MB with the backend's 413, not 502, to the browser and to a fast client", async () => {
+    const { userId, statuses } = await page.evaluate(async () => {
+      const { user } = (await (await fetch("/api/me")).json()) as { user: { id: string } };
+      const body = JSON.stringify({ title: "x".repeat(3 * 1024 * 1024) });
+      const answers: number[] = [];
+      // Several rounds: without the fix, whether the answer or the broken pipe wins is a race.
+      for (let round = 0; round < 5; round += 1) {
+        const answer = await fetch(`/api/${encodeURIComponent(user.id)}/tasks`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        answers.push(answer.status);
+      }
+      return { userId: user.id, statuses: answers };
+    });
+    expect(statuses).toEqual([413, 413, 413, 413, 413]);
+
+    // A client that sends as fast as the connection takes it loses that race far more often than Chromium.
+    const cookie = (await browserA.context.cookies(stack.frontendUrl))
+      .map(({ name, value }) => `${name}=${value}`)
+      .join("; ");
+    const bodySize = 5 * 1024 * 1024;
+    for (let round = 1; round <= 3; round += 1) {
+      const answer = await rawRequest(`${stack.frontendUrl}/api/${encodeURIComponent(userId)}/tasks`, {
+        method: "POST",
+        headers: {
+          cookie,
+          origin: stack.frontendUrl,
+          "content-type": "application/json",
+          "content-length": String(bodySize),
+        },
+        bodySize,
+      });
+      expect(answer.status, `round ${round}: ${answer.body}`).toBe(413);
+      expect(JSON.parse(answer.body).error.code).toBe("BODY_TOO_LARGE");
+    }
+  });
+
+  it("answers TRACE with 405 and a path with a broken %-escape with 400", async () => {
+    const trace = await rawRequest(`${stack.frontendUrl}/api/me`, { method: "TRACE" }); // fetch cannot send TRACE
+    expect(trace.status).toBe(405);
+    expect(trace.headers.allow?.split(", ")).toEqual(expect.arrayContaining(["GET", "POST", "DELETE"]));
+    const broken = await page.evaluate(async () => {
+      const answer = await fetch("/api/%zz/tasks");
+      return { status: answer.status, body: (await answer.json()) as { error: { message: string } } };
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toContain("%zz");
+  });
+
+  it("cannot be framed by a page on another origin", async () => {
+    // A page on another origin (another port) that puts the app in an iframe, as a clickjacking page would.
+    const framer = http.createServer((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(
+        `<!doctype html><iframe src="${stack.frontendUrl}/sign-in" onload="document.body.dataset.loaded = 1"></iframe>`,
+      );
+    });
+    await new Promise<void>((resolve) => framer.listen(0, "127.0.0.1", resolve));
+    const outsider = await browserA.context.newPage(); // not watched: refusing the frame is logged as a CSP error
+    try {
+      await outsider.goto(`http://localhost:${(framer.address() as AddressInfo).port}/`);
+      await outsider.locator("body[data-loaded]").waitFor({ state: "attached" });
+      const frame = outsider.frames().find((candidate) => candidate !== outsider.mainFrame())!;
+      expect(frame.url()).not.toContain(stack.frontendUrl);
+      expect(await frame.getByRole("heading", { name: "Welcome back" }).count()).toBe(0);
+    } finally {
+      await outsider.close();
+      framer.closeAllConnections();
+      framer.close();
+    }
+  });
+
+  it("does not run an inline event handler injected into the page", async () => {
+    await page.goto(`${stack.frontendUrl}/`);
+    await page.getByRole("checkbox", { name: "Write the report" }).waitFor();
+    const before = cspViolations.length;
+    const refused = page
+      .waitForEvent("console", { predicate: (message) => /Content Security Policy/i.test(message.text()) })
+      .then(
+        () => true,
+        () => false,
+      );
+    const ran = await page.evaluate(async () => {
+      const probe = window as unknown as { injectedRan?: boolean };
+      document.body.insertAdjacentHTML("beforeend", '<img src="data:," onerror="window.injectedRan = true">');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return probe.injectedRan === true;
+    });
+    expect(ran).toBe(false);
+    expect(await refused, "Chromium names the Content-Security-Policy as the reason").toBe(true);
+    cspViolations.splice(before); // the refusal this test provoked is not a defect of the app
+  });
+
   it("says clearly when the backend is unreachable", async () => {
     await stack.stopBackend();
     await page.reload();
@@ -246,6 +360,10 @@ describe("the todo chatbot in a real browser", () => {
     expect(response.body.error.code).toBe("BACKEND_UNREACHABLE");
     const health = await fetch(`${stack.frontendUrl}/healthz`);
     expect(health.status).toBe(200);
+  });
+
+  it("broke no Content-Security-Policy rule on the way (the policy blocks nothing the app does)", () => {
+    expect(cspViolations).toEqual([]);
   });
 
   // Only when the suite built and started the frontend itself: an external one has no local build output.

@@ -13,7 +13,8 @@ const backendDir = join(repoRoot, "app/backend");
 const frontendDir = join(repoRoot, "app/frontend");
 export const backendServer = join(backendDir, "dist/server.js");
 export const standaloneDir = join(frontendDir, ".next/standalone");
-export const frontendServer = join(standaloneDir, "app/frontend/server.js");
+/** The production entry point: Next's server.js behind the request gate (server/start.mts). */
+export const frontendServer = join(standaloneDir, "app/frontend/server/start.mts");
 
 // Node on PATH may be older than the one running the tests; builds use the same one.
 const env: NodeJS.ProcessEnv = {
@@ -58,6 +59,8 @@ export function ensureBuilt() {
     "components",
     "lib",
     "public",
+    "server",
+    "proxy.ts",
     "next.config.ts",
     "package.json",
     "tsconfig.json",
@@ -142,6 +145,28 @@ function externalStack(frontendUrl: string): Stack {
   };
 }
 
+function frontendEnv(port: number, backendUrl: string): NodeJS.ProcessEnv {
+  return { ...env, PORT: String(port), HOSTNAME: "127.0.0.1", BACKEND_URL: backendUrl };
+}
+
+export type Frontend = { url: string; logs: () => string; stop: () => Promise<void> };
+
+/** Only the built frontend, in front of any backend (e.g. a recording server standing in for it). */
+export async function startFrontend(backendUrl: string): Promise<Frontend> {
+  ensureBuilt();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const frontend = startService("frontend", frontendServer, frontendEnv(port, backendUrl));
+  const stop = () => stopService(frontend);
+  try {
+    await waitUntilUp(frontend, `${url}/healthz`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, logs: frontend.log, stop };
+}
+
 export async function startStack(): Promise<Stack> {
   if (process.env.E2E_BASE_URL) return externalStack(process.env.E2E_BASE_URL.replace(/\/+$/, ""));
   ensureBuilt();
@@ -161,19 +186,15 @@ export async function startStack(): Promise<Stack> {
     BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
     LOG_LEVEL: "warn",
   });
-  const frontend = startService("frontend", frontendServer, {
-    ...baseEnv,
-    PORT: String(frontendPort),
-    HOSTNAME: "127.0.0.1",
-    BACKEND_URL: backendUrl,
-  });
+  const frontend = startService("frontend", frontendServer, frontendEnv(frontendPort, backendUrl));
   const services = [backend, frontend];
   const stop = async () => {
     await Promise.all(services.map(stopService));
   };
 
   try {
-    await waitUntilUp(backend, `${backendUrl}/health`);
+    // /ready, not /health: the tests sign up at once, so the database must be migrated already.
+    await waitUntilUp(backend, `${backendUrl}/ready`);
     await waitUntilUp(frontend, `${frontendUrl}/healthz`);
   } catch (error) {
     await stop();

@@ -1,0 +1,95 @@
+// The first code every request meets in the production server (server/start.mts puts it in front of Next's own
+// request listener). It does what Next cannot do from inside a route:
+//
+// - Client address and origin. Next fills X-Forwarded-For/-Host/-Proto only when the client did not send them
+//   (next/dist/server/base-server.js: `req.headers['x-forwarded-for'] ??= socket.remoteAddress`), and a route
+//   handler never sees the socket. So the client could choose the address the backend's rate limits key on. The
+//   gate removes every header a client could use to claim an address or an origin and states what it saw itself.
+// - Requests Next answers with 500: a method the Fetch standard forbids (Next builds a fetch Request for every
+//   route handler, and `new Request(url, { method: "TRACE" })` throws) and a path whose percent-escapes do not
+//   decode (Next's decodePathParams throws a DecodeError, and an App Router app has no page to render its 400).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The methods the /api/* route handler (app/api/[...path]/route.ts) answers. */
+export const API_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+/** What Next answers for a page: `Allow: GET, HEAD` on its own 405s. */
+const PAGE_METHODS = ["GET", "HEAD"] as const;
+
+// https://fetch.spec.whatwg.org/#forbidden-method
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+// Headers by which a client (or a proxy we do not know) claims an address or an origin. The list covers the
+// standard one (RFC 7239) and the de facto ones that common libraries read; X-Forwarded-* is matched by prefix.
+const ADDRESS_CLAIMS = new Set([
+  "forwarded",
+  "x-real-ip",
+  "x-client-ip",
+  "x-cluster-client-ip",
+  "true-client-ip",
+  "cf-connecting-ip",
+  "fastly-client-ip",
+]);
+
+type Rejection = { status: number; code: string; message: string; headers?: Record<string, string> };
+
+function rejection(req: IncomingMessage): Rejection | undefined {
+  const method = req.method ?? "";
+  const path = (req.url ?? "/").split("?")[0]!;
+  if (FORBIDDEN_METHODS.has(method)) {
+    const allowed = path === "/api" || path.startsWith("/api/") ? API_METHODS : PAGE_METHODS;
+    return {
+      status: 405,
+      code: "METHOD_NOT_ALLOWED",
+      message: `${method} is not supported here. Use one of: ${allowed.join(", ")}.`,
+      headers: { allow: allowed.join(", ") },
+    };
+  }
+  try {
+    decodeURIComponent(path);
+  } catch {
+    const escape = /%(?![0-9a-f]{2})[^/?]{0,2}/i.exec(path)?.[0];
+    const what = escape ? `contains "${escape}", which is not a percent-escape` : "does not decode to UTF-8";
+    return {
+      status: 400,
+      code: "INVALID_PATH",
+      message: `The URL path ${what}. Write a literal % as %25 and encode other characters as UTF-8.`,
+    };
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, { status, code, message, headers }: Rejection): void {
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+  });
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/** Replaces whatever the client said about its address and origin with what this connection shows. */
+export function setForwardedHeaders(req: IncomingMessage): void {
+  for (const name of Object.keys(req.headers)) {
+    if (name.startsWith("x-forwarded-") || ADDRESS_CLAIMS.has(name)) delete req.headers[name];
+  }
+  const address = req.socket.remoteAddress;
+  if (address) req.headers["x-forwarded-for"] = address;
+  // The Host the client connected to: a browser cannot choose it, and the backend checks Origin against its
+  // configured TRUSTED_ORIGINS, not against this.
+  if (req.headers.host) req.headers["x-forwarded-host"] = req.headers.host;
+  req.headers["x-forwarded-proto"] = (req.socket as Partial<TLSSocket>).encrypted ? "https" : "http";
+}
+
+/** Wraps Next's request listener: refuse what Next would answer with 500, then state the connection's facts. */
+export function gate(listener: RequestListener): RequestListener {
+  return (req, res) => {
+    const refused = rejection(req);
+    if (refused) return send(res, refused);
+    setForwardedHeaders(req);
+    listener(req, res);
+  };
+}

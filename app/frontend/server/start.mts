@@ -1,0 +1,35 @@
+// The production entry point: `node server/start.mts` next to the standalone server.js that `next build` writes
+// (scripts/copy-assets.mjs puts this folder there; Node runs .mts files by stripping their types).
+//
+// server.js starts Next through next/dist/server/lib/start-server.js, which creates its HTTP server with
+// `http.createServer(requestListener)` and offers no hook that runs before Next reads a request. So, for this
+// process only, http.createServer puts the gate (./gate.mts) in front of the listener Next passes.
+import http from "node:http";
+import { gate, type RequestListener } from "./gate.mts";
+
+const createServer = http.createServer;
+let gated = 0;
+
+function gatedCreateServer(...args: unknown[]): http.Server {
+  const at = args.findIndex((arg) => typeof arg === "function");
+  if (at >= 0) {
+    args[at] = gate(args[at] as RequestListener);
+    gated += 1;
+  }
+  return (createServer as (...all: unknown[]) => http.Server)(...args);
+}
+Object.defineProperty(http, "createServer", { value: gatedCreateServer, configurable: true, writable: true });
+
+// A variable path: server.js exists only in the build output, not beside this file in the source tree.
+const standaloneServer = new URL("../server.js", import.meta.url).href;
+await import(standaloneServer);
+
+// start-server.js creates the server synchronously when server.js calls it; if a Next upgrade changes that,
+// refuse to serve ungated rather than trust client-chosen addresses.
+if (gated === 0) {
+  console.error(
+    "server/start.mts: Next did not create its server through http.createServer, so the request gate is not in " +
+      "place. Refusing to serve: check next/dist/server/lib/start-server.js for how this Next version starts.",
+  );
+  process.exit(1);
+}

@@ -1,0 +1,90 @@
+// A real HTTP server standing in for Next's: it hands each request to forwardToBackend the way Next hands one to
+// the /api route (the IncomingMessage itself as a half-duplex body; see NextRequestAdapter.fromNodeNextRequest in
+// next/dist/server/web/spec-extension/adapters/next-request.js), behind the request gate like server/start.mts.
+// Plus a raw HTTP client, because fetch cannot send TRACE or watch its own upload.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EarlyAnswerAgent } from "../../lib/earlyAnswer";
+import { forwardToBackend } from "../../lib/proxy";
+import { gate } from "../../server/gate.mts";
+
+export type FrontServer = { url: string; close: () => Promise<void> };
+
+async function handle(req: IncomingMessage, res: ServerResponse, backendUrl: string) {
+  const aborted = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) aborted.abort();
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const request = new Request(`http://${req.headers.host}${req.url}`, {
+    method: req.method,
+    headers,
+    body: hasBody ? (req as unknown as BodyInit) : undefined,
+    duplex: "half",
+    signal: aborted.signal,
+  } as RequestInit);
+  const response = await forwardToBackend(request, backendUrl);
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  const reader = response.body?.getReader();
+  for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader!.read())
+    res.write(chunk.value);
+  res.end();
+}
+
+export async function startFrontServer(backendUrl: string): Promise<FrontServer> {
+  const server = http.createServer(gate((req, res) => void handle(req, res, backendUrl)));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type RawAnswer = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+/**
+ * Sends one request over a fresh connection, with a body of `bodySize` bytes written in `chunkSize` pieces until
+ * the answer arrives. Like a browser (and unlike Node's plain client), it still reads an answer that comes
+ * while its upload is being cut off.
+ */
+export function rawRequest(
+  url: string,
+  { method = "GET", headers = {}, bodySize = 0, chunkSize = 64 * 1024 } = {},
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let bytesSent = 0;
+    let answered = false;
+    const req = http.request(url, { method, headers, agent: new EarlyAnswerAgent() });
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    req.on("response", (res) => {
+      answered = true;
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        req.destroy();
+      });
+    });
+    const chunk = Buffer.alloc(chunkSize, "a");
+    const writeMore = () => {
+      while (!answered && bytesSent < bodySize) {
+        bytesSent += chunkSize;
+        if (!req.write(chunk)) return void req.once("drain", writeMore);
+      }
+      if (!answered) req.end();
+    };
+    writeMore();
+  });
+}
