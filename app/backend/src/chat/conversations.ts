@@ -21,11 +21,22 @@ export interface MessageDto {
 const TITLE_LENGTH = 60;
 const UNTITLED = "New conversation";
 
-// The title is the conversation's first user message, cut to a length that fits a sidebar.
-const firstUserMessage = sql<string | null>`(
-  SELECT ${messages.content} FROM ${messages}
-  WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.role} = 'user'
-  ORDER BY ${messages.id} LIMIT 1)`;
+/**
+ * The title is the conversation's first user message, cut to a length that fits a sidebar. A correlated
+ * subquery built by the query builder: Drizzle prints the columns of a single-table select without their
+ * table (drizzle-orm pg-core/dialect.js, buildSelection `isSingleTable`), so a hand-written `sql` selection
+ * rendered `"conversation_id" = "id"` — the message's own id — and titled every conversation with the
+ * first message on the server. The builder's WHERE keeps `"messages"."conversation_id" = "conversations"."id"`.
+ */
+function firstUserMessage(db: Database) {
+  const first = db
+    .select({ content: messages.content })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversations.id), eq(messages.role, "user")))
+    .orderBy(asc(messages.id))
+    .limit(1);
+  return sql<string | null>`(${first})`;
+}
 
 /** Conversations and messages of one user; ids of other users' conversations behave as unknown. */
 export class ConversationStore {
@@ -36,7 +47,7 @@ export class ConversationStore {
 
   async list(): Promise<ConversationDto[]> {
     const rows = await this.db
-      .select({ conversation: conversations, first: firstUserMessage })
+      .select({ conversation: conversations, first: firstUserMessage(this.db) })
       .from(conversations)
       .where(eq(conversations.userId, this.userId))
       .orderBy(desc(conversations.updatedAt), desc(conversations.id));
@@ -45,7 +56,7 @@ export class ConversationStore {
 
   async get(id: number): Promise<ConversationDto | null> {
     const [row] = await this.db
-      .select({ conversation: conversations, first: firstUserMessage })
+      .select({ conversation: conversations, first: firstUserMessage(this.db) })
       .from(conversations)
       .where(this.owned(id));
     return row ? toConversationDto(row.conversation, row.first) : null;
