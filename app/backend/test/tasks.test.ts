@@ -101,6 +101,13 @@ describe("bad input gets a 4xx naming the field, and nothing is written", () => 
       field: "description",
     },
     { name: "unknown field", payload: { title: "ok", priority: "high" }, field: "body" },
+    // PostgreSQL cannot store U+0000 in text: it must be refused as bad input, not fail in the database.
+    { name: "a NUL character in the title", payload: { title: "milk\u0000" }, field: "title" },
+    {
+      name: "a NUL character in the description",
+      payload: { title: "ok", description: "a\u0000b" },
+      field: "description",
+    },
   ];
   for (const testCase of cases) {
     it(`POST /tasks with ${testCase.name} -> 400 naming ${testCase.field}`, async () => {
@@ -169,6 +176,24 @@ describe("bad input gets a 4xx naming the field, and nothing is written", () => 
       expect(response.statusCode, method).toBe(404);
       expect(response.json().error.message).toContain("999999");
     }
+  });
+
+  it("PUT with a NUL character in the title or description -> 400 naming it, task unchanged", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const task = await createTask(app, user, "keep me");
+    for (const field of ["title", "description"]) {
+      const response = await app.inject({
+        method: "PUT",
+        url: `/api/${user.id}/tasks/${task.id}`,
+        headers: user.headers,
+        payload: { [field]: "bad\u0000value" },
+      });
+      expect(response.statusCode, field).toBe(400);
+      expect(response.json().error).toMatchObject({ code: "VALIDATION_ERROR", field });
+      expect(response.json().error.message).toMatch(/U\+0000/);
+    }
+    expect((await listTasks(app, user))[0]).toMatchObject({ title: "keep me", description: null });
   });
 
   it("PUT with an empty body -> 400 and the task is unchanged", async () => {

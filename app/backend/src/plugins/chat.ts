@@ -4,7 +4,7 @@ import { runAgent } from "../agent/run-agent.js";
 import type { AppContext } from "../app.js";
 import { ConversationStore } from "../chat/conversations.js";
 import { errorResponseSchema, notFound, userRouteErrors as errors } from "../errors.js";
-import { recordId, userParams } from "../tasks/schemas.js";
+import { recordId, storedText, userParams } from "../tasks/schemas.js";
 import { TaskService } from "../tasks/service.js";
 
 // The model sees at most this many earlier messages: enough context, bounded cost.
@@ -29,7 +29,7 @@ const conversationId = recordId("conversation");
 
 const chatBody = z.strictObject({
   conversation_id: conversationId.optional().describe("Omit to start a new conversation"),
-  message: z.string().trim().min(1, "must not be empty").max(4000, "must be at most 4000 characters"),
+  message: storedText().trim().min(1, "must not be empty").max(4000, "must be at most 4000 characters"),
 });
 const chatResponse = z
   .object({ conversation_id: z.number().int(), response: z.string(), tool_calls: z.array(toolCallSchema) })

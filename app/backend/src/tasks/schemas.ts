@@ -2,15 +2,20 @@ import { z } from "zod";
 
 /** The zod schemas are the one description of the task API: validation, types and OpenAPI come from them. */
 
-export const taskTitle = z
-  .string()
+/** Text that is stored: PostgreSQL's text type cannot hold U+0000, so it is bad input, not a database error. */
+export const storedText = () =>
+  z.string().refine((value) => !value.includes("\u0000"), {
+    message: "must not contain the NUL character (U+0000): remove it and send the text again",
+    abort: true,
+  });
+
+export const taskTitle = storedText()
   .trim()
   .min(1, "must not be empty")
   .max(200, "must be at most 200 characters")
   .describe("Short title of the task");
 
-export const taskDescription = z
-  .string()
+export const taskDescription = storedText()
   .trim()
   .max(2000, "must be at most 2000 characters")
   .describe("Optional longer description");
