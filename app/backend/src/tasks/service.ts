@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { tasks, type TaskRow } from "../db/schema.js";
 
@@ -76,11 +76,18 @@ export class TaskService {
     return row ? toTaskDto(row) : null;
   }
 
-  /** Sets completion; with `completed` undefined it toggles. */
+  /**
+   * Sets completion; with `completed` undefined it toggles, in one UPDATE: a read-then-write toggle loses
+   * updates when two requests read the same state (row locks serialize the UPDATEs, each flips the last).
+   */
   async complete(id: number, completed?: boolean): Promise<TaskDto | null> {
     if (completed !== undefined) return this.update(id, { completed });
-    const current = await this.get(id);
-    return current ? this.update(id, { completed: !current.completed }) : null;
+    const [row] = await this.db
+      .update(tasks)
+      .set({ completed: sql`NOT ${tasks.completed}`, updatedAt: new Date() })
+      .where(this.owned(id))
+      .returning();
+    return row ? toTaskDto(row) : null;
   }
 
   async remove(id: number): Promise<TaskDto | null> {
