@@ -12,6 +12,7 @@ import { chatRoutes } from "./plugins/chat.js";
 import { healthRoutes, MigrationRunner } from "./plugins/health.js";
 import { mcpRoutes } from "./plugins/mcp.js";
 import { registerOpenApi } from "./plugins/openapi.js";
+import { standardHeaders } from "./plugins/response-headers.js";
 import { taskRoutes } from "./plugins/tasks.js";
 import { userScope } from "./plugins/user-scope.js";
 
@@ -77,7 +78,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     closing = true;
   });
   app.addHook("onSend", async (request, reply) => {
-    void reply.header("x-request-id", request.id);
+    void reply.headers(standardHeaders(request));
     // A response finished during shutdown must not leave a keep-alive socket that holds the close open.
     if (closing) void reply.header("connection", "close");
   });

@@ -4,6 +4,7 @@ import type { AppContext } from "../app.js";
 import { createTaskMcpServer } from "../mcp/task-server.js";
 import { TaskService } from "../tasks/service.js";
 import { sessionUser } from "./auth-routes.js";
+import { standardHeaders } from "./response-headers.js";
 
 /**
  * The task tools for outside MCP clients (kagent, desktop assistants): Streamable HTTP, stateless — a new
@@ -29,6 +30,8 @@ export const mcpRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
       enableJsonResponse: true,
     });
     reply.hijack();
+    // A hijacked reply skips the onSend hooks: the transport writes to the raw response.
+    for (const [name, value] of Object.entries(standardHeaders(request))) reply.raw.setHeader(name, value);
     reply.raw.on("close", () => {
       void transport.close();
       void server.close();
