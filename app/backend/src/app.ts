@@ -82,7 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // A response finished during shutdown must not leave a keep-alive socket that holds the close open.
     if (closing) void reply.header("connection", "close");
   });
-  registerErrorHandling(app);
+  registerErrorHandling(app, database);
   await registerOpenApi(app, context);
 
   await app.register(healthRoutes, { context });

@@ -33,6 +33,10 @@ export function createAuth(config: Config, db: Database, logger: Logger) {
     }),
     emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8 },
     plugins: [bearer()],
+    // Errors that are not Better Auth's own answers (e.g. the database is down) are thrown to Fastify's
+    // error handler (503 DATABASE_UNAVAILABLE / 500 with a JSON body) instead of a bare 500 with no body
+    // (better-call dist/router.mjs: onError rethrows, APIErrors still become responses).
+    onAPIError: { throw: true },
     // The frontend proxies /api/auth and forwards the host the browser used, so that origin is trusted too.
     trustedOrigins: (request) => [...config.TRUSTED_ORIGINS, forwardedOrigin(request)],
     logger: {

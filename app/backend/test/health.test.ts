@@ -65,7 +65,11 @@ describe.skipIf(!usingPostgres)("database faults (real PostgreSQL through a TCP 
       const down = await app.inject({ method: "GET", url: "/ready" });
       expect(down.statusCode).toBe(503);
       // An unauthenticated probe learns only that much; the cause goes to the log.
-      expect(down.json()).toEqual({ status: "not_ready", database: "postgres", reason: "database unreachable" });
+      expect(down.json()).toEqual({
+        status: "not_ready",
+        database: "postgres",
+        reason: "database unreachable",
+      });
       expect((await app.inject({ method: "GET", url: "/health" })).statusCode).toBe(200);
 
       await proxy.open();

@@ -102,7 +102,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = asyn
       const database = context.database.kind;
       if (!context.migrations.applied) {
         request.log.warn({ cause: context.migrations.lastError }, "not ready: migrations not applied yet");
-        return reply.status(503).send({ status: "not_ready", database, reason: "migrations not applied yet" });
+        return reply
+          .status(503)
+          .send({ status: "not_ready", database, reason: "migrations not applied yet" });
       }
       try {
         await withTimeout(context.database.ping(), PING_TIMEOUT_MS);
