@@ -38,8 +38,10 @@ export class HttpError extends Error {
 
 // The database timeouts (db/client.ts) are a few seconds: a retry after that may find it back.
 const RETRY_AFTER_SECONDS = 5;
+/** What a user reads when the database is away, and when anything else failed on our side (details: log). */
 export const DATABASE_UNAVAILABLE_MESSAGE =
-  "The database is not reachable right now; nothing was changed. Try again in a few seconds.";
+  "The database is not reachable right now; try again in a few seconds.";
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side; try again.";
 
 export const notFound = (what: string, id: number | string) =>
   new HttpError(404, "NOT_FOUND", `${what} ${id} was not found`);
@@ -97,7 +99,7 @@ export function registerErrorHandling(
         .send(body("DATABASE_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE));
     }
     request.log.error({ err: error }, "request failed");
-    return reply.status(status).send(body("INTERNAL_ERROR", "Something went wrong on our side; try again."));
+    return reply.status(status).send(body("INTERNAL_ERROR", INTERNAL_ERROR_MESSAGE));
   });
 }
 

@@ -24,7 +24,7 @@ export const mcpRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
           ),
         );
     }
-    const server = createTaskMcpServer(new TaskService(context.database.db, user.id));
+    const server = createTaskMcpServer(new TaskService(context.database.db, user.id), request.log);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
