@@ -101,7 +101,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = asyn
     async (request, reply) => {
       const database = context.database.kind;
       if (!context.migrations.applied) {
-        request.log.warn({ cause: context.migrations.lastError }, "not ready: migrations not applied yet");
+        // The migration runner logs each failed attempt with its cause.
         return reply
           .status(503)
           .send({ status: "not_ready", database, reason: "migrations not applied yet" });
