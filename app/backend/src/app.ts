@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { pino, type Logger } from "pino";
 import { createChatModel, type ChatModel } from "./agent/model.js";
-import { createAuth, type Auth } from "./auth.js";
+import { createAuth, type Auth, type SessionUser } from "./auth.js";
 import type { Config } from "./config.js";
 import { openDatabase, type DatabaseHandle } from "./db/client.js";
 import { registerErrorHandling } from "./errors.js";
@@ -12,6 +12,7 @@ import { chatRoutes } from "./plugins/chat.js";
 import { healthRoutes, MigrationRunner } from "./plugins/health.js";
 import { mcpRoutes } from "./plugins/mcp.js";
 import { registerOpenApi } from "./plugins/openapi.js";
+import { registerRateLimits } from "./plugins/rate-limits.js";
 import { standardHeaders } from "./plugins/response-headers.js";
 import { taskRoutes } from "./plugins/tasks.js";
 import { userScope } from "./plugins/user-scope.js";
@@ -83,6 +84,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (closing) void reply.header("connection", "close");
   });
   registerErrorHandling(app, database);
+  app.decorateRequest("user", null as unknown as SessionUser);
+  await registerRateLimits(app, config);
   await registerOpenApi(app, context);
 
   await app.register(healthRoutes, { context });

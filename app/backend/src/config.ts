@@ -48,6 +48,7 @@ const configSchema = z
     LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
     LLM_TIMEOUT_MS: integer(30_000, 1_000, 600_000),
     CHAT_RATE_LIMIT_PER_MINUTE: integer(30, 1, 10_000),
+    WRITE_RATE_LIMIT_PER_MINUTE: integer(120, 1, 100_000),
     BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 52_428_800),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

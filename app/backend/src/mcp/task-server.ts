@@ -75,7 +75,7 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
     async ({ status, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
-      const list = await tasks.list(status);
+      const { tasks: list } = await tasks.list(status);
       return success({ status, count: list.length, tasks: list.map(taskSummary) });
     },
   );

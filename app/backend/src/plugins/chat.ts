@@ -3,6 +3,7 @@ import { z } from "zod";
 import { runAgent } from "../agent/run-agent.js";
 import type { AppContext } from "../app.js";
 import { ConversationStore } from "../chat/conversations.js";
+import { limitExceeded } from "./rate-limits.js";
 import { errorResponseSchema, HttpError, notFound, userRouteErrors as errors } from "../errors.js";
 import { recordId, storedText, userParams } from "../tasks/schemas.js";
 import { TaskService } from "../tasks/service.js";
@@ -54,7 +55,13 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         body: chatBody,
         response: { 200: chatResponse, ...errors, 429: errorResponseSchema },
       },
-      config: { rateLimit: { max: context.config.CHAT_RATE_LIMIT_PER_MINUTE, timeWindow: "1 minute" } },
+      config: {
+        rateLimit: {
+          max: context.config.CHAT_RATE_LIMIT_PER_MINUTE,
+          timeWindow: "1 minute",
+          errorResponseBuilder: limitExceeded("chat requests"),
+        },
+      },
     },
     async (request) => {
       const conversations = store(request.user.id);

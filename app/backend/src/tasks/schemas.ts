@@ -46,10 +46,28 @@ export const recordId = (noun: string) =>
 
 export const taskParams = userParams.extend({ id: recordId("task") });
 
+/**
+ * The most tasks one answer holds, and the default: a client that sends no `limit` (every Phase III client)
+ * still gets its whole list as one array unless it has more tasks than this, while no answer is unbounded.
+ */
+export const TASK_PAGE_MAX = 500;
+
 export const listTasksQuery = z.object({
   status: z
     .enum(["all", "pending", "completed"], { error: "must be one of all, pending, completed" })
     .default("all"),
+  limit: z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(TASK_PAGE_MAX, `must be at most ${TASK_PAGE_MAX}`)
+    .default(TASK_PAGE_MAX)
+    .describe(`Tasks per page (default and maximum ${TASK_PAGE_MAX})`),
+  cursor: recordId("task")
+    .optional()
+    .describe(
+      'Where the page starts; take the whole next-page URL from the `Link: <...>; rel="next"` header',
+    ),
 });
 
 export const createTaskBody = z.strictObject({
