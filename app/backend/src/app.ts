@@ -35,6 +35,9 @@ export interface BuildAppOptions {
   chatModel?: ChatModel;
 }
 
+// Beyond the model's timeout: the tool calls and the storage of a chat turn.
+const SLOWEST_ANSWER_MARGIN_MS = 15_000;
+
 export function createLogger(config: Config): Logger {
   return pino({
     level: config.LOG_LEVEL,
@@ -68,7 +71,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
-    // Give in-flight requests time to finish on shutdown; idle keep-alive sockets close at once.
+    // Node's HTTP server limits (https://nodejs.org/api/http.html#serverrequesttimeout; Fastify passes
+    // `http` to http.createServer and sets the rest, fastify/lib/server.js). Receiving a request (headers
+    // and body) may take REQUEST_TIMEOUT_MS; Node checks every connectionsCheckingInterval (30 s by
+    // default, which would let a slow client hold on up to that much longer).
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: config.REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+    // A silent socket is closed after this: longer than the slowest answer (a chat turn waits for the model).
+    connectionTimeout: config.REQUEST_TIMEOUT_MS + config.LLM_TIMEOUT_MS + SLOWEST_ANSWER_MARGIN_MS,
+    // An idle keep-alive connection closes after 5 s (Node's default; the frontend's fetch reuses it sooner).
+    keepAliveTimeout: 5_000,
+    // Give in-flight requests time to finish on shutdown (bounded by SHUTDOWN_TIMEOUT_MS in server.ts);
+    // idle keep-alive sockets close at once.
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();

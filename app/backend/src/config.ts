@@ -50,6 +50,11 @@ const configSchema = z
     CHAT_RATE_LIMIT_PER_MINUTE: integer(30, 1, 10_000),
     WRITE_RATE_LIMIT_PER_MINUTE: integer(120, 1, 100_000),
     BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 52_428_800),
+    // A request's headers and body must have arrived within this; a slower client gets 408.
+    REQUEST_TIMEOUT_MS: integer(15_000, 1_000, 300_000),
+    // On SIGTERM, requests still running after this lose their connections, so the process exits before
+    // Kubernetes' SIGKILL (terminationGracePeriodSeconds, 30 s by default; the chart keeps the default).
+    SHUTDOWN_TIMEOUT_MS: integer(20_000, 1_000, 600_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((config, ctx) => {

@@ -59,6 +59,44 @@ describe("process lifecycle", () => {
     expect(server.output()).toContain("shutdown complete");
   });
 
+  it("SIGTERM with a request that does not finish: its connection is closed after SHUTDOWN_TIMEOUT_MS and the process exits", async () => {
+    const shutdownTimeoutMs = 2_000;
+    const server = await startServer({
+      ...databaseEnv(),
+      BETTER_AUTH_SECRET: TEST_SECRET,
+      LLM_API_KEY: "sk-test",
+      LLM_BASE_URL: llmUrl,
+      LLM_TIMEOUT_MS: "120000",
+      SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+    });
+    const user = await signUpOverHttp(server.url, `stuck-${Date.now()}@example.com`);
+    llm.willReply({ hang: true });
+    const stuck = fetch(`${server.url}/api/${user.id}/chat`, {
+      method: "POST",
+      headers: user.headers,
+      body: JSON.stringify({ message: "a question the model never answers" }),
+    }).then(
+      (response) => `answered ${response.status}`,
+      () => "connection closed",
+    );
+    for (const askedBy = Date.now() + 10_000; llm.requests.length === 0;) {
+      if (Date.now() > askedBy) throw new Error(`the model was never asked:\n${server.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const signalled = Date.now();
+    server.child.kill("SIGTERM");
+    const code = await Promise.race([
+      server.exited,
+      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000)),
+    ]);
+    if (code === "still running") server.child.kill("SIGKILL");
+    // Well inside Kubernetes' default 30 s grace period, so the pod is never killed mid-write.
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(shutdownTimeoutMs + 3_000);
+    expect(await stuck).toBe("connection closed");
+    expect(server.output()).toContain("closing their connections");
+  });
+
   it("a restarted backend resumes a conversation from the database", async () => {
     const env = { ...databaseEnv(), BETTER_AUTH_SECRET: TEST_SECRET };
     const first = await startServer(env);
