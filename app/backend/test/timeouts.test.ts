@@ -23,9 +23,8 @@ function slowBodyClient(waitAtMostMs: number): Promise<{ closedAfterMs: number |
     const started = Date.now();
     const socket = connect(port, "127.0.0.1");
     let answer = "";
-    let timer: NodeJS.Timeout | undefined;
     const finish = (closedAfterMs: number | null) => {
-      clearInterval(timer);
+      clearInterval(dribble);
       clearTimeout(giveUp);
       socket.destroy();
       resolve({ closedAfterMs, answer });
@@ -38,7 +37,7 @@ function slowBodyClient(waitAtMostMs: number): Promise<{ closedAfterMs: number |
       "POST /api/auth/sign-in/email HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
         "Origin: http://localhost:3000\r\nContent-Length: 1000\r\n\r\n{",
     );
-    timer = setInterval(() => socket.write(" "), 200);
+    const dribble = setInterval(() => socket.write(" "), 200);
   });
 }
 
