@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
 
 /** Settings read once from the environment; see docs/api.md for the table. */
@@ -92,6 +95,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return `  ${key}${shown}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+/**
+ * `npm run dev` (development on PGlite) with no BETTER_AUTH_SECRET: an ephemeral secret would sign everyone
+ * out at every restart, so one is generated once and kept beside the PGlite data directory, readable by its
+ * owner only (`<PGLITE_DATA_DIR>.auth-secret`, mode 0600). Never in production (loadConfig requires the
+ * variable there), on PostgreSQL (a shared server is not a developer's laptop) or with in-memory data.
+ */
+export function withDevelopmentAuthSecret(config: Config): Config {
+  if (
+    config.BETTER_AUTH_SECRET ||
+    config.NODE_ENV !== "development" ||
+    config.DATABASE_URL ||
+    config.PGLITE_DATA_DIR.startsWith("memory://")
+  ) {
+    return config;
+  }
+  const file = developmentSecretFile(config.PGLITE_DATA_DIR);
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    // "wx": never overwrite a secret another process wrote first.
+    writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  const secret = readFileSync(file, "utf8").trim();
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${file}: holds no usable auth secret; delete the file (a new one is generated) or set BETTER_AUTH_SECRET`,
+    );
+  }
+  return { ...config, BETTER_AUTH_SECRET: secret };
+}
+
+export function developmentSecretFile(pgliteDataDir: string): string {
+  return `${resolve(pgliteDataDir)}.auth-secret`;
 }
 
 // Never echo secrets back into logs: show only their length.

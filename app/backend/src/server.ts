@@ -1,5 +1,5 @@
 import { buildApp, createLogger } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, developmentSecretFile, loadConfig, withDevelopmentAuthSecret } from "./config.js";
 
 // After the forced close: time for the database pool to end before the process gives up on a clean exit.
 const SHUTDOWN_EXIT_MARGIN_MS = 3_000;
@@ -7,8 +7,11 @@ const SHUTDOWN_EXIT_MARGIN_MS = 3_000;
 /** Process entry point: validated config, listen, and a graceful stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   let config;
+  let keptSecret: boolean;
   try {
-    config = loadConfig();
+    const fromEnvironment = loadConfig();
+    config = withDevelopmentAuthSecret(fromEnvironment);
+    keptSecret = config.BETTER_AUTH_SECRET !== fromEnvironment.BETTER_AUTH_SECRET;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -17,6 +20,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
+  if (keptSecret) {
+    logger.info(
+      { file: developmentSecretFile(config.PGLITE_DATA_DIR) },
+      "development: BETTER_AUTH_SECRET is not set; using the auth secret kept beside the PGlite data",
+    );
+  }
   const startedAt = performance.now();
   const app = await buildApp({ config, logger });
 

@@ -140,6 +140,44 @@ describe("process lifecycle", () => {
     }
   });
 
+  it("development on PGlite without BETTER_AUTH_SECRET: a restart keeps the browser's session", async () => {
+    const devDataDir = join(dataDir, "dev-pglite");
+    const env = {
+      NODE_ENV: "development",
+      PGLITE_DATA_DIR: devDataDir,
+      DATABASE_URL: "",
+      BETTER_AUTH_SECRET: "",
+    };
+    const first = await startServer(env);
+    const signUp = await fetch(`${first.url}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+      body: JSON.stringify({
+        name: "Dev",
+        email: `dev-${Date.now()}@example.com`,
+        password: "correct-horse-battery",
+      }),
+    });
+    expect(signUp.status).toBe(200);
+    // The browser's cookie, signed with the auth secret.
+    const cookie = signUp.headers
+      .getSetCookie()
+      .map((value) => value.split(";")[0])
+      .join("; ");
+    const me = async (url: string) => (await fetch(`${url}/api/me`, { headers: { cookie } })).status;
+    expect(await me(first.url)).toBe(200);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    const second = await startServer(env);
+    try {
+      expect(await me(second.url)).toBe(200);
+    } finally {
+      second.child.kill("SIGTERM");
+      await second.exited;
+    }
+  }, 90_000); // two cold starts of the backend on a PGlite directory
+
   it("refuses to start in production without BETTER_AUTH_SECRET, naming it and the fix", async () => {
     await expect(startServer({ ...databaseEnv(), BETTER_AUTH_SECRET: "" })).rejects.toThrow(
       /BETTER_AUTH_SECRET \(unset\): is required when NODE_ENV=production.*openssl rand/s,
