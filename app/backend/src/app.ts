@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { pino, type Logger } from "pino";
 import { createChatModel, type ChatModel } from "./agent/model.js";
-import { createAuth, type Auth } from "./auth.js";
+import { createAuth, type Auth, type SessionUser } from "./auth.js";
 import type { Config } from "./config.js";
 import { openDatabase, type DatabaseHandle } from "./db/client.js";
 import { registerErrorHandling } from "./errors.js";
@@ -12,6 +12,8 @@ import { chatRoutes } from "./plugins/chat.js";
 import { healthRoutes, MigrationRunner } from "./plugins/health.js";
 import { mcpRoutes } from "./plugins/mcp.js";
 import { registerOpenApi } from "./plugins/openapi.js";
+import { registerRateLimits } from "./plugins/rate-limits.js";
+import { standardHeaders } from "./plugins/response-headers.js";
 import { taskRoutes } from "./plugins/tasks.js";
 import { userScope } from "./plugins/user-scope.js";
 import { compileTrustedProxies, type TrustedProxy } from "./trusted-proxies.js";
@@ -35,6 +37,9 @@ export interface BuildAppOptions {
   database?: DatabaseHandle;
   chatModel?: ChatModel;
 }
+
+// Beyond the model's timeout: the tool calls and the storage of a chat turn.
+const SLOWEST_ANSWER_MARGIN_MS = 15_000;
 
 export function createLogger(config: Config): Logger {
   return pino({
@@ -70,7 +75,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
-    // Give in-flight requests time to finish on shutdown; idle keep-alive sockets close at once.
+    // Node's HTTP server limits (https://nodejs.org/api/http.html#serverrequesttimeout; Fastify passes
+    // `http` to http.createServer and sets the rest, fastify/lib/server.js). Receiving a request (headers
+    // and body) may take REQUEST_TIMEOUT_MS; Node checks every connectionsCheckingInterval (30 s by
+    // default, which would let a slow client hold on up to that much longer).
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: config.REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+    // A silent socket is closed after this: longer than the slowest answer (a chat turn waits for the model).
+    connectionTimeout: config.REQUEST_TIMEOUT_MS + config.LLM_TIMEOUT_MS + SLOWEST_ANSWER_MARGIN_MS,
+    // An idle keep-alive connection closes after 5 s (Node's default; the frontend's fetch reuses it sooner).
+    keepAliveTimeout: 5_000,
+    // Give in-flight requests time to finish on shutdown (bounded by SHUTDOWN_TIMEOUT_MS in server.ts);
+    // idle keep-alive sockets close at once.
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: true },
     // request.ip is the socket's address, or the X-Forwarded-For entry left of the trusted proxies.
@@ -83,11 +99,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     closing = true;
   });
   app.addHook("onSend", async (request, reply) => {
-    void reply.header("x-request-id", request.id);
+    void reply.headers(standardHeaders(request));
     // A response finished during shutdown must not leave a keep-alive socket that holds the close open.
     if (closing) void reply.header("connection", "close");
   });
-  registerErrorHandling(app);
+  registerErrorHandling(app, database);
+  app.decorateRequest("user", null as unknown as SessionUser);
+  await registerRateLimits(app, config);
   await registerOpenApi(app, context);
 
   await app.register(healthRoutes, { context });

@@ -68,6 +68,10 @@ export function createAuth(config: Config, db: Database, logger: Logger) {
       disableOriginCheck: false,
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
+    // Errors that are not Better Auth's own answers (e.g. the database is down) are thrown to Fastify's
+    // error handler (503 DATABASE_UNAVAILABLE / 500 with a JSON body) instead of a bare 500 with no body
+    // (better-call dist/router.mjs: onError rethrows, APIErrors still become responses).
+    onAPIError: { throw: true },
     // auth-routes.ts passes X-Forwarded-Host/-Proto on only from a trusted proxy (the frontend, which sets them
     // from the browser's own request), so the origin the browser used is trusted; a client's own value is not.
     trustedOrigins: (request) => [...config.TRUSTED_ORIGINS, forwardedOrigin(request)],

@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { compileTrustedProxies } from "./trusted-proxies.js";
 
@@ -69,7 +72,13 @@ const configSchema = z
     LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
     LLM_TIMEOUT_MS: integer(30_000, 1_000, 600_000),
     CHAT_RATE_LIMIT_PER_MINUTE: integer(30, 1, 10_000),
+    WRITE_RATE_LIMIT_PER_MINUTE: integer(120, 1, 100_000),
     BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 52_428_800),
+    // A request's headers and body must have arrived within this; a slower client gets 408.
+    REQUEST_TIMEOUT_MS: integer(15_000, 1_000, 300_000),
+    // On SIGTERM, requests still running after this lose their connections, so the process exits before
+    // Kubernetes' SIGKILL (terminationGracePeriodSeconds, 30 s by default; the chart keeps the default).
+    SHUTDOWN_TIMEOUT_MS: integer(20_000, 1_000, 600_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((config, ctx) => {
@@ -107,6 +116,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return `  ${key}${shown}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+/**
+ * `npm run dev` (development on PGlite) with no BETTER_AUTH_SECRET: an ephemeral secret would sign everyone
+ * out at every restart, so one is generated once and kept beside the PGlite data directory, readable by its
+ * owner only (`<PGLITE_DATA_DIR>.auth-secret`, mode 0600). Never in production (loadConfig requires the
+ * variable there), on PostgreSQL (a shared server is not a developer's laptop) or with in-memory data.
+ */
+export function withDevelopmentAuthSecret(config: Config): Config {
+  if (
+    config.BETTER_AUTH_SECRET ||
+    config.NODE_ENV !== "development" ||
+    config.DATABASE_URL ||
+    config.PGLITE_DATA_DIR.startsWith("memory://")
+  ) {
+    return config;
+  }
+  const file = developmentSecretFile(config.PGLITE_DATA_DIR);
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    // "wx": never overwrite a secret another process wrote first.
+    writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  const secret = readFileSync(file, "utf8").trim();
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${file}: holds no usable auth secret; delete the file (a new one is generated) or set BETTER_AUTH_SECRET`,
+    );
+  }
+  return { ...config, BETTER_AUTH_SECRET: secret };
+}
+
+export function developmentSecretFile(pgliteDataDir: string): string {
+  return `${resolve(pgliteDataDir)}.auth-secret`;
 }
 
 // Never echo secrets back into logs: show only their length.

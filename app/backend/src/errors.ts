@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { DatabaseHandle } from "./db/client.js";
+import { isDatabaseUnavailable } from "./db/errors.js";
 
 /** The one error shape every endpoint answers with. */
 export const errorResponseSchema = z
@@ -34,6 +36,13 @@ export class HttpError extends Error {
   }
 }
 
+// The database timeouts (db/client.ts) are a few seconds: a retry after that may find it back.
+const RETRY_AFTER_SECONDS = 5;
+/** What a user reads when the database is away, and when anything else failed on our side (details: log). */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "The database is not reachable right now; try again in a few seconds.";
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side; try again.";
+
 export const notFound = (what: string, id: number | string) =>
   new HttpError(404, "NOT_FOUND", `${what} ${id} was not found`);
 
@@ -57,7 +66,10 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: (error: Fas
   },
 };
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  database: Pick<DatabaseHandle, "unreachable">,
+): void {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(body("NOT_FOUND", `No route for ${request.method} ${request.url}`));
   });
@@ -78,8 +90,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status < 500) {
       return reply.status(status).send(body(error.code ?? "BAD_REQUEST", error.message));
     }
+    // A wrapped error that lost its cause (Better Auth's getSession) counts too while the database is away.
+    if (isDatabaseUnavailable(error) || database.unreachable()) {
+      request.log.warn({ err: error }, "database unavailable");
+      return reply
+        .status(503)
+        .header("retry-after", String(RETRY_AFTER_SECONDS))
+        .send(body("DATABASE_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE));
+    }
     request.log.error({ err: error }, "request failed");
-    return reply.status(status).send(body("INTERNAL_ERROR", "Something went wrong on our side; try again."));
+    return reply.status(status).send(body("INTERNAL_ERROR", INTERNAL_ERROR_MESSAGE));
   });
 }
 

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const [account] = await database.db.select().from(user).where(eq(user.email, email));
   if (!account)
     throw new Error(`MCP_USER_EMAIL="${email}" has no account: sign up first, or fix the address.`);
-  const server = createTaskMcpServer(new TaskService(database.db, account.id));
+  const server = createTaskMcpServer(new TaskService(database.db, account.id), logger);
   await server.connect(new StdioServerTransport());
   logger.info({ user: email }, "MCP task server on stdio");
   const close = async () => {

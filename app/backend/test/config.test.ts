@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, withDevelopmentAuthSecret } from "../src/config.js";
 
 const STRONG = "a-strong-secret-with-many-different-characters-0123";
 
@@ -74,5 +77,48 @@ describe("configuration from the environment", () => {
   it("never prints a secret's value", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://user:hunter2@host/db" })).toThrow(/hidden/);
     expect(() => loadConfig({ DATABASE_URL: "mysql://user:hunter2@host/db" })).not.toThrow(/hunter2/);
+  });
+});
+
+describe("the development auth secret (kept beside the PGlite data, so restarts keep sessions)", () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "todo-secret-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("development on PGlite: generated once (mode 0600), the same on every later start", () => {
+    const dataDir = join(tempDir(), "pglite");
+    const first = withDevelopmentAuthSecret(loadConfig({ PGLITE_DATA_DIR: dataDir }));
+    const second = withDevelopmentAuthSecret(loadConfig({ PGLITE_DATA_DIR: dataDir }));
+    expect(first.BETTER_AUTH_SECRET).toBeDefined();
+    expect(first.BETTER_AUTH_SECRET!.length).toBeGreaterThanOrEqual(32);
+    expect(second.BETTER_AUTH_SECRET).toBe(first.BETTER_AUTH_SECRET);
+    const file = `${dataDir}.auth-secret`;
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // Loading the config again passes the kept secret's own strength check.
+    expect(() => loadConfig({ BETTER_AUTH_SECRET: second.BETTER_AUTH_SECRET })).not.toThrow();
+  });
+
+  it("never in production, on PostgreSQL, in memory, or when BETTER_AUTH_SECRET is set", () => {
+    const parent = tempDir();
+    const dataDir = join(parent, "pglite");
+    const cases = [
+      { NODE_ENV: "production", BETTER_AUTH_SECRET: STRONG, PGLITE_DATA_DIR: dataDir },
+      { NODE_ENV: "test", PGLITE_DATA_DIR: dataDir },
+      { DATABASE_URL: "postgres://u:p@localhost/db", PGLITE_DATA_DIR: dataDir },
+      { PGLITE_DATA_DIR: "memory://" },
+      { BETTER_AUTH_SECRET: STRONG, PGLITE_DATA_DIR: dataDir },
+    ];
+    for (const env of cases) {
+      const config = loadConfig(env);
+      expect(withDevelopmentAuthSecret(config), JSON.stringify(env)).toEqual(config);
+    }
+    expect(readdirSync(parent)).toEqual([]);
+    expect(existsSync(`${dataDir}.auth-secret`)).toBe(false);
   });
 });

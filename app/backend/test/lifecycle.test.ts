@@ -59,6 +59,44 @@ describe("process lifecycle", () => {
     expect(server.output()).toContain("shutdown complete");
   });
 
+  it("SIGTERM with a request that does not finish: its connection is closed after SHUTDOWN_TIMEOUT_MS and the process exits", async () => {
+    const shutdownTimeoutMs = 2_000;
+    const server = await startServer({
+      ...databaseEnv(),
+      BETTER_AUTH_SECRET: TEST_SECRET,
+      LLM_API_KEY: "sk-test",
+      LLM_BASE_URL: llmUrl,
+      LLM_TIMEOUT_MS: "120000",
+      SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+    });
+    const user = await signUpOverHttp(server.url, `stuck-${Date.now()}@example.com`);
+    llm.willReply({ hang: true });
+    const stuck = fetch(`${server.url}/api/${user.id}/chat`, {
+      method: "POST",
+      headers: user.headers,
+      body: JSON.stringify({ message: "a question the model never answers" }),
+    }).then(
+      (response) => `answered ${response.status}`,
+      () => "connection closed",
+    );
+    for (const askedBy = Date.now() + 10_000; llm.requests.length === 0;) {
+      if (Date.now() > askedBy) throw new Error(`the model was never asked:\n${server.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const signalled = Date.now();
+    server.child.kill("SIGTERM");
+    const code = await Promise.race([
+      server.exited,
+      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000)),
+    ]);
+    if (code === "still running") server.child.kill("SIGKILL");
+    // Well inside Kubernetes' default 30 s grace period, so the pod is never killed mid-write.
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(shutdownTimeoutMs + 3_000);
+    expect(await stuck).toBe("connection closed");
+    expect(server.output()).toContain("closing their connections");
+  });
+
   it("a restarted backend resumes a conversation from the database", async () => {
     const env = { ...databaseEnv(), BETTER_AUTH_SECRET: TEST_SECRET };
     const first = await startServer(env);
@@ -101,6 +139,44 @@ describe("process lifecycle", () => {
       await second.exited;
     }
   });
+
+  it("development on PGlite without BETTER_AUTH_SECRET: a restart keeps the browser's session", async () => {
+    const devDataDir = join(dataDir, "dev-pglite");
+    const env = {
+      NODE_ENV: "development",
+      PGLITE_DATA_DIR: devDataDir,
+      DATABASE_URL: "",
+      BETTER_AUTH_SECRET: "",
+    };
+    const first = await startServer(env);
+    const signUp = await fetch(`${first.url}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+      body: JSON.stringify({
+        name: "Dev",
+        email: `dev-${Date.now()}@example.com`,
+        password: "correct-horse-battery",
+      }),
+    });
+    expect(signUp.status).toBe(200);
+    // The browser's cookie, signed with the auth secret.
+    const cookie = signUp.headers
+      .getSetCookie()
+      .map((value) => value.split(";")[0])
+      .join("; ");
+    const me = async (url: string) => (await fetch(`${url}/api/me`, { headers: { cookie } })).status;
+    expect(await me(first.url)).toBe(200);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    const second = await startServer(env);
+    try {
+      expect(await me(second.url)).toBe(200);
+    } finally {
+      second.child.kill("SIGTERM");
+      await second.exited;
+    }
+  }, 90_000); // two cold starts of the backend on a PGlite directory
 
   it("refuses to start in production without BETTER_AUTH_SECRET, naming it and the fix", async () => {
     await expect(startServer({ ...databaseEnv(), BETTER_AUTH_SECRET: "" })).rejects.toThrow(

@@ -36,6 +36,11 @@ describe("OpenAPI document generated from the zod schemas", () => {
         "updated_at",
       ]),
     );
+    const list = document.paths["/api/{user_id}/tasks"].get;
+    const query = list.parameters.filter((parameter: { in: string }) => parameter.in === "query");
+    expect(query.map((parameter: { name: string }) => parameter.name)).toEqual(["status", "limit", "cursor"]);
+    expect(query.every((parameter: { required?: boolean }) => !parameter.required)).toBe(true);
+    expect(list.description).toContain('rel="next"');
     const chat = document.paths["/api/{user_id}/chat"].post;
     expect(Object.keys(chat.requestBody.content["application/json"].schema.properties)).toEqual([
       "conversation_id",

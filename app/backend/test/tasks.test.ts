@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTask, listTasks, signUp, useTestApp } from "./support/app.js";
+import { createTask, listTasks, signUp, useTestApp, type TestUser } from "./support/app.js";
 
 const testApp = useTestApp();
 
@@ -101,6 +101,13 @@ describe("bad input gets a 4xx naming the field, and nothing is written", () => 
       field: "description",
     },
     { name: "unknown field", payload: { title: "ok", priority: "high" }, field: "body" },
+    // PostgreSQL cannot store U+0000 in text: it must be refused as bad input, not fail in the database.
+    { name: "a NUL character in the title", payload: { title: "milk\u0000" }, field: "title" },
+    {
+      name: "a NUL character in the description",
+      payload: { title: "ok", description: "a\u0000b" },
+      field: "description",
+    },
   ];
   for (const testCase of cases) {
     it(`POST /tasks with ${testCase.name} -> 400 naming ${testCase.field}`, async () => {
@@ -171,6 +178,24 @@ describe("bad input gets a 4xx naming the field, and nothing is written", () => 
     }
   });
 
+  it("PUT with a NUL character in the title or description -> 400 naming it, task unchanged", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const task = await createTask(app, user, "keep me");
+    for (const field of ["title", "description"]) {
+      const response = await app.inject({
+        method: "PUT",
+        url: `/api/${user.id}/tasks/${task.id}`,
+        headers: user.headers,
+        payload: { [field]: "bad\u0000value" },
+      });
+      expect(response.statusCode, field).toBe(400);
+      expect(response.json().error).toMatchObject({ code: "VALIDATION_ERROR", field });
+      expect(response.json().error.message).toMatch(/U\+0000/);
+    }
+    expect((await listTasks(app, user))[0]).toMatchObject({ title: "keep me", description: null });
+  });
+
   it("PUT with an empty body -> 400 and the task is unchanged", async () => {
     const { app } = testApp();
     const user = await signUp(app);
@@ -196,4 +221,87 @@ describe("bad input gets a 4xx naming the field, and nothing is written", () => 
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({ field: "status" });
   });
+});
+
+describe("GET /tasks pages (limit and cursor), compatible with clients that send neither", () => {
+  /** Follows rel="next" links from `url`, returning every page's task titles. */
+  async function pages(user: TestUser, url: string) {
+    const { app } = testApp();
+    const result: string[][] = [];
+    for (let next: string | undefined = url; next;) {
+      const response = await app.inject({ method: "GET", url: next, headers: user.headers });
+      expect(response.statusCode, next).toBe(200);
+      expect(Array.isArray(response.json()), next).toBe(true);
+      result.push(response.json().map((task: { title: string }) => task.title));
+      const link = response.headers.link as string | undefined;
+      next = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1] : undefined;
+      if (result.length > 10) throw new Error("too many pages");
+    }
+    return result;
+  }
+
+  it("walks every task once, newest first, through rel=next links; no parameters: one page, as before", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const titles = ["t1", "t2", "t3", "t4", "t5", "t6", "t7"];
+    for (const title of titles) await createTask(app, user, title);
+    const newestFirst = [...titles].reverse();
+
+    expect(await pages(user, `/api/${user.id}/tasks?limit=3`)).toEqual([
+      newestFirst.slice(0, 3),
+      newestFirst.slice(3, 6),
+      newestFirst.slice(6),
+    ]);
+    expect(await pages(user, `/api/${user.id}/tasks`)).toEqual([newestFirst]);
+    expect(await pages(user, `/api/${user.id}/tasks?limit=7`)).toEqual([newestFirst]);
+  });
+
+  it("keeps the status filter across pages, and a deleted cursor task does not end the walk", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const created = [];
+    for (const title of ["a", "b", "c", "d", "e"]) created.push(await createTask(app, user, title));
+    await app.inject({
+      method: "PATCH",
+      url: `/api/${user.id}/tasks/${created[1]!.id}/complete`,
+      headers: user.headers,
+    });
+    expect(await pages(user, `/api/${user.id}/tasks?status=pending&limit=2`)).toEqual([
+      ["e", "d"],
+      ["c", "a"],
+    ]);
+
+    const first = await app.inject({
+      method: "GET",
+      url: `/api/${user.id}/tasks?limit=2`,
+      headers: user.headers,
+    });
+    await app.inject({
+      method: "DELETE",
+      url: `/api/${user.id}/tasks/${created[3]!.id}`,
+      headers: user.headers,
+    });
+    const next = /^<([^>]+)>/.exec(first.headers.link as string)![1]!;
+    expect(await pages(user, next)).toEqual([["c", "b"], ["a"]]);
+  });
+
+  for (const [query, field] of [
+    ["limit=0", "limit"],
+    ["limit=501", "limit"],
+    ["limit=ten", "limit"],
+    ["cursor=abc", "cursor"],
+    ["cursor=-4", "cursor"],
+  ] as const) {
+    it(`?${query} -> 400 naming ${field}`, async () => {
+      const { app } = testApp();
+      const user = await signUp(app);
+      const response = await app.inject({
+        method: "GET",
+        url: `/api/${user.id}/tasks?${query}`,
+        headers: user.headers,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ code: "VALIDATION_ERROR", field });
+    });
+  }
 });

@@ -35,7 +35,7 @@ add_task, list_tasks, complete_task, delete_task and update_task. Rules:
  * Never throws for model failures: the user gets a clear reply and the error is logged.
  */
 export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
-  const connection = await connectTaskTools(request.tasks);
+  const connection = await connectTaskTools(request.tasks, request.logger);
   try {
     const messages: ModelMessage[] = [
       ...request.history.map((entry) => ({ role: entry.role, content: entry.content }) as ModelMessage),

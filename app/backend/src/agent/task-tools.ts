@@ -1,5 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { FastifyBaseLogger as Logger } from "fastify";
 import { dynamicTool, jsonSchema, type JSONSchema7, type ToolSet } from "ai";
 import { createTaskMcpServer } from "../mcp/task-server.js";
 import type { TaskService } from "../tasks/service.js";
@@ -22,8 +23,8 @@ export interface ConnectedTaskTools {
  * Connects an MCP client to the user's task server (in memory, same process) and turns the tools it lists
  * into AI SDK tools. The agent therefore uses the very MCP tools outside clients get at /mcp.
  */
-export async function connectTaskTools(tasks: TaskService): Promise<ConnectedTaskTools> {
-  const server = createTaskMcpServer(tasks);
+export async function connectTaskTools(tasks: TaskService, logger: Logger): Promise<ConnectedTaskTools> {
+  const server = createTaskMcpServer(tasks, logger);
   const client = new Client({ name: "todo-chatbot-agent", version: "0.1.0" });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);

@@ -21,11 +21,22 @@ export interface MessageDto {
 const TITLE_LENGTH = 60;
 const UNTITLED = "New conversation";
 
-// The title is the conversation's first user message, cut to a length that fits a sidebar.
-const firstUserMessage = sql<string | null>`(
-  SELECT ${messages.content} FROM ${messages}
-  WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.role} = 'user'
-  ORDER BY ${messages.id} LIMIT 1)`;
+/**
+ * The title is the conversation's first user message, cut to a length that fits a sidebar. A correlated
+ * subquery built by the query builder: Drizzle prints the columns of a single-table select without their
+ * table (drizzle-orm pg-core/dialect.js, buildSelection `isSingleTable`), so a hand-written `sql` selection
+ * rendered `"conversation_id" = "id"` — the message's own id — and titled every conversation with the
+ * first message on the server. The builder's WHERE keeps `"messages"."conversation_id" = "conversations"."id"`.
+ */
+function firstUserMessage(db: Database) {
+  const first = db
+    .select({ content: messages.content })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversations.id), eq(messages.role, "user")))
+    .orderBy(asc(messages.id))
+    .limit(1);
+  return sql<string | null>`(${first})`;
+}
 
 /** Conversations and messages of one user; ids of other users' conversations behave as unknown. */
 export class ConversationStore {
@@ -36,7 +47,7 @@ export class ConversationStore {
 
   async list(): Promise<ConversationDto[]> {
     const rows = await this.db
-      .select({ conversation: conversations, first: firstUserMessage })
+      .select({ conversation: conversations, first: firstUserMessage(this.db) })
       .from(conversations)
       .where(eq(conversations.userId, this.userId))
       .orderBy(desc(conversations.updatedAt), desc(conversations.id));
@@ -45,15 +56,10 @@ export class ConversationStore {
 
   async get(id: number): Promise<ConversationDto | null> {
     const [row] = await this.db
-      .select({ conversation: conversations, first: firstUserMessage })
+      .select({ conversation: conversations, first: firstUserMessage(this.db) })
       .from(conversations)
       .where(this.owned(id));
     return row ? toConversationDto(row.conversation, row.first) : null;
-  }
-
-  async create(): Promise<ConversationDto> {
-    const [row] = await this.db.insert(conversations).values({ userId: this.userId }).returning();
-    return toConversationDto(row!, null);
   }
 
   async messages(conversationId: number): Promise<MessageDto[]> {
@@ -65,32 +71,102 @@ export class ConversationStore {
     return rows.map(toMessageDto);
   }
 
-  async append(
+  /*
+   * A chat turn is stored in two steps around the agent run (which may call the model for many seconds, so
+   * it holds no transaction): beginTurn stores the user's message, finishTurn the reply. Each step locks the
+   * conversation row, and remove() refuses a conversation whose last message is a user message younger than
+   * the longest turn. So a turn either fails with 404 before anything happens, or runs its tools and is
+   * stored whole: no tool side effects without a stored reply.
+   */
+
+  /**
+   * Opens a turn: the conversation (a new one when `conversationId` is undefined) with its last
+   * `historyLimit` messages, then the user's message stored. Null when the conversation is not the user's.
+   */
+  async beginTurn(
+    conversationId: number | undefined,
+    message: string,
+    historyLimit: number,
+  ): Promise<{ conversationId: number; history: MessageDto[] } | null> {
+    return this.db.transaction(async (tx) => {
+      let id = conversationId;
+      if (id === undefined) {
+        const [created] = await tx.insert(conversations).values({ userId: this.userId }).returning();
+        id = created!.id;
+      } else if (!(await this.lock(tx, id))) {
+        return null;
+      }
+      const recent = await tx
+        .select()
+        .from(messages)
+        .where(eq(messages.conversationId, id))
+        .orderBy(desc(messages.id))
+        .limit(historyLimit);
+      await this.store(tx, id, "user", message, null);
+      return { conversationId: id, history: recent.reverse().map(toMessageDto) };
+    });
+  }
+
+  /** Stores the reply of a turn; false when the conversation is gone (deleted past the turn's lease). */
+  async finishTurn(conversationId: number, reply: string, toolCalls: ToolCallRecord[]): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.lock(tx, conversationId))) return false;
+      await this.store(tx, conversationId, "assistant", reply, toolCalls);
+      return true;
+    });
+  }
+
+  /**
+   * Deletes a conversation unless a turn may still be running in it: its last message is the user's and
+   * younger than `turnLeaseMs` (then `busyForMs` says how long at most).
+   */
+  async remove(id: number, turnLeaseMs: number): Promise<"deleted" | "missing" | { busyForMs: number }> {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.lock(tx, id))) return "missing";
+      const [last] = await tx
+        .select({
+          role: messages.role,
+          ageMs: sql<number>`(extract(epoch from now() - ${messages.createdAt}) * 1000)::float8`,
+        })
+        .from(messages)
+        .where(eq(messages.conversationId, id))
+        .orderBy(desc(messages.id))
+        .limit(1);
+      if (last?.role === "user" && Number(last.ageMs) < turnLeaseMs) {
+        return { busyForMs: turnLeaseMs - Number(last.ageMs) };
+      }
+      await tx.delete(conversations).where(this.owned(id));
+      return "deleted";
+    });
+  }
+
+  /** Locks the user's conversation row until the transaction ends; false when there is none. */
+  private async lock(tx: Transaction, id: number): Promise<boolean> {
+    const [row] = await tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(this.owned(id))
+      .for("update");
+    return row !== undefined;
+  }
+
+  private async store(
+    tx: Transaction,
     conversationId: number,
     role: "user" | "assistant",
     content: string,
-    toolCalls: ToolCallRecord[] | null = null,
-  ): Promise<MessageDto> {
-    const [row] = await this.db
-      .insert(messages)
-      .values({ userId: this.userId, conversationId, role, content, toolCalls })
-      .returning();
-    await this.db.update(conversations).set({ updatedAt: new Date() }).where(this.owned(conversationId));
-    return toMessageDto(row!);
-  }
-
-  async remove(id: number): Promise<boolean> {
-    const deleted = await this.db
-      .delete(conversations)
-      .where(this.owned(id))
-      .returning({ id: conversations.id });
-    return deleted.length > 0;
+    toolCalls: ToolCallRecord[] | null,
+  ): Promise<void> {
+    await tx.insert(messages).values({ userId: this.userId, conversationId, role, content, toolCalls });
+    await tx.update(conversations).set({ updatedAt: new Date() }).where(this.owned(conversationId));
   }
 
   private owned(id: number) {
     return and(eq(conversations.id, id), eq(conversations.userId, this.userId));
   }
 }
+
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 function toConversationDto(row: ConversationRow, first: string | null): ConversationDto {
   const title = first

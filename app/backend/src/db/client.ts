@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import type { FastifyBaseLogger as Logger } from "fastify";
+import { isDatabaseUnavailable } from "./errors.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -22,6 +23,8 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** True while the latest query failed because the server could not be reached (see errors.ts). */
+  unreachable(): boolean;
   close(): Promise<void>;
 }
 
@@ -41,11 +44,51 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
 }
 
+/*
+ * How long a request waits for PostgreSQL before the API gives up and answers 503 (errors.ts). Every query
+ * of this app is a small, indexed, one-user statement, so these are generous for a healthy server and short
+ * enough that a user (and the frontend's proxy) gets a clear answer while the database is away.
+ * Options: node-postgres Client/Pool (pg/lib/connection-parameters.js, pg-pool/index.js).
+ */
+// A new connection, or a free one from a busy pool.
+const CONNECT_TIMEOUT_MS = 2_000;
+// The server cancels a statement that runs longer (SQLSTATE 57014); the connection stays usable.
+const STATEMENT_TIMEOUT_MS = 2_000;
+// The client stops waiting for a server that stopped answering; the pool then drops that connection.
+const QUERY_TIMEOUT_MS = 3_000;
+// Migrations wait on another replica's advisory lock, so they get their own connection with a long limit.
+const MIGRATION_QUERY_TIMEOUT_MS = 60_000;
+
+/**
+ * A pool that remembers whether its latest query failed because the server could not be reached. Better
+ * Auth's getSession turns any database error into a bare "500 FAILED_TO_GET_SESSION" without its cause;
+ * this tells the error handler that the database is why (503), not a bug (500).
+ */
+class WatchedPool extends pg.Pool {
+  lastQueryUnreachable = false;
+
+  // pg's overloads are forwarded as they are; Drizzle uses the promise form.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: any[]): any {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const result = (super.query as (...forwarded: any[]) => any).apply(this, args);
+    if (result instanceof Promise) {
+      result.then(
+        () => (this.lastQueryUnreachable = false),
+        (error: unknown) => (this.lastQueryUnreachable = isDatabaseUnavailable(error)),
+      );
+    }
+    return result;
+  }
+}
+
 function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHandle {
-  const pool = new pg.Pool({
+  const pool = new WatchedPool({
     connectionString: databaseUrl,
     max: options.poolMax ?? 5,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     // Neon and other managed servers drop idle connections; keep-alive finds out early.
     keepAlive: true,
@@ -57,22 +100,27 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
     kind: "postgres",
     db,
     async migrate() {
-      const client = await pool.connect();
+      const client = new pg.Client({
+        connectionString: databaseUrl,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        query_timeout: MIGRATION_QUERY_TIMEOUT_MS,
+      });
+      // An error of a lost connection is also emitted on the client; the failed query reports it.
+      client.on("error", () => {});
       try {
+        await client.connect();
         // Drizzle's migrator takes no lock: without this, two replicas could both apply the same migration.
+        // The lock is the session's, so it ends with the connection whatever happens.
         await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-        try {
-          await migrateNodePg(drizzleNodePg({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
-        } finally {
-          await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
-        }
+        await migrateNodePg(drizzleNodePg({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
-        client.release();
+        await client.end().catch(() => {});
       }
     },
     async ping() {
       await pool.query("SELECT 1");
     },
+    unreachable: () => pool.lastQueryUnreachable,
     async close() {
       await pool.end();
     },
@@ -94,6 +142,8 @@ function openPglite(options: DatabaseOptions): DatabaseHandle {
     async ping() {
       await db.execute(sql`SELECT 1`);
     },
+    // In-process: there is no server to lose.
+    unreachable: () => false,
     async close() {
       await client.close();
     },

@@ -1,6 +1,9 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { FastifyBaseLogger as Logger } from "fastify";
 import { z } from "zod";
+import { isDatabaseUnavailable } from "../db/errors.js";
+import { DATABASE_UNAVAILABLE_MESSAGE, INTERNAL_ERROR_MESSAGE } from "../errors.js";
 import type { TaskDto, TaskService } from "../tasks/service.js";
 import { recordId, taskDescription, taskTitle } from "../tasks/schemas.js";
 
@@ -30,17 +33,20 @@ const taskSummary = (task: TaskDto) => ({
 
 /**
  * An MCP server exposing the task tools for exactly one user. One is created per request (stateless),
- * so a tool can never reach another user's tasks, whatever its arguments say.
+ * so a tool can never reach another user's tasks, whatever its arguments say. `logger` is the request's
+ * (it carries the request id): a tool that fails logs the cause there and answers a generic message.
  */
-export function createTaskMcpServer(tasks: TaskService): McpServer {
+export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServer {
   const server = new McpServer({ name: "todo-chatbot-tasks", version: "0.1.0" });
+  const registerTool: McpServer["registerTool"] = (name, config, handler) =>
+    server.registerTool(name, config, guarded(name, handler, logger));
 
   const refuseOtherUser = (userId: string | undefined): CallToolResult | undefined =>
     userId !== undefined && userId !== tasks.userId
       ? failure(`user_id "${userId}" is not the signed-in user; leave user_id out.`)
       : undefined;
 
-  server.registerTool(
+  registerTool(
     "add_task",
     {
       title: "Add task",
@@ -55,7 +61,7 @@ export function createTaskMcpServer(tasks: TaskService): McpServer {
     },
   );
 
-  server.registerTool(
+  registerTool(
     "list_tasks",
     {
       title: "List tasks",
@@ -69,12 +75,12 @@ export function createTaskMcpServer(tasks: TaskService): McpServer {
     async ({ status, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
-      const list = await tasks.list(status);
+      const { tasks: list } = await tasks.list(status);
       return success({ status, count: list.length, tasks: list.map(taskSummary) });
     },
   );
 
-  server.registerTool(
+  registerTool(
     "complete_task",
     {
       title: "Complete task",
@@ -85,7 +91,7 @@ export function createTaskMcpServer(tasks: TaskService): McpServer {
       refuseOtherUser(user_id) ?? outcome(task_id, "completed", await tasks.complete(task_id, true)),
   );
 
-  server.registerTool(
+  registerTool(
     "delete_task",
     {
       title: "Delete task",
@@ -97,7 +103,7 @@ export function createTaskMcpServer(tasks: TaskService): McpServer {
       refuseOtherUser(user_id) ?? outcome(task_id, "deleted", await tasks.remove(task_id)),
   );
 
-  server.registerTool(
+  registerTool(
     "update_task",
     {
       title: "Update task",
@@ -120,6 +126,26 @@ export function createTaskMcpServer(tasks: TaskService): McpServer {
   );
 
   return server;
+}
+
+/**
+ * The SDK would answer a thrown error with its message — for a database error, Drizzle's "Failed query:
+ * <SQL> params: <values>" — to an MCP client, and through the chat agent into the reply and the stored
+ * history. The cause goes to the log instead; the caller reads a message that says what to do.
+ */
+function guarded<Handler extends (...args: never[]) => unknown>(
+  tool: string,
+  handler: Handler,
+  logger: Logger,
+): Handler {
+  return (async (...args: Parameters<Handler>) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      logger.error({ err: error, tool }, "task tool failed");
+      return failure(isDatabaseUnavailable(error) ? DATABASE_UNAVAILABLE_MESSAGE : INTERNAL_ERROR_MESSAGE);
+    }
+  }) as Handler;
 }
 
 /** The spec's `{task_id, status, title}` answer, or a tool error when the user has no such task. */

@@ -3,12 +3,15 @@ import { z } from "zod";
 import { runAgent } from "../agent/run-agent.js";
 import type { AppContext } from "../app.js";
 import { ConversationStore } from "../chat/conversations.js";
-import { errorResponseSchema, notFound, userRouteErrors as errors } from "../errors.js";
-import { recordId, userParams } from "../tasks/schemas.js";
+import { limitExceeded } from "./rate-limits.js";
+import { errorResponseSchema, HttpError, notFound, userRouteErrors as errors } from "../errors.js";
+import { recordId, storedText, userParams } from "../tasks/schemas.js";
 import { TaskService } from "../tasks/service.js";
 
 // The model sees at most this many earlier messages: enough context, bounded cost.
 const HISTORY_LIMIT = 20;
+// Time for the last tool call and the reply's storage after the model's timeout fired.
+const TURN_STORAGE_MARGIN_MS = 10_000;
 
 const toolCallSchema = z
   .object({ name: z.string(), arguments: z.record(z.string(), z.unknown()), result: z.unknown() })
@@ -29,7 +32,7 @@ const conversationId = recordId("conversation");
 
 const chatBody = z.strictObject({
   conversation_id: conversationId.optional().describe("Omit to start a new conversation"),
-  message: z.string().trim().min(1, "must not be empty").max(4000, "must be at most 4000 characters"),
+  message: storedText().trim().min(1, "must not be empty").max(4000, "must be at most 4000 characters"),
 });
 const chatResponse = z
   .object({ conversation_id: z.number().int(), response: z.string(), tool_calls: z.array(toolCallSchema) })
@@ -39,6 +42,8 @@ const conversationParams = userParams.extend({ id: conversationId });
 /** The chat endpoint (stateless: everything is loaded from and stored in the database) and conversations. */
 export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async (app, { context }) => {
   const store = (userId: string) => new ConversationStore(context.database.db, userId);
+  // The longest a turn can run: the model's whole-turn timeout, plus storing the reply.
+  const turnLeaseMs = context.config.LLM_TIMEOUT_MS + TURN_STORAGE_MARGIN_MS;
 
   app.post(
     "/chat",
@@ -50,17 +55,20 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         body: chatBody,
         response: { 200: chatResponse, ...errors, 429: errorResponseSchema },
       },
-      config: { rateLimit: { max: context.config.CHAT_RATE_LIMIT_PER_MINUTE, timeWindow: "1 minute" } },
+      config: {
+        rateLimit: {
+          max: context.config.CHAT_RATE_LIMIT_PER_MINUTE,
+          timeWindow: "1 minute",
+          errorResponseBuilder: limitExceeded("chat requests"),
+        },
+      },
     },
     async (request) => {
       const conversations = store(request.user.id);
       const { conversation_id: requestedId, message } = request.body;
-      const conversation = requestedId
-        ? ((await conversations.get(requestedId)) ?? Promise.reject(notFound("Conversation", requestedId)))
-        : await conversations.create();
-      const { id } = await conversation;
-      const history = (await conversations.messages(id)).slice(-HISTORY_LIMIT);
-      await conversations.append(id, "user", message);
+      const opened = await conversations.beginTurn(requestedId, message, HISTORY_LIMIT);
+      if (!opened) throw notFound("Conversation", requestedId!);
+      const { conversationId: id, history } = opened;
       const turn = await runAgent({
         model: context.chatModel.model,
         history: history.map(({ role, content }) => ({ role, content })),
@@ -69,7 +77,14 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         logger: request.log,
         timeoutMs: context.config.LLM_TIMEOUT_MS,
       });
-      await conversations.append(id, "assistant", turn.response, turn.toolCalls);
+      if (!(await conversations.finishTurn(id, turn.response, turn.toolCalls))) {
+        throw new HttpError(
+          404,
+          "NOT_FOUND",
+          `Conversation ${id} was deleted while its reply was being written, so the reply was not stored. ` +
+            "Check your tasks and start a new conversation.",
+        );
+      }
       return { conversation_id: id, response: turn.response, tool_calls: turn.toolCalls };
     },
   );
@@ -112,12 +127,20 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         summary: "Delete a conversation and its messages",
         tags: ["chat"],
         params: conversationParams,
-        response: { 204: z.null().describe("Deleted"), ...errors },
+        response: { 204: z.null().describe("Deleted"), ...errors, 409: errorResponseSchema },
       },
     },
     async (request, reply) => {
-      if (!(await store(request.user.id).remove(request.params.id)))
-        throw notFound("Conversation", request.params.id);
+      const outcome = await store(request.user.id).remove(request.params.id, turnLeaseMs);
+      if (outcome === "missing") throw notFound("Conversation", request.params.id);
+      if (outcome !== "deleted") {
+        void reply.header("retry-after", String(Math.ceil(outcome.busyForMs / 1000)));
+        throw new HttpError(
+          409,
+          "CONVERSATION_BUSY",
+          `Conversation ${request.params.id} is answering a message right now; try again when the reply has arrived.`,
+        );
+      }
       return reply.status(204).send(null);
     },
   );

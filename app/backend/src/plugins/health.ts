@@ -96,21 +96,22 @@ export const healthRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = asyn
       },
       logLevel: "warn",
     },
-    async (_request, reply) => {
+    // The probe is unauthenticated: it says what is wrong in a few fixed words; the cause (host, port,
+    // driver message) goes to the log only.
+    async (request, reply) => {
       const database = context.database.kind;
       if (!context.migrations.applied) {
-        const reason = `migrations not applied yet${context.migrations.lastError ? `: ${context.migrations.lastError}` : ""}`;
-        return reply.status(503).send({ status: "not_ready", database, reason });
+        // The migration runner logs each failed attempt with its cause.
+        return reply
+          .status(503)
+          .send({ status: "not_ready", database, reason: "migrations not applied yet" });
       }
       try {
         await withTimeout(context.database.ping(), PING_TIMEOUT_MS);
         return { status: "ready" as const, database };
       } catch (error) {
-        return reply.status(503).send({
-          status: "not_ready",
-          database,
-          reason: `database unreachable: ${(error as Error).message}`,
-        });
+        request.log.warn({ err: error }, "not ready: database unreachable");
+        return reply.status(503).send({ status: "not_ready", database, reason: "database unreachable" });
       }
     },
   );

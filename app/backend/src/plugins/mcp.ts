@@ -1,16 +1,18 @@
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, onRequestAsyncHookHandler } from "fastify";
 import type { AppContext } from "../app.js";
 import { createTaskMcpServer } from "../mcp/task-server.js";
 import { TaskService } from "../tasks/service.js";
 import { sessionUser } from "./auth-routes.js";
+import { standardHeaders } from "./response-headers.js";
 
 /**
  * The task tools for outside MCP clients (kagent, desktop assistants): Streamable HTTP, stateless — a new
  * server per request, bound to the user of the bearer token. Tool arguments never choose the user.
  */
 export const mcpRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app, { context }) => {
-  app.post("/mcp", { schema: { hide: true } }, async (request, reply) => {
+  // The user comes first (onRequest), so the write limit (preHandler) counts this user's requests.
+  const authenticate: onRequestAsyncHookHandler = async (request, reply) => {
     const user = await sessionUser(context, request);
     if (!user) {
       return reply
@@ -23,19 +25,31 @@ export const mcpRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
           ),
         );
     }
-    const server = createTaskMcpServer(new TaskService(context.database.db, user.id));
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
-    reply.hijack();
-    reply.raw.on("close", () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(request.raw, reply.raw, request.body);
-  });
+    request.user = user;
+  };
+
+  // Every MCP request counts against the user's write budget: the transport reads the JSON-RPC message
+  // only after this point, and a normal session needs a handful of requests a minute.
+  app.post(
+    "/mcp",
+    { schema: { hide: true }, onRequest: authenticate, preHandler: app.writeLimit },
+    async (request, reply) => {
+      const server = createTaskMcpServer(new TaskService(context.database.db, request.user.id), request.log);
+      const transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: true,
+      });
+      reply.hijack();
+      // A hijacked reply skips the onSend hooks: the transport writes to the raw response.
+      for (const [name, value] of Object.entries(standardHeaders(request))) reply.raw.setHeader(name, value);
+      reply.raw.on("close", () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(request.raw, reply.raw, request.body);
+    },
+  );
 
   // Stateless server: no SSE stream to resume and no session to end.
   for (const method of ["GET", "DELETE"] as const) {

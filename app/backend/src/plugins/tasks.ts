@@ -1,17 +1,21 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../app.js";
-import { notFound, userRouteErrors as errors } from "../errors.js";
+import { errorResponseSchema, notFound, userRouteErrors as errors } from "../errors.js";
 import {
   completeTaskBody,
   createTaskBody,
   listTasksQuery,
   taskParams,
+  TASK_PAGE_MAX,
   taskSchema,
   updateTaskBody,
   userParams,
 } from "../tasks/schemas.js";
 import { TaskService } from "../tasks/service.js";
+
+// Writes also answer 429 once the user's write budget (plugins/rate-limits.ts) is spent.
+const writeErrors = { ...errors, 429: errorResponseSchema };
 
 /** REST for tasks: /api/:user_id/tasks (the Phase II contract). */
 export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async (app, { context }) => {
@@ -22,13 +26,28 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
     {
       schema: {
         summary: "List tasks",
+        description:
+          `Newest first, at most \`limit\` tasks (default and maximum ${TASK_PAGE_MAX}). When more remain, ` +
+          'the `Link` response header holds the next page\'s URL: `Link: </api/{user_id}/tasks?...&cursor=N>; rel="next"`.',
         tags: ["tasks"],
         params: userParams,
         querystring: listTasksQuery,
         response: { 200: z.array(taskSchema), ...errors },
       },
     },
-    async (request) => service(request.user.id).list(request.query.status),
+    async (request, reply) => {
+      const { status, limit, cursor } = request.query;
+      const page = await service(request.user.id).list(status, { limit, cursor });
+      if (page.next !== undefined) {
+        // A relative reference (RFC 8288 §3.1): it resolves against the URL the client used, proxy or not.
+        const next = new URL(request.url, "http://relative.invalid");
+        next.searchParams.set("status", status);
+        next.searchParams.set("limit", String(limit));
+        next.searchParams.set("cursor", String(page.next));
+        void reply.header("link", `<${next.pathname}${next.search}>; rel="next"`);
+      }
+      return page.tasks;
+    },
   );
 
   app.post(
@@ -39,8 +58,9 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         tags: ["tasks"],
         params: userParams,
         body: createTaskBody,
-        response: { 201: taskSchema, ...errors },
+        response: { 201: taskSchema, ...writeErrors },
       },
+      preHandler: app.writeLimit,
     },
     async (request, reply) => {
       const task = await service(request.user.id).create(request.body.title, request.body.description);
@@ -71,8 +91,9 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         tags: ["tasks"],
         params: taskParams,
         body: updateTaskBody,
-        response: { 200: taskSchema, ...errors },
+        response: { 200: taskSchema, ...writeErrors },
       },
+      preHandler: app.writeLimit,
     },
     async (request) =>
       (await service(request.user.id).update(request.params.id, request.body)) ??
@@ -86,8 +107,9 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         summary: "Delete a task",
         tags: ["tasks"],
         params: taskParams,
-        response: { 204: z.null().describe("Deleted"), ...errors },
+        response: { 204: z.null().describe("Deleted"), ...writeErrors },
       },
+      preHandler: app.writeLimit,
     },
     async (request, reply) => {
       const removed = await service(request.user.id).remove(request.params.id);
@@ -104,8 +126,9 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         tags: ["tasks"],
         params: taskParams,
         body: completeTaskBody,
-        response: { 200: taskSchema, ...errors },
+        response: { 200: taskSchema, ...writeErrors },
       },
+      preHandler: app.writeLimit,
     },
     async (request) =>
       (await service(request.user.id).complete(request.params.id, request.body?.completed)) ??

@@ -1,4 +1,3 @@
-import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsync } from "fastify";
 import type { AppContext } from "../app.js";
 import type { SessionUser } from "../auth.js";
@@ -7,7 +6,7 @@ import { requireUser } from "./auth-routes.js";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** The signed-in user; set for every route under /api/:user_id. */
+    /** The signed-in user; set for every route under /api/:user_id and for /mcp. */
     user: SessionUser;
   }
 }
@@ -22,7 +21,6 @@ export const userScope: FastifyPluginAsync<{ context: AppContext; routes: UserRo
   app,
   { context, routes },
 ) => {
-  app.decorateRequest("user", null as unknown as SessionUser);
   app.addHook("onRequest", async (request) => {
     const user = await requireUser(context, request);
     const pathUserId = (request.params as { user_id?: string }).user_id;
@@ -35,18 +33,6 @@ export const userScope: FastifyPluginAsync<{ context: AppContext; routes: UserRo
       );
     }
     request.user = user;
-  });
-  // Per-route limits (the chat route sets one); keyed by user once the hook above has run.
-  await app.register(rateLimit, {
-    global: false,
-    hook: "preHandler",
-    keyGenerator: (request) => request.user?.id ?? request.ip,
-    errorResponseBuilder: (_request, limit) =>
-      new HttpError(
-        429,
-        "RATE_LIMITED",
-        `Too many chat requests: at most ${limit.max} a minute. Try again in ${limit.after}.`,
-      ),
   });
   for (const plugin of routes) await app.register(plugin, { context });
 };

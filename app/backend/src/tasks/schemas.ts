@@ -2,15 +2,20 @@ import { z } from "zod";
 
 /** The zod schemas are the one description of the task API: validation, types and OpenAPI come from them. */
 
-export const taskTitle = z
-  .string()
+/** Text that is stored: PostgreSQL's text type cannot hold U+0000, so it is bad input, not a database error. */
+export const storedText = () =>
+  z.string().refine((value) => !value.includes("\u0000"), {
+    message: "must not contain the NUL character (U+0000): remove it and send the text again",
+    abort: true,
+  });
+
+export const taskTitle = storedText()
   .trim()
   .min(1, "must not be empty")
   .max(200, "must be at most 200 characters")
   .describe("Short title of the task");
 
-export const taskDescription = z
-  .string()
+export const taskDescription = storedText()
   .trim()
   .max(2000, "must be at most 2000 characters")
   .describe("Optional longer description");
@@ -41,10 +46,28 @@ export const recordId = (noun: string) =>
 
 export const taskParams = userParams.extend({ id: recordId("task") });
 
+/**
+ * The most tasks one answer holds, and the default: a client that sends no `limit` (every Phase III client)
+ * still gets its whole list as one array unless it has more tasks than this, while no answer is unbounded.
+ */
+export const TASK_PAGE_MAX = 500;
+
 export const listTasksQuery = z.object({
   status: z
     .enum(["all", "pending", "completed"], { error: "must be one of all, pending, completed" })
     .default("all"),
+  limit: z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(TASK_PAGE_MAX, `must be at most ${TASK_PAGE_MAX}`)
+    .default(TASK_PAGE_MAX)
+    .describe(`Tasks per page (default and maximum ${TASK_PAGE_MAX})`),
+  cursor: recordId("task")
+    .optional()
+    .describe(
+      'Where the page starts; take the whole next-page URL from the `Link: <...>; rel="next"` header',
+    ),
 });
 
 export const createTaskBody = z.strictObject({

@@ -1,6 +1,7 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { tasks, type TaskRow } from "../db/schema.js";
+import { TASK_PAGE_MAX } from "./schemas.js";
 
 export type TaskStatusFilter = "all" | "pending" | "completed";
 
@@ -43,15 +44,26 @@ export class TaskService {
     readonly userId: string,
   ) {}
 
-  async list(status: TaskStatusFilter = "all"): Promise<TaskDto[]> {
+  /**
+   * One page of tasks, newest first (ids are handed out in insertion order, so the id alone orders them
+   * and makes a cursor that still works when the task it names has been deleted). `next` is the cursor of
+   * the following page, when there is one.
+   */
+  async list(
+    status: TaskStatusFilter = "all",
+    page: { limit: number; cursor?: number | undefined } = { limit: TASK_PAGE_MAX },
+  ): Promise<{ tasks: TaskDto[]; next?: number }> {
     const filters = [eq(tasks.userId, this.userId)];
     if (status !== "all") filters.push(eq(tasks.completed, status === "completed"));
+    if (page.cursor !== undefined) filters.push(lt(tasks.id, page.cursor));
     const rows = await this.db
       .select()
       .from(tasks)
       .where(and(...filters))
-      .orderBy(desc(tasks.createdAt), desc(tasks.id));
-    return rows.map(toTaskDto);
+      .orderBy(desc(tasks.id))
+      .limit(page.limit + 1);
+    const shown = rows.slice(0, page.limit).map(toTaskDto);
+    return rows.length > page.limit ? { tasks: shown, next: shown.at(-1)!.id } : { tasks: shown };
   }
 
   async get(id: number): Promise<TaskDto | null> {
@@ -76,11 +88,18 @@ export class TaskService {
     return row ? toTaskDto(row) : null;
   }
 
-  /** Sets completion; with `completed` undefined it toggles. */
+  /**
+   * Sets completion; with `completed` undefined it toggles, in one UPDATE: a read-then-write toggle loses
+   * updates when two requests read the same state (row locks serialize the UPDATEs, each flips the last).
+   */
   async complete(id: number, completed?: boolean): Promise<TaskDto | null> {
     if (completed !== undefined) return this.update(id, { completed });
-    const current = await this.get(id);
-    return current ? this.update(id, { completed: !current.completed }) : null;
+    const [row] = await this.db
+      .update(tasks)
+      .set({ completed: sql`NOT ${tasks.completed}`, updatedAt: new Date() })
+      .where(this.owned(id))
+      .returning();
+    return row ? toTaskDto(row) : null;
   }
 
   async remove(id: number): Promise<TaskDto | null> {

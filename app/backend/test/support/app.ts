@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { afterAll, beforeAll } from "vitest";
 import type { ChatModel } from "../../src/agent/model.js";
 import { buildApp } from "../../src/app.js";
@@ -27,14 +27,14 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
 
 /** Builds the real app on a fresh database for one test file, and tears both down after it. */
 export function useTestApp(
-  options: { env?: Record<string, string | undefined>; chatModel?: ChatModel } = {},
+  options: { env?: Record<string, string | undefined>; chatModel?: ChatModel; logger?: Logger } = {},
 ): () => TestApp {
   let current: TestApp | undefined;
   let testDatabase: TestDatabase | undefined;
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
     const config = testConfig({ DATABASE_URL: testDatabase.url, ...options.env });
-    const logger = pino({ level: "silent" });
+    const logger = options.logger ?? pino({ level: "silent" });
     const database = openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: "memory://", logger });
     const app = await buildApp({
       config,
