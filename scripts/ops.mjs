@@ -23,10 +23,11 @@
 //   id, azopenai://<host>); AZURE_OPENAI_API_KEY is optional (else Azure's default credential, e.g. az login);
 // - gollm/grok.go: grok needs GROK_API_KEY; gollm/ollama.go, llamacpp.go, bedrock.go: no variable required.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { parse as parseYaml } from "yaml";
 
 const EXIT_USAGE = 2;
 const EXIT_NOT_SET_UP = 3;
@@ -75,13 +76,42 @@ Examples:
 
 class UsageError extends Error {}
 
+/**
+ * The provider and model of kubectl-ai's own config files, which it reads before its flags (cmd/main.go,
+ * LoadConfigurationFile: `<os.UserConfigDir()>/kubectl-ai/config.yaml`, then `~/.config/kubectl-ai/config.yaml`,
+ * the later one winning; keys are the json tags of Options: `llmProvider`, `model`). A file it cannot read or
+ * parse is skipped, as kubectl-ai skips it.
+ */
+export function kubectlAiConfig(env = process.env) {
+  const home = env.HOME || os.homedir();
+  const userConfigDir =
+    process.platform === "darwin"
+      ? path.join(home, "Library", "Application Support")
+      : env.XDG_CONFIG_HOME || path.join(home, ".config");
+  const found = {};
+  for (const dir of [userConfigDir, path.join(home, ".config")]) {
+    let settings;
+    try {
+      settings = parseYaml(readFileSync(path.join(dir, "kubectl-ai", "config.yaml"), "utf8"));
+    } catch {
+      continue;
+    }
+    if (typeof settings?.llmProvider === "string" && settings.llmProvider)
+      found.provider = settings.llmProvider;
+    if (typeof settings?.model === "string" && settings.model) found.model = settings.model;
+  }
+  return found;
+}
+
 /** Options and the question from argv; flags may come before or after the words of the question. */
 export function parseArgs(argv, env = process.env) {
+  const fromConfigFile = kubectlAiConfig(env);
   const options = {
     context: env.TODO_KUBE_CONTEXT || DEFAULT_CONTEXT,
     namespace: env.TODO_NAMESPACE || DEFAULT_NAMESPACE,
-    provider: env.KUBECTL_AI_PROVIDER || DEFAULT_PROVIDER,
-    model: env.KUBECTL_AI_MODEL || undefined,
+    // Flags beat the environment, which beats kubectl-ai's config file, which beats kubectl-ai's defaults.
+    provider: env.KUBECTL_AI_PROVIDER || fromConfigFile.provider || DEFAULT_PROVIDER,
+    model: env.KUBECTL_AI_MODEL || fromConfigFile.model || undefined,
     help: false,
     printCommands: false,
     question: "",
@@ -207,7 +237,7 @@ export function modelProblem({ provider, model }) {
   return (
     `provider "${provider}" needs a model: without --model, kubectl-ai asks every provider for ` +
     `${KUBECTL_AI_DEFAULT_MODEL}, a Gemini model. Fix: --model <id> or KUBECTL_AI_MODEL=<id> ` +
-    `(e.g. gpt-4.1 for openai, qwen3:8b for ollama)`
+    `(e.g. gpt-4.1 for openai, qwen3:8b for ollama), or \`model: <id>\` in ~/.config/kubectl-ai/config.yaml`
   );
 }
 

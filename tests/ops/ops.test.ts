@@ -339,6 +339,42 @@ describe("npm run ops (kubectl-ai, read-only)", function () {
       }
     });
 
+    // cmd/main.go, LoadConfigurationFile: <UserConfigDir>/kubectl-ai/config.yaml, then ~/.config/kubectl-ai/config.yaml.
+    it("takes provider and model from kubectl-ai's config file, below the environment and flags", () => {
+      const home = mkdtempSync(path.join(workDir, "home-"));
+      const xdg = path.join(home, "xdg");
+      mkdirSync(path.join(xdg, "kubectl-ai"), { recursive: true });
+      writeFileSync(path.join(xdg, "kubectl-ai", "config.yaml"), "llmProvider: ollama\nmodel: qwen3:8b\n");
+      const fromFile = runOps(["hi"], { HOME: home, XDG_CONFIG_HOME: xdg });
+      assert.equal(fromFile.status, 0, fromFile.stderr);
+      assert.deepEqual(fromFile.kubectlAiArgv.slice(2, 6), [
+        "--llm-provider",
+        "ollama",
+        "--model",
+        "qwen3:8b",
+      ]);
+
+      // ~/.config is read last, so it wins over the XDG folder, as in kubectl-ai.
+      mkdirSync(path.join(home, ".config", "kubectl-ai"), { recursive: true });
+      writeFileSync(path.join(home, ".config", "kubectl-ai", "config.yaml"), "model: llama3.2\n");
+      const homeWins = runOps(["hi"], { HOME: home, XDG_CONFIG_HOME: xdg });
+      assert.deepEqual(homeWins.kubectlAiArgv.slice(2, 6), [
+        "--llm-provider",
+        "ollama",
+        "--model",
+        "llama3.2",
+      ]);
+
+      const envWins = runOps(["hi"], { HOME: home, XDG_CONFIG_HOME: xdg, KUBECTL_AI_MODEL: "phi4" });
+      assert.deepEqual(envWins.kubectlAiArgv.slice(4, 6), ["--model", "phi4"]);
+      const flagWins = runOps(["--provider", "gemini", "hi"], {
+        HOME: home,
+        XDG_CONFIG_HOME: xdg,
+        GEMINI_API_KEY: "k",
+      });
+      assert.equal(flagWins.kubectlAiArgv[3], "gemini");
+    });
+
     it("runs local providers (ollama) without any key", () => {
       const run = runOps(["hi"], { KUBECTL_AI_PROVIDER: "ollama", KUBECTL_AI_MODEL: "qwen3:8b" });
       assert.equal(run.status, 0, run.stderr);
