@@ -11,7 +11,11 @@ import { rawRequest } from "../unit/frontServer";
 import { assertChromiumInstalled, openBrowser, type Session } from "./browser";
 import { repoRoot, standaloneSize, startStack, type Stack } from "./stack";
 
-const SCREENSHOTS = join(repoRoot, "docs/screenshots");
+// The screens are taken on every run; they replace the README's only with `npm run screenshots`, so a test run
+// leaves the checkout as it was.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(repoRoot, "docs/screenshots")
+  : join(repoRoot, ".test-results/screenshots");
 const PASSWORD = "correct horse battery";
 const userA = { name: "Ada Lovelace", email: `ada-${Date.now()}@example.test` };
 const userB = { name: "Grace Hopper", email: `grace-${Date.now()}@example.test` };
