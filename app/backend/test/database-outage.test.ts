@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { openDatabase } from "../src/db/client.js";
-import { createTask, signUp, testConfig, waitForReady, type TestUser } from "./support/app.js";
+import { createTask, signUp, TEST_SECRET, testConfig, waitForReady, type TestUser } from "./support/app.js";
 import { createTestDatabase, usingPostgres } from "./support/database.js";
 import { freePort } from "./support/server-process.js";
 import { silentServer, TcpProxy } from "./support/tcp-proxy.js";
@@ -33,7 +33,7 @@ const credentials = { email: "nobody@example.com", password: "correct-horse-batt
  * signature passes, so only the database can tell whether the session exists (an unsigned one is refused at once).
  */
 function signedBearer(token: string) {
-  const signature = createHmac("sha256", testConfig().BETTER_AUTH_SECRET).update(token).digest("base64");
+  const signature = createHmac("sha256", TEST_SECRET).update(token).digest("base64");
   return { authorization: `Bearer ${token}.${signature}` };
 }
 
