@@ -13,8 +13,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // No next/image in this app: the image optimizer is never needed.
   images: { unoptimized: true },
-  // So sharp, the optimizer's image library (about 20 MB with its native libvips), stays out of the standalone
-  // output. The globs are the ones Next.js itself leaves out when a platform optimizes images
+  // So sharp, the optimizer's image library (about 20 MB with its native libvips), stays out of the
+  // standalone output. The globs are the ones Next.js itself leaves out when a platform optimizes images
   // (node_modules/next/dist/build/collect-build-traces.js, serverIgnores); "*" applies them to every trace.
   outputFileTracingExcludes: { "*": ["**/node_modules/sharp/**/*", "**/node_modules/@img/**/*"] },
   reactStrictMode: true,

@@ -1,10 +1,10 @@
-// Bundles the backend for its container image: `npm run bundle -w app/backend` writes dist/bundle/, which runs
-// with no node_modules at all. Why: npm puts better-auth's optional peer dependencies (next, react, vitest,
+// Bundles the backend for its container image: `npm run bundle -w app/backend` writes dist/bundle/, which
+// runs with no node_modules at all. Why: npm puts better-auth's optional peer dependencies (next, react, vitest,
 // drizzle-kit…) into the backend's production tree because the workspace lockfile holds them (issue 17); the
 // bundle holds only the code the server imports.
 //
-// dist/bundle/ holds server.mjs, mcp-stdio.mjs, the chunks they share, and the files the bundled code reads at
-// run time through `new URL("<file>", import.meta.url)`. The script fails when any such file is missing.
+// dist/bundle/ holds server.mjs, mcp-stdio.mjs, the chunks they share, and the files the bundled code reads
+// at run time through `new URL("<file>", import.meta.url)`. The script fails when any such file is missing.
 // Not bundled, because nothing here uses them: pino transports (they start worker threads from pino's own
 // files), PGlite extensions (their .tar.gz files).
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
