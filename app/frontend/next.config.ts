@@ -11,12 +11,9 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: repoRoot,
   turbopack: { root: repoRoot },
   poweredByHeader: false,
-  // No next/image in this app: the image optimizer is never needed.
+  // No next/image in this app: the image optimizer is never needed, so the image leaves out sharp
+  // (app/frontend/Dockerfile); turning optimization on means keeping it there.
   images: { unoptimized: true },
-  // So sharp, the optimizer's image library (about 20 MB with its native libvips), stays out of the
-  // standalone output. The globs are the ones Next.js itself leaves out when a platform optimizes images
-  // (node_modules/next/dist/build/collect-build-traces.js, serverIgnores); "*" applies them to every trace.
-  outputFileTracingExcludes: { "*": ["**/node_modules/sharp/**/*", "**/node_modules/@img/**/*"] },
   reactStrictMode: true,
 };
 
