@@ -4,11 +4,12 @@
 // Prints Markdown tables for docs/benchmarks.md. Takes ~10 minutes on 2 cores (two cold builds).
 // Usage: npm run bench [-- --seconds=5]
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 // @ts-expect-error -- autocannon ships no type declarations
 import autocannon from "autocannon";
+import { buildSync } from "esbuild";
 import {
   containerIp,
   containerMemoryMiB,
@@ -66,6 +67,7 @@ console.log("## Build time (classic builder)\n");
 console.log(table(["image", "cold s", "after a one-line source change s", "ratio"], buildTimes()), "\n");
 
 // ---- the stack, with the chat rate limit at its maximum (10000/min) so the load test measures the server, not the limiter
+const helloDir = bundleHelloWorld();
 const stack = await startStack(PREFIX, { CHAT_RATE_LIMIT_PER_MINUTE: "10000", LOG_LEVEL: "warn" });
 try {
   console.log("## Start -> ready (docker run to readiness probe 200)\n");
@@ -95,17 +97,14 @@ try {
     });
   }
 
-  // The reference: a plain Fastify hello-world in the backend image (same Node, same fastify), same flags.
+  // The reference: a plain Fastify hello-world in the backend image (same Node, same fastify), same flags. The
+  // image has no node_modules, so the hello-world is bundled like the server and mounted in.
   const hello = `${PREFIX}-hello`;
   docker([
     ...["run", "-d", "--name", hello, `--label=${LABEL}=${PREFIX}`, `--network=${stack.names.network}`],
     ...stack.specs.backend.runFlags,
-    IMAGES.backend,
-    "node",
-    "--input-type=module",
-    "-e",
-    "import Fastify from 'fastify'; const app = Fastify(); app.get('/', async () => ({ hello: 'world' }));" +
-      " await app.listen({ host: '0.0.0.0', port: 8000 });",
+    `--mount=type=bind,source=${helloDir},destination=/bench,readonly`,
+    ...[IMAGES.backend, "node", "/bench/hello.cjs"],
   ]);
   const helloUrl = `http://${containerIp(hello, stack.names.network)}:8000/`;
   await waitFor("the hello-world server", async () => (await statusOf(helloUrl)) === 200);
@@ -193,6 +192,7 @@ try {
 } finally {
   removeLabelled(); // first: the hello-world container also sits on the stack's network
   stack.remove();
+  rmSync(helloDir, { recursive: true, force: true });
 }
 
 /** One autocannon run; samples the containers' memory every 500 ms meanwhile and keeps the peak. */
@@ -223,6 +223,27 @@ async function load(
     errors: result.errors + result.non2xx,
     peakMiB,
   };
+}
+
+/** A Fastify hello-world bundled by esbuild from the backend's fastify, in a directory the app user can read. */
+function bundleHelloWorld(): string {
+  const dir = mkdtempSync(join(os.tmpdir(), `${PREFIX}-hello-`));
+  buildSync({
+    stdin: {
+      contents:
+        "const app = require('fastify')(); app.get('/', async () => ({ hello: 'world' }));" +
+        " app.listen({ host: '0.0.0.0', port: 8000 });",
+      resolveDir: join(ROOT, "app/backend"),
+    },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    outfile: join(dir, "hello.cjs"),
+    logLevel: "warning",
+  });
+  chmodSync(dir, 0o755);
+  chmodSync(join(dir, "hello.cjs"), 0o644);
+  return dir;
 }
 
 /** Cold (no cache) and cached-after-a-one-line-change build times of both images, in a copy of the sources. */
