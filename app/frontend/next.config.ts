@@ -11,7 +11,8 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: repoRoot,
   turbopack: { root: repoRoot },
   poweredByHeader: false,
-  // No next/image in this app: the image optimizer is never needed.
+  // No next/image in this app: the image optimizer is never needed, so the image leaves out sharp
+  // (app/frontend/Dockerfile); turning optimization on means keeping it there.
   images: { unoptimized: true },
   reactStrictMode: true,
   // On every answer, pages and /api alike. The Content-Security-Policy, which needs a nonce per request, is

@@ -118,7 +118,13 @@ describe("content-addressed image tags (components/content-tag.ts)", () => {
       ]) {
         cpSync(path.join(repoRoot, entry), path.join(repo, entry), { recursive: true });
       }
-      for (const dir of ["app/backend/src", "app/backend/drizzle", "app/frontend/app", "app/frontend/lib"]) {
+      for (const dir of [
+        "app/backend/src",
+        "app/backend/scripts",
+        "app/backend/drizzle",
+        "app/frontend/app",
+        "app/frontend/lib",
+      ]) {
         cpSync(path.join(repoRoot, dir), path.join(repo, dir), { recursive: true });
       }
       for (const file of [

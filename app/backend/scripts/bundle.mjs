@@ -1,0 +1,59 @@
+// Bundles the backend for its container image: `npm run bundle -w app/backend` writes dist/bundle/, which
+// runs with no node_modules at all. Why: npm puts better-auth's optional peer dependencies (next, react, vitest,
+// drizzle-kit…) into the backend's production tree because the workspace lockfile holds them (issue 17); the
+// bundle holds only the code the server imports.
+//
+// dist/bundle/ holds server.mjs, mcp-stdio.mjs, the chunks they share, and the files the bundled code reads
+// at run time through `new URL("<file>", import.meta.url)`. The script fails when any such file is missing.
+// Not bundled, because nothing here uses them: pino transports (they start worker threads from pino's own
+// files), PGlite extensions (their .tar.gz files).
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const PACKAGE_ROOT = resolve(import.meta.dirname, "..");
+// Two levels below the package root, like src/db/client.ts, which finds the migrations at
+// new URL("../../drizzle", import.meta.url): the same relative path works from the bundle.
+const OUT = join(PACKAGE_ROOT, "dist/bundle");
+// PGlite loads its WebAssembly and its data file from beside its own module:
+// new URL("./pglite.wasm", import.meta.url) in node_modules/@electric-sql/pglite/dist/*.js.
+const PGLITE_DIST = dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
+const PGLITE_ASSETS = ["pglite.wasm", "pglite.data", "initdb.wasm"];
+
+rmSync(OUT, { recursive: true, force: true });
+await build({
+  absWorkingDir: PACKAGE_ROOT,
+  entryPoints: ["src/server.ts", "src/mcp-stdio.ts"],
+  outdir: OUT,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  platform: "node",
+  target: "node22", // package.json "engines"
+  format: "esm",
+  splitting: true, // the two entry points share one copy of the code
+  // CommonJS packages (pg, pino, fastify…) require() Node's built-ins, and an ES module has no `require`:
+  // give each output file one (https://github.com/evanw/esbuild/issues/1921).
+  banner: {
+    js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);',
+  },
+  logLevel: "warning",
+});
+for (const asset of PGLITE_ASSETS) copyFileSync(join(PGLITE_DIST, asset), join(OUT, asset));
+
+const missing = [];
+for (const file of readdirSync(OUT).filter((name) => name.endsWith(".mjs"))) {
+  const code = readFileSync(join(OUT, file), "utf8");
+  for (const [, path] of code.matchAll(/new URL\(\s*["']([^"']+)["']\s*,\s*import\.meta\.url\s*\)/g)) {
+    const target = fileURLToPath(new URL(path, pathToFileURL(join(OUT, file))));
+    if (!existsSync(target)) missing.push(`${file} loads ${path} (${target})`);
+  }
+}
+if (missing.length > 0) {
+  console.error(
+    `The bundle loads files that are not where it looks for them:\n  ${missing.join("\n  ")}\n` +
+      "Copy them into dist/bundle in app/backend/scripts/bundle.mjs (or the folder the path names).",
+  );
+  process.exit(1);
+}
