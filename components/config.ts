@@ -2,6 +2,9 @@
 // resource exists. An invalid value stops the program with one message per problem, each naming the key, the
 // value (never a secret's) and the fix. Secret values leave this file only as secret Outputs.
 import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { unfixedTag } from "../policy/rules.js";
 
 export const DEPLOY_MODES = ["helm", "manifests"] as const;
 export const SERVICE_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
@@ -11,21 +14,19 @@ export type DeployMode = (typeof DEPLOY_MODES)[number];
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 
-/** The defaults; Pulumi.yaml declares the same ones (a test keeps the two equal). */
-export const DEFAULTS = {
-  deployMode: "helm" as DeployMode,
-  namespace: "todo",
-  kubeContext: "minikube",
-  llmBaseUrl: "https://api.openai.com/v1",
-  llmModel: "gpt-4o-mini",
-  buildImages: true,
-  backendReplicas: 2,
-  frontendReplicas: 2,
-  frontendServiceType: "NodePort" as ServiceType,
-  enableKagent: false,
-  nodeImage: "node:24-slim",
-  postgresImage: "postgres:17-alpine",
-};
+// Pulumi.yaml's `config:` block is the one home of every key's default. The CLI applies it to a real stack;
+// parseConfig applies it too, so a program run with mocks (or a plain object in tests) gets the same values.
+const DECLARED = (
+  parseYaml(readFileSync(new URL("../Pulumi.yaml", import.meta.url), "utf8")) as {
+    config: Record<string, { default: string | number | boolean }>;
+  }
+).config;
+
+/** Pulumi.yaml's default of a key as the CLI would pass it (a string), or undefined for "" (unset). */
+function declaredDefault(key: string): string | undefined {
+  const value = DECLARED[key]?.default;
+  return value === undefined || value === "" ? undefined : String(value);
+}
 
 const MAX_REPLICAS = 20;
 
@@ -100,11 +101,17 @@ function isStoredSecret(fullKey: string): boolean {
 
 export function parseConfig(source: ConfigSource): StackConfig {
   const problems: string[] = [];
+  // The stack's value, else Pulumi.yaml's default; "" means unset in both.
   const text = (key: string): string | undefined => {
     const value = source.get(key)?.trim();
-    return value === "" ? undefined : value;
+    return value === undefined || value === "" ? declaredDefault(key) : value;
   };
-  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+  // The fallbacks below only shape a "Fix:" line (an invalid value stops the program): Pulumi.yaml's default.
+  const oneOf = <T extends string>(
+    key: string,
+    allowed: readonly T[],
+    fallback = declaredDefault(key) as T,
+  ): T => {
     const value = text(key);
     if (value === undefined) return fallback;
     if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -113,14 +120,14 @@ export function parseConfig(source: ConfigSource): StackConfig {
     );
     return fallback;
   };
-  const bool = (key: string, fallback: boolean): boolean => {
+  const bool = (key: string, fallback = declaredDefault(key) === "true"): boolean => {
     const value = text(key);
     if (value === undefined) return fallback;
     if (value === "true" || value === "false") return value === "true";
     problems.push(`${key}: "${value}" is not a boolean. Fix: pulumi config set ${key} ${fallback}`);
     return fallback;
   };
-  const replicas = (key: string, fallback: number): number => {
+  const replicas = (key: string, fallback = Number(declaredDefault(key))): number => {
     const value = text(key);
     if (value === undefined) return fallback;
     const number = Number(value);
@@ -145,9 +152,9 @@ export function parseConfig(source: ConfigSource): StackConfig {
     return pulumi.secret(value);
   };
 
-  const deployMode = oneOf("deployMode", DEPLOY_MODES, DEFAULTS.deployMode);
+  const deployMode = oneOf("deployMode", DEPLOY_MODES);
 
-  const namespace = text("namespace") ?? DEFAULTS.namespace;
+  const namespace = text("namespace") ?? "";
   if (!isDnsLabel(namespace)) {
     problems.push(
       `namespace: "${namespace}" is not a valid Kubernetes namespace (lower-case letters, digits and "-", ` +
@@ -155,21 +162,21 @@ export function parseConfig(source: ConfigSource): StackConfig {
     );
   }
 
-  const kubeContext = text("kubeContext") ?? DEFAULTS.kubeContext;
+  const kubeContext = text("kubeContext") ?? "";
 
   const databaseUrl = secret("databaseUrl", checkPostgresUrl);
   const llmApiKey = secret("llmApiKey");
 
-  const llmBaseUrl = text("llmBaseUrl") ?? DEFAULTS.llmBaseUrl;
+  const llmBaseUrl = text("llmBaseUrl") ?? "";
   if (!isHttpUrl(llmBaseUrl)) {
     problems.push(
       `llmBaseUrl: "${llmBaseUrl}" is not an http(s) URL. ` +
-        `Fix: pulumi config set llmBaseUrl ${DEFAULTS.llmBaseUrl} (or your OpenAI-compatible endpoint)`,
+        `Fix: pulumi config set llmBaseUrl ${declaredDefault("llmBaseUrl")} (or your OpenAI-compatible endpoint)`,
     );
   }
-  const llmModel = text("llmModel") ?? DEFAULTS.llmModel;
+  const llmModel = text("llmModel") ?? "";
 
-  const buildImages = bool("buildImages", DEFAULTS.buildImages);
+  const buildImages = bool("buildImages");
   const imageRegistry = text("imageRegistry");
   if (imageRegistry !== undefined) {
     const problem = checkRegistry(imageRegistry);
@@ -202,23 +209,23 @@ export function parseConfig(source: ConfigSource): StackConfig {
   }
 
   const image = (key: "nodeImage" | "postgresImage") => {
-    const value = text(key) ?? DEFAULTS[key];
+    const value = text(key);
     const problem = checkImageReference(value);
     if (problem) {
       problems.push(
-        `${key}: ${problem}. Fix: pulumi config set ${key} <repository>:<tag> (default ${DEFAULTS[key]})`,
+        `${key}: ${problem}. Fix: pulumi config set ${key} <repository>:<tag> (default ${declaredDefault(key)})`,
       );
     }
-    return value;
+    return value ?? "";
   };
   const nodeImage = image("nodeImage");
   const postgresImage = image("postgresImage");
 
-  const backendReplicas = replicas("backendReplicas", DEFAULTS.backendReplicas);
-  const frontendReplicas = replicas("frontendReplicas", DEFAULTS.frontendReplicas);
-  const frontendServiceType = oneOf("frontendServiceType", SERVICE_TYPES, DEFAULTS.frontendServiceType);
+  const backendReplicas = replicas("backendReplicas");
+  const frontendReplicas = replicas("frontendReplicas");
+  const frontendServiceType = oneOf("frontendServiceType", SERVICE_TYPES);
 
-  const enableKagent = bool("enableKagent", DEFAULTS.enableKagent);
+  const enableKagent = bool("enableKagent");
   const kagentApiKey = secret("kagentApiKey");
   const kagentMcpToken = secret("kagentMcpToken");
   if (enableKagent && kagentApiKey === undefined) {
@@ -326,10 +333,10 @@ function checkRegistry(value: string): string | undefined {
 
 function checkImageReference(value: string | undefined): string | undefined {
   if (value === undefined) return "not set";
-  const lastSegment = value.split("/").pop() ?? "";
   if (value.includes("@")) return `"${value}" is a digest reference; use <repository>:<tag>`;
   if (!/^[a-z0-9._/:-]+$/i.test(value)) return `"${value}" is not an image reference`;
-  if (!lastSegment.includes(":")) return `"${value}" has no tag`;
-  if (lastSegment.endsWith(":latest")) return `"${value}" uses the moving tag "latest"`;
+  const unfixed = unfixedTag(value);
+  if (unfixed === "no tag") return `"${value}" has no tag`;
+  if (unfixed === "latest") return `"${value}" uses the moving tag "latest"`;
   return undefined;
 }

@@ -3,16 +3,18 @@
 // content hashes (content-tag.ts), so a Deployment rolls exactly when its image's inputs change, and an image
 // whose inputs did not change is not rebuilt. Builds run in `pulumi up`, never in `pulumi preview`.
 import * as pulumi from "@pulumi/pulumi";
+import { CHART_DEFAULTS } from "./chart-defaults.js";
 import type { StackConfig } from "./config.js";
 import { contentTag } from "./content-tag.js";
 import { ensureImage } from "./image-build.js";
 import { splitReference } from "./image-reference.js";
 import type { BuiltImages } from "./spec.js";
 
+// The names the chart's values.yaml gives them, so a plain `helm install` finds the images the program built.
 export const IMAGE_REPOSITORIES = {
-  backend: "todo-chatbot-backend",
-  frontend: "todo-chatbot-frontend",
-} as const;
+  backend: CHART_DEFAULTS.backend.image.repository,
+  frontend: CHART_DEFAULTS.frontend.image.repository,
+};
 
 export interface ImagesArgs {
   config: Pick<StackConfig, "buildImages" | "imageRegistry" | "backendImage" | "frontendImage" | "nodeImage">;

@@ -257,7 +257,7 @@ function waitForDatabase(spec: AppSpec, naming: Naming): Container {
     command: [
       "sh",
       "-c",
-      'until pg_isready --quiet --host="$PGHOST" --port=5432; do echo "waiting for $PGHOST"; sleep 2; done',
+      `until pg_isready --quiet --host="$PGHOST" --port=${PORTS.postgresql}; do echo "waiting for $PGHOST"; sleep 2; done`,
     ],
     // PGUSER: libpq otherwise looks the user up by uid, and the backend's uid has no passwd entry in the
     // PostgreSQL image, so pg_isready would answer "no attempt" forever.
@@ -362,7 +362,7 @@ export function databaseManifests(spec: AppSpec): DatabaseManifests {
       kind: "Service",
       metadata: meta(naming, spec, "postgresql"),
       spec: {
-        // Headless: the pod gets a stable DNS name; the backend connects to <prefix>-postgresql:5432.
+        // Headless: the pod gets a stable DNS name; the backend connects to <prefix>-postgresql on PORTS.postgresql.
         clusterIP: "None",
         selector: naming.selector("postgresql"),
         ports: [{ name: "postgresql", port: PORTS.postgresql, targetPort: "postgresql", protocol: "TCP" }],

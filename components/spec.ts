@@ -1,7 +1,9 @@
-// The app spec: what runs, whatever the deploy mode. Raw manifests (manifests.ts) and the Helm values
+// The app spec: what runs, whatever the deploy mode. Ports, sizes, probes and the app's settings come from the
+// chart's values.yaml (chart-defaults.ts); the stack's choices from its config. Raw manifests (manifests.ts) and the Helm values
 // (helm-values.ts) are both derived from it, and a test renders the chart with those values and compares it
 // with the raw objects, so the two modes cannot drift. Nothing secret is in here: secrets are referenced by
 // Secret name only.
+import { CHART_DEFAULTS as CHART, type ChartDefaults } from "./chart-defaults.js";
 import type { DeployMode, PullPolicy, ServiceType, StackConfig } from "./config.js";
 import { splitReference } from "./image-reference.js";
 
@@ -82,44 +84,22 @@ export interface SecretNames {
   llm: string;
 }
 
-export const PORTS = { backend: 8000, frontend: 3000, frontendService: 80, postgresql: 5432 } as const;
-
-// Chosen from docs/benchmarks.md ("Resource requests and limits"): each memory limit is at least 1.5x the peak
-// measured under load, each memory request about the idle figure; the backend may use a whole core.
-const RESOURCES = {
-  backend: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "640Mi" } },
-  frontend: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-  postgresql: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-  waitForDatabase: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-} satisfies Record<string, Resources>;
-
-// /health and /healthz never touch the database or the backend; /ready does (the database is migrated).
-function probes(healthPath: string, readyPath: string) {
-  return {
-    startupProbe: { httpGet: { path: healthPath, port: "http" }, periodSeconds: 2, failureThreshold: 60 },
-    livenessProbe: {
-      httpGet: { path: healthPath, port: "http" },
-      periodSeconds: 10,
-      timeoutSeconds: 3,
-      failureThreshold: 3,
-    },
-    readinessProbe: {
-      httpGet: { path: readyPath, port: "http" },
-      periodSeconds: 5,
-      timeoutSeconds: 3,
-      failureThreshold: 3,
-    },
-  };
-}
-
-// The frontend's pods, whose proxy sets X-Forwarded-For/-Host: the cluster's private address ranges (pod
-// networks such as Minikube's 10.244.0.0/16 lie in them). The backend is a ClusterIP Service, and its
-// NetworkPolicy admits only the frontend, the test pod and kagent, so no outside client can speak to it.
-const TRUSTED_PROXIES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
+export const PORTS = {
+  backend: CHART.backend.port,
+  frontend: CHART.frontend.port,
+  frontendService: CHART.frontend.service.port,
+  postgresql: CHART.postgresql.port,
+};
 
 /** The object-name prefix of each mode; the two never share a name, so switching modes needs no deletes first. */
 export function namePrefix(mode: DeployMode): string {
   return mode === "helm" ? "todo-chatbot" : "todo";
+}
+
+/** What a component takes from the chart's defaults: port, user, sizes and probes. */
+function component(defaults: ChartDefaults["backend" | "frontend"]) {
+  const { port, runAsUser, resources, startupProbe, livenessProbe, readinessProbe } = defaults;
+  return { port, runAsUser, resources, startupProbe, livenessProbe, readinessProbe };
 }
 
 export interface BuiltImages {
@@ -140,23 +120,17 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
     backend: {
       image: { ...images.backend, pullPolicy },
       replicas: config.backendReplicas,
-      port: PORTS.backend,
-      runAsUser: 1001,
-      resources: RESOURCES.backend,
-      ...probes("/health", "/ready"),
+      ...component(CHART.backend),
       podDisruptionBudget: config.backendReplicas > 1,
-      logLevel: "info",
-      chatRateLimitPerMinute: 30,
-      databasePoolMax: 5,
-      trustedProxies: TRUSTED_PROXIES,
+      logLevel: CHART.backend.logLevel,
+      chatRateLimitPerMinute: CHART.backend.chatRateLimitPerMinute,
+      databasePoolMax: CHART.database.poolMax,
+      trustedProxies: CHART.backend.trustedProxies,
     },
     frontend: {
       image: { ...images.frontend, pullPolicy },
       replicas: config.frontendReplicas,
-      port: PORTS.frontend,
-      runAsUser: 1001,
-      resources: RESOURCES.frontend,
-      ...probes("/healthz", "/healthz"),
+      ...component(CHART.frontend),
       podDisruptionBudget: config.frontendReplicas > 1,
       serviceType: config.frontendServiceType,
       servicePort: PORTS.frontendService,
@@ -167,18 +141,18 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
           inCluster: true,
           // The official image by default (postgresImage), pulled by the cluster as the chart does.
           image: { ...splitReference(config.postgresImage), pullPolicy: "IfNotPresent" },
-          runAsUser: 70,
-          username: "todo",
-          database: "todo",
-          storage: "1Gi",
-          resources: RESOURCES.postgresql,
-          waitResources: RESOURCES.waitForDatabase,
+          runAsUser: CHART.postgresql.runAsUser,
+          username: CHART.postgresql.auth.username,
+          database: CHART.postgresql.auth.database,
+          storage: CHART.postgresql.persistence.size,
+          resources: CHART.postgresql.resources,
+          waitResources: CHART.postgresql.waitForDatabase.resources,
         },
     llm: {
       hasKey: config.llmApiKey !== undefined,
       baseUrl: config.llmBaseUrl,
       model: config.llmModel,
-      timeoutMs: 30000,
+      timeoutMs: CHART.llm.timeoutMs,
     },
     // kagent's agent calls the backend's /mcp from its own namespace.
     networkPolicy: { enabled: true, backendFromNamespaces: config.enableKagent ? ["kagent"] : [] },

@@ -38,6 +38,18 @@ export function imageTag(image: string): string | undefined {
   return last.includes(":") ? last.split(":").pop() : undefined;
 }
 
+/**
+ * Why an image reference has no fixed tag ("no tag", also for an empty one, or "latest"), else undefined. The one
+ * home of this rule in TypeScript: the pack applies it to every container and release value, and the program's
+ * config (components/config.ts) to the stack's image settings before anything is built. The chart keeps its own
+ * check (_helpers.tpl, "todo-chatbot.image") because a plain `helm install` cannot run TypeScript.
+ */
+export function unfixedTag(image: string): "no tag" | "latest" | undefined {
+  const tag = imageTag(image);
+  if (tag === undefined || tag === "") return "no tag";
+  return tag === "latest" ? "latest" : undefined;
+}
+
 /** Whether an image reference names a registry host ("registry.example.com/app", "localhost:5000/app"). */
 export function hasRegistryHost(image: string): boolean {
   const first = image.split("/")[0] ?? "";
@@ -59,9 +71,7 @@ function releaseImages(props: Props): { key: string; image: string; pullPolicy?:
 export function noLatestTag(type: string, props: Props): string[] {
   const problems: string[] = [];
   const check = (where: string, image: string | undefined) => {
-    if (!image) return;
-    const tag = imageTag(image);
-    if (tag === undefined || tag === "" || tag === "latest") {
+    if (image && unfixedTag(image)) {
       problems.push(
         `${where} uses image "${image}" without a fixed tag: use a content or version tag, never latest.`,
       );

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DEFAULTS, type StackConfig } from "../../components/config.js";
+import type { StackConfig } from "../../components/config.js";
 import { repoRoot } from "../chart/support.js";
 import { installMocks, setPreview, takeRecorded, valueOf } from "./support/mocks.js";
 import { configFrom, type Settings } from "./support/stack-config.js";
@@ -116,7 +116,7 @@ describe("images (components/images.ts, built with the Docker CLI during pulumi 
     const standard = await buildImages({});
     const mirrored = await buildImages({ nodeImage: MIRROR });
     for (const component of COMPONENTS) {
-      assert.equal(buildArgs(buildCall(standard, component)).NODE_IMAGE, DEFAULTS.nodeImage, component);
+      assert.equal(buildArgs(buildCall(standard, component)).NODE_IMAGE, configFrom({}).nodeImage, component);
       assert.equal(buildArgs(buildCall(mirrored, component)).NODE_IMAGE, MIRROR, component);
       assert.notEqual(mirrored.references[component], standard.references[component], component);
     }
@@ -125,7 +125,10 @@ describe("images (components/images.ts, built with the Docker CLI during pulumi 
   it("the Dockerfiles build every stage FROM ${NODE_IMAGE}, whose own default is nodeImage's", () => {
     for (const component of COMPONENTS) {
       const text = readFileSync(path.join(repoRoot, `app/${component}/Dockerfile`), "utf8");
-      assert.match(text, new RegExp(`^ARG NODE_IMAGE=${DEFAULTS.nodeImage.replaceAll(".", "\\.")}$`, "m"));
+      assert.match(
+        text,
+        new RegExp(`^ARG NODE_IMAGE=${configFrom({}).nodeImage.replaceAll(".", "\\.")}$`, "m"),
+      );
       const stages = [...text.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)];
       const named = new Set(stages.map((stage) => stage[2]));
       for (const [line, base] of stages) {

@@ -4,17 +4,12 @@
 // to raw mode's name for the same object from components/naming.ts and the spec's Secret names; only the Helm
 // side is rewritten, so a raw object that names a Helm-mode object fails), the instance/managed-by/chart labels,
 // the config checksum's value and the namespace (the Release sets it; helm template leaves it out).
-// Also: the chart's own defaults (values.yaml, for plain `helm install`) agree with the spec wherever both describe
-// the same thing.
+// The chart's own defaults need no comparison with the spec: the spec reads them (components/chart-defaults.ts).
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
-import { DEFAULTS } from "../../components/config.js";
 import { helmValues, RELEASE_NAME } from "../../components/helm-values.js";
-import { splitReference } from "../../components/image-reference.js";
-import { IMAGE_REPOSITORIES } from "../../components/images.js";
 import { appManifests, databaseManifests } from "../../components/manifests.js";
 import { namingFor, type Component } from "../../components/naming.js";
 import { buildAppSpec, type AppSpec, type SecretNames } from "../../components/spec.js";
@@ -168,139 +163,5 @@ describe("parity: raw manifests equal helm template of the chart", () => {
     assert.equal(checksum(base), checksum(spec({}, "manifests")));
     assert.notEqual(checksum(base), checksum(spec({ llmModel: "another-model" }, "manifests")));
     assert.equal(checksum(base), checksum(spec({ frontendReplicas: 5 }, "manifests")));
-  });
-});
-
-// The chart's values.yaml serves plain `helm install`; where it describes what the spec describes, the two agree.
-describe("parity: the chart's default values agree with the app spec", () => {
-  const defaults = parseYaml(readFileSync(path.join(chartDir, "values.yaml"), "utf8")) as Record<
-    string,
-    unknown
-  >;
-  const appSpec = spec({}, "helm");
-  const db = appSpec.database;
-  if (!db.inCluster) throw new Error("the default spec has the in-cluster database");
-
-  /** values.yaml path -> the spec's (or the program's defaults') value for the same thing. */
-  const same: Record<string, unknown> = {
-    "backend.image.repository": IMAGE_REPOSITORIES.backend,
-    "frontend.image.repository": IMAGE_REPOSITORIES.frontend,
-    ...Object.fromEntries(
-      (["backend", "frontend"] as const).flatMap((component) => [
-        [`${component}.runAsUser`, appSpec[component].runAsUser],
-        [`${component}.resources`, appSpec[component].resources],
-        [`${component}.startupProbe`, appSpec[component].startupProbe],
-        [`${component}.livenessProbe`, appSpec[component].livenessProbe],
-        [`${component}.readinessProbe`, appSpec[component].readinessProbe],
-        [
-          `${component}.podDisruptionBudget.minAvailable`,
-          helmValuesAt(`${component}.podDisruptionBudget.minAvailable`),
-        ],
-      ]),
-    ),
-    "backend.logLevel": appSpec.backend.logLevel,
-    "backend.chatRateLimitPerMinute": appSpec.backend.chatRateLimitPerMinute,
-    "backend.trustedProxies": appSpec.backend.trustedProxies,
-    "database.poolMax": appSpec.backend.databasePoolMax,
-    "frontend.service.type": DEFAULTS.frontendServiceType,
-    "frontend.service.port": appSpec.frontend.servicePort,
-    "postgresql.image.repository": splitReference(DEFAULTS.postgresImage).repository,
-    "postgresql.image.tag": splitReference(DEFAULTS.postgresImage).tag,
-    "postgresql.image.pullPolicy": db.image.pullPolicy,
-    "postgresql.runAsUser": db.runAsUser,
-    "postgresql.auth.username": db.username,
-    "postgresql.auth.database": db.database,
-    "postgresql.persistence.size": db.storage,
-    "postgresql.resources": db.resources,
-    "postgresql.waitForDatabase.resources": db.waitResources,
-    "llm.model": DEFAULTS.llmModel,
-    "llm.timeoutMs": appSpec.llm.timeoutMs,
-  };
-
-  /**
-   * Defaults that differ on purpose (plain `helm install` on a laptop vs the stack's choices), or have no
-   * counterpart in the spec. Every other leaf of values.yaml must be in `same`, so a new key needs a decision.
-   */
-  const notCompared: Record<string, string> = {
-    nameOverride: "chart only",
-    fullnameOverride: "chart only",
-    publicUrl: "empty derives the same http://localhost:3000 in the chart",
-    extraTrustedOrigins: "chart only",
-    imagePullSecrets: "chart only",
-    "backend.replicaCount": "one pod for a plain install; the stack defaults to two (backendReplicas)",
-    "frontend.replicaCount": "one pod for a plain install; the stack defaults to two (frontendReplicas)",
-    "backend.image.tag": "the chart's appVersion; the stack's tag is a content hash",
-    "frontend.image.tag": "the chart's appVersion; the stack's tag is a content hash",
-    "backend.image.pullPolicy":
-      "the stack derives it from buildImages/imageRegistry (Never for local builds)",
-    "frontend.image.pullPolicy": "the stack derives it from buildImages/imageRegistry",
-    "backend.podDisruptionBudget.enabled": "off with one replica; the stack turns it on with two",
-    "frontend.podDisruptionBudget.enabled": "off with one replica; the stack turns it on with two",
-    "backend.autoscaling": "chart only",
-    "frontend.autoscaling": "chart only",
-    "backend.podAnnotations": "chart only",
-    "frontend.podAnnotations": "chart only",
-    "frontend.service.nodePort": "no fixed node port in either (null / unset)",
-    database: "external database settings: the stack passes a Secret name when databaseUrl is set",
-    "postgresql.auth.existingSecret": "the stack always passes its Secret's name",
-    "postgresql.auth.passwordKey": "the stack passes the key with the Secret's name",
-    "postgresql.auth.urlKey": "the stack passes the key with the Secret's name",
-    "postgresql.persistence.enabled": "passed by the stack",
-    "postgresql.persistence.storageClass": "chart only",
-    "postgresql.waitForDatabase.enabled": "passed by the stack",
-    auth: "Secret names and plain-Helm conveniences",
-    "llm.existingSecret": "Secret name",
-    "llm.existingSecretKey": "Secret key",
-    "llm.apiKey": "plain-Helm convenience",
-    "llm.baseUrl": "empty keeps the backend's own default",
-    ingress: "chart only",
-    networkPolicy: "off for a plain install (Minikube's default CNI ignores it); the stack turns it on",
-    tests: "chart only (helm test)",
-    ...Object.fromEntries(
-      ["backend", "frontend", "postgresql"].flatMap((component) =>
-        ["nodeSelector", "tolerations", "affinity"].map((key) => [`${component}.${key}`, "chart only"]),
-      ),
-    ),
-  };
-
-  function at(object: unknown, dotted: string): unknown {
-    return dotted
-      .split(".")
-      .reduce<unknown>((inner, key) => (inner as Record<string, unknown>)?.[key], object);
-  }
-  function helmValuesAt(dotted: string): unknown {
-    return at(helmValues(appSpec), dotted);
-  }
-
-  for (const [key, expected] of Object.entries(same)) {
-    it(`${key} is the spec's`, () => {
-      assert.notEqual(expected, undefined, `${key}: the spec has no value`);
-      assert.deepEqual(at(defaults, key), expected);
-    });
-  }
-
-  it("every default is compared, or listed with the reason it is not", () => {
-    const leaves: string[] = [];
-    const walk = (value: unknown, prefix: string): void => {
-      if (
-        typeof value === "object" &&
-        value !== null &&
-        !Array.isArray(value) &&
-        Object.keys(value).length > 0
-      ) {
-        for (const [key, inner] of Object.entries(value)) walk(inner, prefix ? `${prefix}.${key}` : key);
-      } else {
-        leaves.push(prefix);
-      }
-    };
-    walk(defaults, "");
-    const covered = (leaf: string) =>
-      [...Object.keys(same), ...Object.keys(notCompared)].some(
-        (key) => leaf === key || leaf.startsWith(`${key}.`),
-      );
-    assert.deepEqual(
-      leaves.filter((leaf) => !covered(leaf)),
-      [],
-    );
   });
 });

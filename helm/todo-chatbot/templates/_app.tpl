@@ -2,12 +2,11 @@
 The Deployment of one app component (backend or frontend). What differs between the two lives in
 "todo-chatbot.<component>.*" below; everything else (rollout, security, probes, resources) is shared so the
 two cannot drift apart.
-Usage: include "todo-chatbot.appDeployment" (list $ "backend" 8000)
+Usage: include "todo-chatbot.appDeployment" (list $ "backend")
 */}}
 {{- define "todo-chatbot.appDeployment" -}}
 {{- $ctx := index . 0 }}
 {{- $component := index . 1 }}
-{{- $port := index . 2 }}
 {{- $values := index $ctx.Values $component }}
 apiVersion: apps/v1
 kind: Deployment
@@ -50,7 +49,7 @@ spec:
           imagePullPolicy: {{ $values.image.pullPolicy }}
           ports:
             - name: http
-              containerPort: {{ $port }}
+              containerPort: {{ $values.port }}
               protocol: TCP
           {{- include (printf "todo-chatbot.%s.env" $component) $ctx | nindent 10 }}
           startupProbe:
@@ -97,7 +96,7 @@ checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha
   command:
     - sh
     - -c
-    - until pg_isready --quiet --host="$PGHOST" --port=5432; do echo "waiting for $PGHOST"; sleep 2; done
+    - until pg_isready --quiet --host="$PGHOST" --port={{ .Values.postgresql.port }}; do echo "waiting for $PGHOST"; sleep 2; done
   env:
     - name: PGHOST
       value: {{ include "todo-chatbot.componentName" (list . "postgresql") }}
@@ -143,7 +142,7 @@ env:
   - name: NODE_ENV
     value: production
   - name: PORT
-    value: "3000"
+    value: {{ .Values.frontend.port | quote }}
   - name: HOSTNAME
     value: 0.0.0.0
   # Read at request time by the /api proxy.

@@ -52,7 +52,9 @@ app.kubernetes.io/version: {{ $ctx.Chart.AppVersion | trunc 63 | trimSuffix "-" 
 
 {{/*
 repository:tag of an image value; the tag defaults to the chart's appVersion. A moving `latest` tag is refused
-here (and not in the schema) so the message can say what to do.
+here (and not in the schema) so the message can say what to do. The program and the policy pack share one
+TypeScript copy of this rule (policy/rules.ts, unfixedTag); a plain `helm install` cannot call it, so the chart
+keeps this one.
 Usage: include "todo-chatbot.image" (list $ .Values.backend.image "backend.image")
 */}}
 {{- define "todo-chatbot.image" -}}
@@ -203,7 +205,7 @@ The URL users open: publicUrl, else the Ingress host, else localhost:3000 (port-
 The backend's in-cluster URL, used by the frontend's /api proxy and by the test pod.
 */}}
 {{- define "todo-chatbot.backendUrl" -}}
-{{- printf "http://%s:8000" (include "todo-chatbot.componentName" (list . "backend")) }}
+{{- printf "http://%s:%v" (include "todo-chatbot.componentName" (list . "backend")) .Values.backend.port }}
 {{- end }}
 
 {{/*
