@@ -38,6 +38,9 @@ export interface StackOutputs {
 export function deploy(config: StackConfig, projectDir = PROJECT_DIR): StackOutputs {
   const app = new TodoChatbot("todo-chatbot", { config, projectDir, version: appVersion(projectDir) });
   const ns = config.namespace;
+  // The local port is the one in the app's public URL (what the backend trusts); the remote one is the Service's.
+  const ports = `${new URL(app.spec.publicUrl).port}:${app.spec.frontend.servicePort}`;
+  const portForward = `kubectl --context ${config.kubeContext} -n ${ns} port-forward svc/${app.frontendService} ${ports}`;
   return {
     namespace: app.namespace,
     deployMode: config.deployMode,
@@ -50,8 +53,8 @@ export function deploy(config: StackConfig, projectDir = PROJECT_DIR): StackOutp
     frontendNodePort: app.frontendNodePort,
     openCommand:
       config.frontendServiceType === "ClusterIP"
-        ? `kubectl --context ${config.kubeContext} -n ${ns} port-forward svc/${app.frontendService} 3000:80`
+        ? portForward
         : `minikube service ${app.frontendService} -n ${ns} --url`,
-    portForwardCommand: `kubectl --context ${config.kubeContext} -n ${ns} port-forward svc/${app.frontendService} 3000:80`,
+    portForwardCommand: portForward,
   };
 }

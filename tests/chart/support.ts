@@ -134,6 +134,7 @@ export interface Container {
   env?: EnvVar[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   ports?: { name?: string; containerPort: number; hostPort?: number }[];
+  command?: string[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   startupProbe?: unknown;

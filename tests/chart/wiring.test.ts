@@ -24,19 +24,25 @@ describe("chart wiring: the database", function () {
   this.timeout(30_000);
 
   it("defaults to the in-cluster PostgreSQL, with DATABASE_URL and the password in one generated Secret", () => {
-    const objects = render();
+    // A port other than values.yaml's: every place that names it must follow postgresql.port.
+    const objects = render({ set: ["postgresql.port=6543", "postgresql.persistence.size=3Gi"] });
     const statefulSet = find(objects, "StatefulSet", name("postgresql"));
     const service = find(objects, "Service", name("postgresql"));
     assert.equal(service.spec.clusterIP, "None", "the PostgreSQL Service is headless");
     assert.equal(statefulSet.spec.serviceName, service.metadata.name);
-    assert.equal(statefulSet.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi");
+    assert.equal(statefulSet.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "3Gi");
+    assert.equal(service.spec.ports[0].port, 6543);
+    assert.equal(
+      containerOf(objects, "StatefulSet", name("postgresql"), "postgresql").ports?.[0]?.containerPort,
+      6543,
+    );
 
     assert.deepEqual(secretRef(objects, "DATABASE_URL"), { name: name("postgresql"), key: "DATABASE_URL" });
     const secret = decodeSecret(find(objects, "Secret", name("postgresql")));
     const url = new URL(secret.DATABASE_URL!);
     assert.equal(url.protocol, "postgresql:");
     assert.equal(url.hostname, service.metadata.name);
-    assert.equal(url.port, "5432");
+    assert.equal(url.port, "6543");
     assert.equal(url.username, "todo");
     assert.equal(url.pathname, "/todo");
     assert.ok(secret.password!.length >= 32, "generated password is long");
@@ -65,9 +71,10 @@ describe("chart wiring: the database", function () {
       workloads(objects)
         .find((w) => w.object.metadata.name === name("backend"))!
         .pod.initContainers?.find((c) => c.name === "wait-for-database");
-    const init = wait(render());
+    const init = wait(render({ set: ["postgresql.port=6543"] }));
     assert.ok(init, "wait-for-database init container");
     assert.equal(envOf(init, "PGHOST")?.value, name("postgresql"));
+    assert.match(init.command?.join(" ") ?? "", /pg_isready .*--port=6543;/);
     assert.equal(wait(render({ set: ["postgresql.waitForDatabase.enabled=false"] })), undefined);
   });
 
@@ -143,14 +150,21 @@ describe("chart wiring: settings, images, names, exposure", function () {
   this.timeout(30_000);
 
   it("gives the backend its settings from the ConfigMap and the frontend the backend Service URL", () => {
+    // Ports other than values.yaml's: the env, container ports, Services and URLs must all follow them.
     const objects = render({
-      set: ["backend.logLevel=debug", "llm.model=gpt-test", "llm.baseUrl=http://llm.local/v1"],
+      set: [
+        "backend.logLevel=debug",
+        "llm.model=gpt-test",
+        "llm.baseUrl=http://llm.local/v1",
+        "backend.port=9100",
+        "frontend.port=4100",
+      ],
     });
     const backend = backendOf(objects);
     assert.deepEqual(backend.envFrom, [{ configMapRef: { name: name("config") } }]);
     const config = find(objects, "ConfigMap", name("config")).data!;
     assert.equal(config.NODE_ENV, "production");
-    assert.equal(config.PORT, "8000");
+    assert.equal(config.PORT, "9100");
     assert.equal(config.LOG_LEVEL, "debug");
     assert.equal(config.LLM_MODEL, "gpt-test");
     assert.equal(config.LLM_BASE_URL, "http://llm.local/v1");
@@ -159,14 +173,15 @@ describe("chart wiring: settings, images, names, exposure", function () {
 
     const backendService = find(objects, "Service", name("backend"));
     assert.equal(backendService.spec.type, "ClusterIP");
+    assert.equal(backendService.spec.ports[0].port, 9100);
     const frontend = frontendOf(objects);
     assert.equal(
       envOf(frontend, "BACKEND_URL")?.value,
       `http://${backendService.metadata.name}:${backendService.spec.ports[0].port}`,
     );
-    assert.equal(envOf(frontend, "PORT")?.value, "3000");
+    assert.equal(envOf(frontend, "PORT")?.value, "4100");
     assert.equal(envOf(frontend, "HOSTNAME")?.value, "0.0.0.0");
-    assert.equal(frontend.ports?.[0]?.containerPort, 3000);
+    assert.equal(frontend.ports?.[0]?.containerPort, 4100);
   });
 
   it("omits LLM_BASE_URL when empty so the backend keeps its default", () => {
@@ -304,10 +319,17 @@ describe("chart wiring: network policies", function () {
     assert.deepEqual(database.policyTypes, ["Ingress", "Egress"]);
   });
 
+  it("lets the frontend call the backend on backend.port", () => {
+    const objects = render({ set: ["networkPolicy.enabled=true", "backend.port=9100"] });
+    const egress = find(objects, "NetworkPolicy", name("frontend")).spec.egress as Rule[];
+    const toBackend = egress.find((rule) => rule.to?.some((peer) => component(peer) === "backend"));
+    assert.deepEqual(toBackend?.ports, [{ port: 9100, protocol: "TCP" }]);
+  });
+
   it("allows DNS, the database and the LLM API as backend egress; external databases by port", () => {
     const egressOf = (objects: K8sObject[]) =>
       find(objects, "NetworkPolicy", name("backend")).spec.egress as Rule[];
-    const internal = egressOf(render({ set: ["networkPolicy.enabled=true"] }));
+    const internal = egressOf(render({ set: ["networkPolicy.enabled=true", "postgresql.port=6543"] }));
     const ports = (rule: Rule) => (rule.ports ?? []).map((p) => `${p.protocol}/${p.port}`);
     assert.ok(
       internal.some((rule) => ports(rule).includes("UDP/53")),
@@ -316,7 +338,7 @@ describe("chart wiring: network policies", function () {
     assert.ok(
       internal.some(
         (rule) =>
-          rule.to?.some((peer) => component(peer) === "postgresql") && ports(rule).includes("TCP/5432"),
+          rule.to?.some((peer) => component(peer) === "postgresql") && ports(rule).includes("TCP/6543"),
       ),
     );
     assert.ok(
@@ -339,7 +361,7 @@ describe("chart wiring: helm test pod and NOTES.txt", function () {
   this.timeout(30_000);
 
   it("checks the frontend and backend health through their Services", () => {
-    const objects = render({ set: ["frontend.service.port=8080"] });
+    const objects = render({ set: ["frontend.service.port=8080", "backend.port=9100"] });
     const pod = find(objects, "Pod", name("test"));
     assert.equal(pod.metadata.annotations?.["helm.sh/hook"], "test");
     assert.equal(pod.spec.restartPolicy, "Never");
@@ -347,8 +369,8 @@ describe("chart wiring: helm test pod and NOTES.txt", function () {
     const urls = (envOf(container, "CHECK_URLS")?.value ?? "").split(" ");
     assert.deepEqual(urls, [
       `http://${name("frontend")}:8080/healthz`,
-      `http://${name("backend")}:8000/health`,
-      `http://${name("backend")}:8000/ready`,
+      `http://${name("backend")}:9100/health`,
+      `http://${name("backend")}:9100/ready`,
     ]);
     assert.equal(container.image, backendOf(objects).image, "defaults to the backend image (no pull needed)");
     const custom = find(
