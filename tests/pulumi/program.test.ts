@@ -128,9 +128,6 @@ describe("Pulumi program (mocks)", function () {
       assert.equal(inputs.name, "todo-chatbot");
       assert.equal(inputs.chart, "./helm/todo-chatbot");
       assert.equal(inputs.namespace, "todo");
-      assert.equal(inputs.atomic, true);
-      assert.equal(inputs.cleanupOnFail, true);
-      assert.equal(inputs.timeout, 600);
       // A chart edit changes the release's inputs (chart-digest.test.ts shows the digest follows the files).
       assert.ok(
         inputs.description.endsWith(chartDigest(path.join(repoRoot, CHART_PATH))),

@@ -12,7 +12,7 @@ export interface RecordedResource {
   name: string;
   /** inputs with secrets unwrapped to their plain values (see `raw` for the secret markers) */
   inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** inputs exactly as the mock monitor received them: a secret is `{ [SIG_KEY]: SECRET_SIG, value }` */
+  /** inputs exactly as the mock monitor received them: a secret is `{ [specialSigKey]: specialSecretSig, value }` */
   raw: Record<string, unknown>;
   /** reference of the explicit provider, "<urn>::<id>", when one was given */
   provider?: string;
@@ -74,13 +74,12 @@ function providerComputedState(args: pulumi.runtime.MockResourceArgs): Record<st
   }
 }
 
-// Pulumi's wire format for a secret value (sdk/nodejs/runtime/rpc.ts: specialSigKey and specialSecretSig).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
+// Pulumi's wire format for a secret value: { [specialSigKey]: specialSecretSig, value } (sdk/nodejs/runtime/rpc.ts).
 function isSecretMarker(value: unknown): value is { value: unknown } {
   return (
-    typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
   );
 }
 
@@ -113,16 +112,14 @@ export function plaintextPaths(resource: RecordedResource, needle: string): stri
   return found;
 }
 
-/** Waits until registrations stop arriving, then returns them and starts a fresh record. */
+// Every registration holds the SDK's RPC queue open until the monitor has answered (rpcKeepAlive);
+// waitForRPCs resolves once the queue is drained, also of registrations started meanwhile. It is the promise
+// `disconnect()` awaits at the end of a real program (sdk/nodejs/runtime/settings.ts), exported but untyped.
+const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> };
+
+/** Waits until every registration the program started is done, then returns them and starts a fresh record. */
 export async function takeRecorded(): Promise<RecordedResource[]> {
-  let seen = -1;
-  // Registrations happen on later turns of the event loop as inputs resolve; a few quiet turns mean done.
-  for (let quietTurns = 0; quietTurns < 5;) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    if (recorded.length === seen) quietTurns += 1;
-    else quietTurns = 0;
-    seen = recorded.length;
-  }
+  await waitForRPCs();
   const taken = recorded;
   recorded = [];
   return taken;
