@@ -22,7 +22,7 @@ import {
 } from "./docker-cli.js";
 import { IMAGE_BUDGET_MIB, IMAGES, prepareImages, startStack } from "./docker-stack.js";
 // @ts-expect-error -- plain ESM script without type declarations
-import { NODE_IMAGE } from "./stand-in-images.mjs";
+import { NODE_IMAGE } from "./no-registry/stand-in-images.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SECONDS = Number(/--seconds=(\d+)/.exec(process.argv.join(" "))?.[1] ?? 5);

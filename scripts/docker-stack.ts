@@ -10,9 +10,9 @@ import { join, resolve } from "node:path";
 import { chartContainers, type ContainerRunSpec } from "./chart-containers.js";
 import { docker, LABEL, statusOf, waitFor } from "./docker-cli.js";
 // @ts-expect-error -- plain ESM script without type declarations
-import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "./stand-in-images.mjs";
+import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "./no-registry/stand-in-images.mjs";
 // @ts-expect-error -- plain ESM script without type declarations
-import { ensureDockerEngine } from "./docker-engine.mjs";
+import { ensureDockerEngine } from "./no-registry/docker-engine.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 export const IMAGES = {

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { postgresInstalled, startTempPostgres } from "./postgres-temp.mjs";
+import { postgresInstalled, startTempPostgres } from "./no-registry/postgres-temp.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const REPORTS = join(ROOT, ".test-results");
@@ -22,7 +22,7 @@ const suites = [
   { name: "frontend unit", script: "test:ci", workspace: "app/frontend", format: "vitest" },
   { name: "frontend e2e (Chromium)", script: "test:e2e:ci", workspace: "app/frontend", format: "vitest" },
   { name: "helm chart", script: "test:chart:ci", format: "mocha" },
-  { name: "Pulumi program (mocks), policy, ops", script: "test:program:ci", format: "mocha" },
+  { name: "Pulumi program (mocks), policy, scripts", script: "test:program:ci", format: "mocha" },
   { name: "system (Docker)", script: "test:system:ci", format: "mocha", docker: true },
   {
     name: "cluster (Kubernetes, Pulumi)",
@@ -59,7 +59,7 @@ try {
     }
     if (suite.docker) {
       // Starts dockerd when it is installed but not running; the suite itself builds the images.
-      const engine = spawnSync(process.execPath, [join(ROOT, "scripts/docker-engine.mjs")], {
+      const engine = spawnSync(process.execPath, [join(ROOT, "scripts/no-registry/docker-engine.mjs")], {
         encoding: "utf8",
       });
       if (engine.status !== 0) {
@@ -99,7 +99,7 @@ process.exit(rows.some((row) => row.failed > 0) ? 1 : 0);
 // The cluster suite's node: `cluster up` builds what is missing and starts what is not running (a user's real
 // Minikube is used as it is). A node this run started is stopped at the end; one that was running stays.
 function cluster(command) {
-  return spawnSync(process.execPath, [join(ROOT, "scripts/cluster/cluster.mjs"), command], {
+  return spawnSync(process.execPath, [join(ROOT, "scripts/no-registry/cluster/cluster.mjs"), command], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -121,7 +121,7 @@ function startCluster() {
 
 /** What the cluster toolchain lacks, one line a part (`toolchain.mjs check` lists them after its first line). */
 function toolchainMissing() {
-  const toolchain = join(ROOT, "scripts/cluster/toolchain.mjs");
+  const toolchain = join(ROOT, "scripts/no-registry/cluster/toolchain.mjs");
   const check = spawnSync(process.execPath, [toolchain, "check"], { encoding: "utf8" });
   if (check.status === 0) return [];
   const lines = check.stderr.trim().split("\n").slice(1);

@@ -12,7 +12,7 @@ import {
   validateAgainstKubernetesSchema,
   workloads,
   type K8sObject,
-} from "./support.js";
+} from "../support/chart.js";
 
 describe("chart: helm lint --strict", function () {
   this.timeout(30_000);

@@ -14,7 +14,7 @@ import {
   type Container,
   type K8sObject,
   type Workload,
-} from "./support.js";
+} from "../support/chart.js";
 
 // Kubernetes quantities -> numbers, so requests can be compared with limits.
 const SUFFIX: Record<string, number> = {

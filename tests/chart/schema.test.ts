@@ -1,6 +1,6 @@
 // Bad values are refused before anything is rendered, with a message that names the field.
 import assert from "node:assert/strict";
-import { lintRun, templateRun } from "./support.js";
+import { lintRun, templateRun } from "../support/chart.js";
 
 const SCHEMA_ERROR = /values don't meet the specifications of the schema/;
 

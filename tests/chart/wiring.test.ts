@@ -13,7 +13,7 @@ import {
   renderNotes,
   workloads,
   type K8sObject,
-} from "./support.js";
+} from "../support/chart.js";
 
 const backendOf = (objects: K8sObject[]) => containerOf(objects, "Deployment", name("backend"), "backend");
 const frontendOf = (objects: K8sObject[]) => containerOf(objects, "Deployment", name("frontend"), "frontend");

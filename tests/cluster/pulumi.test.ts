@@ -10,9 +10,13 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import path from "node:path";
 // @ts-expect-error -- plain ESM script without type declarations
-import * as localStack from "../../scripts/cluster/pulumi-stack.mjs";
-// @ts-expect-error -- plain ESM script without type declarations
-import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "../../scripts/stand-in-images.mjs";
+import * as localStack from "../../scripts/no-registry/cluster/pulumi-stack.mjs";
+import {
+  ensureStandInImages,
+  NODE_IMAGE,
+  POSTGRES_IMAGE,
+  // @ts-expect-error -- plain ESM script without type declarations
+} from "../../scripts/no-registry/stand-in-images.mjs";
 import { signUpAndChatInBrowser } from "./browser-flow.js";
 import { AppClient, helm, type Kube, kubeJson, kubectl, run, waitFor } from "./support.js";
 

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { policies } from "../../policy/policies.js";
 import { RULES } from "../../policy/rules.js";
-import { installMocks, takeRecorded } from "../pulumi/support/mocks.js";
-import { configFrom } from "../pulumi/support/stack-config.js";
+import { installMocks, takeRecorded } from "../support/pulumi-mocks.js";
+import { configFrom } from "../support/stack-config.js";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const RELEASE = "kubernetes:helm.sh/v3:Release";

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chartDigest } from "../../components/chart-digest.js";
-import { chartDir } from "../chart/support.js";
+import { chartDir } from "../support/chart.js";
 
 describe("chart digest (components/chart-digest.ts)", () => {
   let copy: string;

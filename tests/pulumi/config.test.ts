@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { parseConfig, readConfig, SECRET_KEYS } from "../../components/config.js";
-import { repoRoot } from "../chart/support.js";
-import { installMocks, isSecret, setConfig, valueOf } from "./support/mocks.js";
-import { configErrorFor, configFrom } from "./support/stack-config.js";
+import { repoRoot } from "../support/chart.js";
+import { installMocks, isSecret, setConfig, valueOf } from "../support/pulumi-mocks.js";
+import { configErrorFor, configFrom } from "../support/stack-config.js";
 
 interface ProjectConfigKey {
   type: string;

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { contentTag, copySources } from "../../components/content-tag.js";
-import { repoRoot } from "../chart/support.js";
+import { repoRoot } from "../support/chart.js";
 
 const dockerignore = createRequire(import.meta.url)(
   "@balena/dockerignore",

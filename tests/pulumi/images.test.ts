@@ -6,9 +6,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { StackConfig } from "../../components/config.js";
-import { repoRoot } from "../chart/support.js";
-import { installMocks, setPreview, takeRecorded, valueOf } from "./support/mocks.js";
-import { configFrom, type Settings } from "./support/stack-config.js";
+import { repoRoot } from "../support/chart.js";
+import { installMocks, setPreview, takeRecorded, valueOf } from "../support/pulumi-mocks.js";
+import { configFrom, type Settings } from "../support/stack-config.js";
 
 // One line a call, its arguments separated by the unit separator (arguments may hold spaces).
 const FAKE_DOCKER = `#!/bin/sh

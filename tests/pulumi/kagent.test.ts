@@ -22,7 +22,7 @@ import {
   takeRecorded,
   valueOf,
   type RecordedResource,
-} from "./support/mocks.js";
+} from "../support/pulumi-mocks.js";
 
 const API_KEY = "sk-test-model-key-5f2c";
 const MCP_TOKEN = "session-token-9b1e";

@@ -13,8 +13,8 @@ import { helmValues, RELEASE_NAME } from "../../components/helm-values.js";
 import { appManifests, databaseManifests } from "../../components/manifests.js";
 import { namingFor, type Component } from "../../components/naming.js";
 import { buildAppSpec, type AppSpec, type SecretNames } from "../../components/spec.js";
-import { chartDir, chartYaml, parseManifests, runHelm, type K8sObject } from "../chart/support.js";
-import { configFrom, type Settings } from "./support/stack-config.js";
+import { chartDir, chartYaml, parseManifests, runHelm, type K8sObject } from "../support/chart.js";
+import { configFrom, type Settings } from "../support/stack-config.js";
 
 const IMAGES = {
   backend: { repository: "todo-chatbot-backend", tag: "0123456789ab" },

@@ -8,7 +8,7 @@ import { CHART_PATH } from "../../components/helm-values.js";
 import { GENERATED_SECRET } from "../../components/secrets.js";
 import { PORTS } from "../../components/spec.js";
 import type { StackOutputs } from "../../components/stack.js";
-import { repoRoot, validateAgainstKubernetesSchema, type K8sObject } from "../chart/support.js";
+import { repoRoot, validateAgainstKubernetesSchema, type K8sObject } from "../support/chart.js";
 import {
   findResource,
   installMocks,
@@ -17,8 +17,8 @@ import {
   takeRecorded,
   valueOf,
   type RecordedResource,
-} from "./support/mocks.js";
-import { configFrom, type Settings } from "./support/stack-config.js";
+} from "../support/pulumi-mocks.js";
+import { configFrom, type Settings } from "../support/stack-config.js";
 
 const T = {
   provider: "pulumi:providers:kubernetes",

@@ -8,7 +8,7 @@ import { chartContainers } from "../../scripts/chart-containers.js";
 import { docker, LABEL, waitFor } from "../../scripts/docker-cli.js";
 import { IMAGE_BUDGET_MIB, IMAGES, prepareImages } from "../../scripts/docker-stack.js";
 // @ts-expect-error -- plain ESM script without type declarations
-import { NODE_IMAGE } from "../../scripts/stand-in-images.mjs";
+import { NODE_IMAGE } from "../../scripts/no-registry/stand-in-images.mjs";
 
 const PREFIX = `todo-imagetest-${process.pid}`;
 

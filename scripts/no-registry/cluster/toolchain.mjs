@@ -1,15 +1,15 @@
 // The cluster toolchain: every Go binary the real cluster tests need (Kubernetes, etcd, cri-dockerd, CoreDNS,
 // pause, the hostpath provisioner, the Pulumi CLI and the Kubernetes resource plugin), built from Go modules through
-// the wrapper modules in scripts/cluster/go/<name> (their go.mod and go.sum pin every version; docs/cluster.md,
+// the wrapper modules in scripts/no-registry/cluster/go/<name> (their go.mod and go.sum pin every version; docs/cluster.md,
 // "Toolchain", says why each exists). Binaries and Go caches live outside the checkout, so every clone and CI
 // run shares them:
 //   ${TODO_TOOLCHAIN_DIR:-~/.cache/todo-chatbot/toolchain}/<name>-<version>/bin/<binary>
 //   ~/.cache/todo-chatbot/go/{mod,build}   (GOMODCACHE, GOCACHE)
 //
-//   node scripts/cluster/toolchain.mjs build [name...]   builds what is missing or out of date, installs plugins
-//   node scripts/cluster/toolchain.mjs paths             prints {binary: absolute path} as JSON
-//   node scripts/cluster/toolchain.mjs check             exit 0 when everything is built and installed
-//   node scripts/cluster/toolchain.mjs tidy name         regenerates a wrapper's go.mod/go.sum (after a version bump)
+//   node scripts/no-registry/cluster/toolchain.mjs build [name...]   builds what is missing or out of date, installs plugins
+//   node scripts/no-registry/cluster/toolchain.mjs paths             prints {binary: absolute path} as JSON
+//   node scripts/no-registry/cluster/toolchain.mjs check             exit 0 when everything is built and installed
+//   node scripts/no-registry/cluster/toolchain.mjs tidy name         regenerates a wrapper's go.mod/go.sum (after a version bump)
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -32,8 +32,8 @@ import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const WRAPPERS = join(ROOT, "scripts/cluster/go");
+const ROOT = resolve(import.meta.dirname, "../../..");
+const WRAPPERS = join(ROOT, "scripts/no-registry/cluster/go");
 const CACHE = join(homedir(), ".cache/todo-chatbot");
 
 /** Pulumi never looks for updates or downloads plugins here: every plugin comes from this toolchain. */
@@ -178,7 +178,7 @@ function requiredVersion(tool) {
       .split(/\s+/);
     if (words[0] === tool.versionOf && /^v\d/.test(words[1] ?? "") && !line.includes("=>")) return words[1];
   }
-  throw new Error(`scripts/cluster/go/${tool.name}/go.mod does not require ${tool.versionOf}`);
+  throw new Error(`scripts/no-registry/cluster/go/${tool.name}/go.mod does not require ${tool.versionOf}`);
 }
 
 /**
@@ -276,7 +276,7 @@ function explainFailure(tool, logFile, error) {
     const module = refused[1].replace(/!([a-z])/g, (_, letter) => letter.toUpperCase());
     return (
       `${tool.name}: the Go module proxy refuses ${module}@${refused[2]}. Pick a version it serves, update ` +
-      `scripts/cluster/go/${tool.name}/go.mod, run \`node scripts/cluster/toolchain.mjs tidy ${tool.name}\` ` +
+      `scripts/no-registry/cluster/go/${tool.name}/go.mod, run \`node scripts/no-registry/cluster/toolchain.mjs tidy ${tool.name}\` ` +
       `(docs/cluster.md, "Toolchain"). Log: ${logFile}`
     );
   }
@@ -285,8 +285,8 @@ function explainFailure(tool, logFile, error) {
     return `${tool.name}: needs Go ${tooOld[1]} or newer (this is go ${tooOld[2]}). Log: ${logFile}`;
   if (/missing go\.sum entry/.test(text)) {
     return (
-      `${tool.name}: scripts/cluster/go/${tool.name}/go.sum lacks an entry; run ` +
-      `\`node scripts/cluster/toolchain.mjs tidy ${tool.name}\`. Log: ${logFile}`
+      `${tool.name}: scripts/no-registry/cluster/go/${tool.name}/go.sum lacks an entry; run ` +
+      `\`node scripts/no-registry/cluster/toolchain.mjs tidy ${tool.name}\`. Log: ${logFile}`
     );
   }
   const tail = text.trim().split("\n").slice(-15).join("\n");
@@ -399,7 +399,7 @@ function checkNpmVersion(tool, version) {
   if (wanted.version !== version.replace(/^v/, "") || (tool.plugin && wanted.name !== tool.plugin.name)) {
     throw new Error(
       `${npmPackage} in node_modules asks for ${wanted.name ?? tool.name} ${wanted.version}, but ` +
-        `scripts/cluster/go/${tool.name}/go.mod pins ${version}: update the wrapper (docs/cluster.md, "Toolchain") ` +
+        `scripts/no-registry/cluster/go/${tool.name}/go.mod pins ${version}: update the wrapper (docs/cluster.md, "Toolchain") ` +
         `or the npm package so that they agree.`,
     );
   }
@@ -643,7 +643,9 @@ async function main([command, ...args]) {
         console.log(`toolchain complete (${toolchainDir()})`);
         break;
       }
-      console.error(`missing (run: node scripts/cluster/toolchain.mjs build):\n  ${missing.join("\n  ")}`);
+      console.error(
+        `missing (run: node scripts/no-registry/cluster/toolchain.mjs build):\n  ${missing.join("\n  ")}`,
+      );
       process.exit(1);
       break;
     }

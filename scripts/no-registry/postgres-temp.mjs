@@ -48,7 +48,7 @@ async function freePort() {
   return port;
 }
 
-// `node scripts/postgres-temp.mjs` starts one and prints its URL until Ctrl-C.
+// `node scripts/no-registry/postgres-temp.mjs` starts one and prints its URL until Ctrl-C.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const server = await startTempPostgres();
   console.log(server.url);

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { helmPath, repoRoot } from "./support.js";
+import { helmPath, repoRoot } from "../support/chart.js";
 
 const script = path.join(repoRoot, "scripts", "helm.mjs");
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { binDirs } from "./toolchain.mjs";
 
-export const ROOT = resolve(import.meta.dirname, "../..");
+export const ROOT = resolve(import.meta.dirname, "../../..");
 
 /** Copies the committed and working-tree files of the project (what `git ls-files` lists) and links node_modules. */
 export function copyProject(destination) {

@@ -280,7 +280,7 @@ async function main(command) {
       if (!realMinikube()) for (const line of envLines()) console.log(line);
       return 0;
     default:
-      console.error("usage: node scripts/cluster/cluster.mjs up|down|status|env");
+      console.error("usage: node scripts/no-registry/cluster/cluster.mjs up|down|status|env");
       return 2;
   }
 }
