@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
+import pWaitFor from "p-wait-for";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const LOG = join(ROOT, ".cache/docker/dockerd.log");
@@ -35,14 +36,21 @@ export async function ensureDockerEngine({ timeoutMs = 60_000 } = {}) {
     stdio: ["ignore", log, log],
   });
   daemon.unref();
-  const deadline = Date.now() + timeoutMs;
-  while (!dockerEngineUp()) {
-    if (daemon.exitCode !== null) {
-      throw new Error(`dockerd exited with code ${daemon.exitCode} while starting; see ${LOG}`);
-    }
-    if (Date.now() > deadline) throw new Error(`dockerd did not answer within ${timeoutMs} ms; see ${LOG}`);
-    await new Promise((done) => setTimeout(done, 250));
-  }
+  await pWaitFor(
+    () => {
+      if (daemon.exitCode !== null) {
+        throw new Error(`dockerd exited with code ${daemon.exitCode} while starting; see ${LOG}`);
+      }
+      return dockerEngineUp();
+    },
+    {
+      interval: 250,
+      timeout: {
+        milliseconds: timeoutMs,
+        message: `dockerd did not answer within ${timeoutMs} ms; see ${LOG}`,
+      },
+    },
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,9 +1,10 @@
-// Starts a throwaway PostgreSQL server (initdb + pg_ctl) on a free loopback port, for tests.
+// Starts a throwaway PostgreSQL server (initdb + pg_ctl) on a free loopback port, for tests. testcontainers
+// would be the usual choice, but it pulls a postgres image from a registry, which this machine cannot reach.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import getPort from "get-port";
 
 /** True when initdb and pg_ctl are on PATH. */
 export function postgresInstalled() {
@@ -23,7 +24,7 @@ export async function startTempPostgres() {
     const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
     chownSync(dataDir, uid, gid);
   }
-  const port = await freePort();
+  const port = await getPort({ host: "127.0.0.1" });
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"]);
   // fsync off: a test database needs no durability, and it makes the suite faster.
   const options = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
@@ -38,14 +39,6 @@ export async function startTempPostgres() {
       }
     },
   };
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 // `node scripts/no-registry/postgres-temp.mjs` starts one and prints its URL until Ctrl-C.

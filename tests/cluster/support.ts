@@ -2,6 +2,7 @@
 // NodePort on 127.0.0.1, and the app's own API (sign-up, chat, tasks) through the frontend's /api proxy.
 import { execFileSync, spawnSync } from "node:child_process";
 import path from "node:path";
+import pWaitFor from "p-wait-for";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 export const CONTEXT = "minikube";
@@ -47,19 +48,24 @@ export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 180_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  // A probe that throws is "not yet"; its last error is reported if time runs out.
   let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((done) => setTimeout(done, 1000));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`,
+  const timedOut = (): never => {
+    throw new Error(
+      `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`,
+    );
+  };
+  return pWaitFor(
+    async () => {
+      try {
+        const value = await probe();
+        if (value) return pWaitFor.resolveWith(value);
+      } catch (error) {
+        lastError = error;
+      }
+      return false;
+    },
+    { interval: 1000, timeout: { milliseconds: timeoutMs, fallback: timedOut } },
   );
 }
 

@@ -5,6 +5,7 @@
 // A user's own Minikube, when it answers, is used instead and nothing is built or started.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
+import pWaitFor from "p-wait-for";
 import { ensureDockerEngine } from "../docker-engine.mjs";
 import { applyAddons, kubectl, labelNode } from "./addons.mjs";
 import { ensureCertificates, writeKubeconfigs } from "./certs.mjs";
@@ -32,8 +33,6 @@ import { detectRealMinikube } from "./real-minikube.mjs";
 import { CNI_BIN_DIR, CONTEXT, NODE_NAME, paths } from "./state.mjs";
 import { binDirs, binPath, buildToolchain } from "./toolchain.mjs";
 import { mergeUserKubeconfig, removeFromUserKubeconfig } from "./user-kubeconfig.mjs";
-
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 /** The export lines that point a shell at the cluster (toolchain first on PATH, our kubeconfig). */
 export function envLines() {
@@ -75,14 +74,15 @@ function checkHost() {
   if (missing.length) throw new Error(`the node needs: ${missing.join(", ")}`);
 }
 
-/** Polls `probe` (truthy = done) every second; throws `message` after `timeoutMs`. */
-async function until(probe, timeoutMs, message) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await sleep(1000);
-  }
-  throw new Error(message());
+/** Polls `probe` (truthy = done) every second; throws `message()` (read then: it may quote a log) after `timeoutMs`. */
+function until(probe, timeoutMs, message) {
+  const fallback = () => {
+    throw new Error(message());
+  };
+  return pWaitFor(async () => Boolean(await probe()), {
+    interval: 1000,
+    timeout: { milliseconds: timeoutMs, fallback },
+  });
 }
 
 /** Waits until the kubelet has registered the node. */

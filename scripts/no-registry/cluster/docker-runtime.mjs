@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import pWaitFor from "p-wait-for";
 
 const DAEMON_JSON = "/etc/docker/daemon.json";
 // Outside the state dir: a container made with this runtime needs it until it is removed, even after `down`.
@@ -34,9 +35,9 @@ const defaultRuntime = () =>
 
 async function reload(expected) {
   process.kill(dockerd(), "SIGHUP");
-  for (let i = 0; i < 50 && defaultRuntime() !== expected; i++)
-    await new Promise((done) => setTimeout(done, 100));
-  if (defaultRuntime() !== expected) {
+  const switched = () => defaultRuntime() === expected;
+  await pWaitFor(switched, { interval: 100, timeout: { milliseconds: 5000, fallback: () => undefined } });
+  if (!switched()) {
     throw new Error(
       `dockerd did not switch its default runtime to ${expected}; see its log and ${DAEMON_JSON}`,
     );

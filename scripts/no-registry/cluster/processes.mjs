@@ -13,11 +13,11 @@ import {
   closeSync,
 } from "node:fs";
 import { join } from "node:path";
+import pWaitFor from "p-wait-for";
 import { paths } from "./state.mjs";
 
 export const pidFile = (name) => join(paths.run, `${name}.pid`);
 export const logFile = (name) => join(paths.logs, `${name}.log`);
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 /**
  * The pid of component `name` when its process is alive and still runs the binary it was started from (a pid
@@ -70,23 +70,23 @@ export function startProcess(name, binary, args, { env = process.env } = {}) {
  * the component, its log (with its last lines) and `hint`, the likely fix.
  */
 export async function waitHealthy(name, healthy, { timeoutMs = 120_000, hint = "" } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await healthy().catch(() => false)) return;
-    if (!runningPid(name)) {
+  const fix = hint ? `\n  likely fix: ${hint}` : "";
+  const notHealthy = () => {
+    throw new Error(
+      `${name} runs but was not healthy within ${timeoutMs / 1000} s: see ${logFile(name)}` +
+        `${fix}\n  last lines:\n${indent(logTail(name))}`,
+    );
+  };
+  await pWaitFor(
+    async () => {
+      if (await healthy().catch(() => false)) return true;
+      if (runningPid(name)) return false;
       throw new Error(
-        `${name} exited while starting: see ${logFile(name)}${hint ? `\n  likely fix: ${hint}` : ""}\n` +
-          `  last lines:\n${indent(logTail(name))}`,
+        `${name} exited while starting: see ${logFile(name)}${fix}\n  last lines:\n${indent(logTail(name))}`,
       );
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `${name} runs but was not healthy within ${timeoutMs / 1000} s: see ${logFile(name)}` +
-          `${hint ? `\n  likely fix: ${hint}` : ""}\n  last lines:\n${indent(logTail(name))}`,
-      );
-    }
-    await sleep(500);
-  }
+    },
+    { interval: 500, timeout: { milliseconds: timeoutMs, fallback: notHealthy } },
+  );
 }
 
 const indent = (text) => text.replace(/^/gm, "    ");
@@ -96,10 +96,10 @@ export async function stopProcess(name, { graceMs = 15_000 } = {}) {
   const pid = runningPid(name);
   if (pid) {
     process.kill(pid, "SIGTERM");
-    const deadline = Date.now() + graceMs;
-    while (runningPid(name) && Date.now() < deadline) await sleep(200);
-    if (runningPid(name)) process.kill(pid, "SIGKILL");
-    while (runningPid(name)) await sleep(100);
+    const stopped = () => runningPid(name) === undefined;
+    await pWaitFor(stopped, { interval: 200, timeout: { milliseconds: graceMs, fallback: () => undefined } });
+    if (!stopped()) process.kill(pid, "SIGKILL");
+    await pWaitFor(stopped, { interval: 100 });
   }
   rmSync(pidFile(name), { force: true });
   return Boolean(pid);
