@@ -1,4 +1,6 @@
-// Helm mode's values for ./helm/todo-chatbot, derived from the app spec. Secrets are passed by Secret NAME
+// Helm mode's values for ./helm/todo-chatbot, derived from the app spec: only what the stack chooses. Ports,
+// sizes, probes and the other settings the spec reads from the chart's values.yaml are left to the chart's own
+// defaults (chart-defaults.ts), so both modes take them from that one file. Secrets are passed by Secret NAME
 // only (`*.existingSecret`): no secret value is ever a Helm value, so none lands in the release history.
 import type { AppComponentSpec, AppSpec } from "./spec.js";
 
@@ -9,11 +11,6 @@ function component(app: AppComponentSpec) {
   return {
     replicaCount: app.replicas,
     image: { repository: app.image.repository, tag: app.image.tag, pullPolicy: app.image.pullPolicy },
-    runAsUser: app.runAsUser,
-    resources: app.resources,
-    startupProbe: app.startupProbe,
-    livenessProbe: app.livenessProbe,
-    readinessProbe: app.readinessProbe,
     podDisruptionBudget: { enabled: app.podDisruptionBudget, minAvailable: 1 },
   };
 }
@@ -22,39 +19,21 @@ export function helmValues(spec: AppSpec): Record<string, unknown> {
   const db = spec.database;
   return {
     publicUrl: spec.publicUrl,
-    backend: {
-      ...component(spec.backend),
-      logLevel: spec.backend.logLevel,
-      chatRateLimitPerMinute: spec.backend.chatRateLimitPerMinute,
-      trustedProxies: spec.backend.trustedProxies,
-    },
+    backend: component(spec.backend),
     frontend: {
       ...component(spec.frontend),
       service: { type: spec.frontend.serviceType, port: spec.frontend.servicePort },
     },
     database: db.inCluster
-      ? { external: false, poolMax: spec.backend.databasePoolMax }
-      : {
-          external: true,
-          existingSecret: spec.secrets.database,
-          existingSecretKey: "DATABASE_URL",
-          poolMax: spec.backend.databasePoolMax,
-        },
+      ? { external: false }
+      : { external: true, existingSecret: spec.secrets.database, existingSecretKey: "DATABASE_URL" },
     ...(db.inCluster
       ? {
           postgresql: {
             image: db.image,
-            runAsUser: db.runAsUser,
-            auth: {
-              username: db.username,
-              database: db.database,
-              existingSecret: spec.secrets.database,
-              passwordKey: "password",
-              urlKey: "DATABASE_URL",
-            },
-            persistence: { enabled: true, size: db.storage },
-            resources: db.resources,
-            waitForDatabase: { enabled: true, resources: db.waitResources },
+            auth: { existingSecret: spec.secrets.database, passwordKey: "password", urlKey: "DATABASE_URL" },
+            persistence: { enabled: true },
+            waitForDatabase: { enabled: true },
           },
         }
       : {}),
@@ -63,7 +42,6 @@ export function helmValues(spec: AppSpec): Record<string, unknown> {
       ...(spec.llm.hasKey ? { existingSecret: spec.secrets.llm, existingSecretKey: "LLM_API_KEY" } : {}),
       baseUrl: spec.llm.baseUrl,
       model: spec.llm.model,
-      timeoutMs: spec.llm.timeoutMs,
     },
     networkPolicy: spec.networkPolicy,
   };

@@ -2,6 +2,7 @@
 // secrets' handling, the outputs, and determinism.
 import assert from "node:assert/strict";
 import { loadConfig } from "../../app/backend/src/config.js";
+import { CHART_DEFAULTS } from "../../components/chart-defaults.js";
 import path from "node:path";
 import { chartDigest } from "../../components/chart-digest.js";
 import { CHART_PATH } from "../../components/helm-values.js";
@@ -177,9 +178,9 @@ describe("Pulumi program (mocks)", function () {
       assert.equal(db.inputs.metadata.namespace, "todo");
       assert.deepEqual(Object.keys(db.inputs.stringData).sort(), ["DATABASE_URL", "password"]);
       assert.equal(db.inputs.stringData.password, values.POSTGRES_PASSWORD);
-      // The URL the backend uses reaches the chart's PostgreSQL Service as the chart's user and database.
-      const { auth: dbAuth } = findResource(deployed.resources, T.release, "todo-chatbot").inputs.values
-        .postgresql;
+      // The URL the backend uses reaches the chart's PostgreSQL Service as the chart's user and database (its
+      // values.yaml defaults: the release passes neither).
+      const { auth: dbAuth } = CHART_DEFAULTS.postgresql;
       const url = new URL(db.inputs.stringData.DATABASE_URL);
       assert.equal(url.protocol, "postgresql:");
       assert.equal(url.username, dbAuth.username);
@@ -342,7 +343,6 @@ describe("Pulumi program (mocks)", function () {
         external: true,
         existingSecret: "todo-chatbot-db",
         existingSecretKey: "DATABASE_URL",
-        poolMax: 5,
       });
       assert.equal(release.inputs.values.postgresql, undefined);
       assert.deepEqual(byObjectName(helm.resources, T.secret, "todo-chatbot-auth").inputs.stringData, {
