@@ -1,4 +1,4 @@
-import { touchedTasks, type TaskState } from "../lib/touchedTasks";
+import { touchedTasks, withoutListedTasks, type TaskState } from "../lib/touchedTasks";
 import type { ChatEntry } from "./useChat";
 
 const STATE_TEXT: Record<TaskState, string> = {
@@ -18,7 +18,7 @@ export function ChatMessage({ entry, onShowTask }: Props) {
   return (
     <li className={`message ${mine ? "from-user" : "from-assistant"}`}>
       <span className="sr-only">{mine ? "You said:" : "Assistant said:"}</span>
-      <div className="bubble">{entry.content}</div>
+      <div className="bubble">{withoutListedTasks(entry.content, tasks)}</div>
       {tasks.length > 0 ? (
         <ul className="task-chips" aria-label="Tasks in this reply">
           {tasks.map((task) => {

@@ -3,7 +3,7 @@
  * Do not make direct changes to the file.
  */
 
-// Regenerate with `npm run generate:api -w app/frontend` (scripts/api-types.ts).
+// Regenerate with `npm run generate:api -w app/frontend` (tests/tools/api-types.ts).
 
 export interface paths {
   "/health": {

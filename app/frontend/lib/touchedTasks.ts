@@ -43,3 +43,17 @@ export function touchedTasks(calls: ToolCall[] | null): TouchedTask[] {
 /** The changes a reply made that "undo" can take back (the agent undoes its last change). */
 export const undoableChanges = (tasks: TouchedTask[]) =>
   tasks.filter((task) => task.state === "completed" || task.state === "deleted");
+
+// "- 3: buy milk", "* #3 buy milk", "3. buy milk": a line of a reply that lists one task by its number.
+const LISTED_LINE = /^\s*(?:[-*•]\s*#?|#)?(\d+)[:.)]?\s/;
+
+/** The reply's text without the lines that list a task shown as a chip (the chips say it better). */
+export function withoutListedTasks(content: string, tasks: TouchedTask[]): string {
+  const shown = new Set(tasks.map((task) => task.id));
+  const lines = content.split("\n");
+  const kept = lines.filter((line) => {
+    const match = LISTED_LINE.exec(line);
+    return !(match && shown.has(Number(match[1])));
+  });
+  return kept.length === lines.length ? content : kept.join("\n").trim();
+}

@@ -1,5 +1,5 @@
 // The backend's shapes, named for the app. All come from lib/api.gen.ts, which is generated from the
-// backend's OpenAPI document (scripts/api-types.ts), so they cannot drift from what the API sends.
+// backend's OpenAPI document (tests/tools/api-types.ts), so they cannot drift from what the API sends.
 import type { components, paths } from "./api.gen";
 
 export { LIMITS } from "./api.gen";

@@ -2,7 +2,7 @@
 // lib/api.gen.ts must be what the backend's OpenAPI document generates today: a change to the API that the
 // client's types (or limits) do not follow fails here, with the command that fixes it.
 import { describe, expect, it } from "vitest";
-import { checkedIn, fetchOpenApi, generate } from "../../scripts/api-types";
+import { checkedIn, fetchOpenApi, generate } from "../tools/api-types";
 
 describe("the generated API types", () => {
   it("match a fresh generation from the backend's /openapi.json", async () => {

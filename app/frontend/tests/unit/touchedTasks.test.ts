@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { touchedTasks, undoableChanges } from "../../lib/touchedTasks";
+import { touchedTasks, undoableChanges, withoutListedTasks } from "../../lib/touchedTasks";
 import type { ToolCall } from "../../lib/types";
 
 const call = (name: string, result: unknown): ToolCall => ({ name, arguments: {}, result });
@@ -62,5 +62,17 @@ describe("touchedTasks", () => {
       call("delete_task", { task_id: 3, status: "deleted", title: "c" }),
     ]);
     expect(undoableChanges(tasks).map((task) => task.id)).toEqual([2, 3]);
+  });
+
+  it("drops the reply's lines that list a task shown as a chip, and keeps the rest", () => {
+    const tasks = [
+      { id: 5, title: "Buy oat milk", state: "pending" as const },
+      { id: 12, title: "Call mum", state: "done" as const },
+    ];
+    const reply = "You have 3 tasks:\n- 5: Buy oat milk\n- 12: Call mum\n- 7: not a chip\nAnything else?";
+    expect(withoutListedTasks(reply, tasks)).toBe("You have 3 tasks:\n- 7: not a chip\nAnything else?");
+    expect(withoutListedTasks("Task 5 is done.\n2 tasks left.", tasks)).toBe(
+      "Task 5 is done.\n2 tasks left.",
+    );
   });
 });

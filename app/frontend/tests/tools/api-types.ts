@@ -7,17 +7,23 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from "openapi-typescript";
 import { format, resolveConfig } from "prettier";
 
-export const GENERATED = fileURLToPath(new URL("../lib/api.gen.ts", import.meta.url));
+export const GENERATED = fileURLToPath(new URL("../../lib/api.gen.ts", import.meta.url));
 const backendSource = (path: string) =>
-  pathToFileURL(fileURLToPath(new URL(`../../backend/src/${path}`, import.meta.url))).href;
+  pathToFileURL(fileURLToPath(new URL(`../../../backend/src/${path}`, import.meta.url))).href;
 
 /** The backend's /openapi.json, from the app built in-process on in-memory PGlite (as its tests do). */
 export async function fetchOpenApi(): Promise<OpenAPI3> {
-  // Imported by URL so the frontend's type check does not compile the backend (it has its own).
-  const { buildApp } = (await import(backendSource("app.ts"))) as typeof import("../../backend/src/app");
-  const { loadConfig } = (await import(
-    backendSource("config.ts")
-  )) as typeof import("../../backend/src/config");
+  // Imported by URL and typed by hand: the frontend's type check never compiles the backend's sources.
+  type App = {
+    inject(request: { method: "GET"; url: string }): Promise<{ statusCode: number; json(): unknown }>;
+    close(): Promise<unknown>;
+  };
+  const { buildApp } = (await import(backendSource("app.ts"))) as {
+    buildApp(options: { config: unknown }): Promise<App>;
+  };
+  const { loadConfig } = (await import(backendSource("config.ts"))) as {
+    loadConfig(env: Record<string, string>): unknown;
+  };
   const config = loadConfig({
     NODE_ENV: "test",
     PGLITE_DATA_DIR: "memory://",
@@ -58,7 +64,7 @@ export async function generate(document: OpenAPI3): Promise<string> {
     message: maxLength(document, "/api/{user_id}/chat", "message"),
   };
   const source =
-    `${COMMENT_HEADER}// Regenerate with \`npm run generate:api -w app/frontend\` (scripts/api-types.ts).\n\n` +
+    `${COMMENT_HEADER}// Regenerate with \`npm run generate:api -w app/frontend\` (tests/tools/api-types.ts).\n\n` +
     `${types}\n` +
     `/** The most characters the API accepts in each text field. */\n` +
     `export const LIMITS = ${JSON.stringify(limits)} as const;\n`;
