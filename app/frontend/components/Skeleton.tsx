@@ -6,7 +6,7 @@ export function Skeleton({ rows, label }: { rows: number; label: string }) {
       {Array.from({ length: rows }, (_, index) => (
         <div key={index} className="skeleton-row" aria-hidden="true">
           <span className="skeleton-box" />
-          <span className="skeleton-line" style={{ width: `${70 - index * 12}%` }} />
+          <span className="skeleton-line" />
         </div>
       ))}
     </div>

@@ -1,15 +1,16 @@
 "use client";
-import { useRef, useState, type FocusEvent, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { LIMITS } from "../lib/types";
 import { Icon } from "./Icon";
 
 type Props = { onAdd: (title: string, description: string) => Promise<boolean> };
 
-// One box: the title, and a details field that opens while the form has focus (or holds text).
+// One box: the title, and a details field that opens once a title is being typed. It never closes on blur:
+// closing then would move the list under a click that is on its way (mousedown blurs, mouseup lands lower).
 export function TaskForm({ onAdd }: Props) {
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
-  const [open, setOpen] = useState(false);
+  const open = title !== "" || description !== "";
   const titleInput = useRef<HTMLInputElement>(null);
 
   async function submit(event: FormEvent) {
@@ -29,18 +30,8 @@ export function TaskForm({ onAdd }: Props) {
     }
   }
 
-  function closeWhenLeft(event: FocusEvent<HTMLFormElement>) {
-    if (!event.currentTarget.contains(event.relatedTarget as Node | null) && !description) setOpen(false);
-  }
-
   return (
-    <form
-      className={`task-form${open ? " open" : ""}`}
-      onSubmit={submit}
-      onFocus={() => setOpen(true)}
-      onBlur={closeWhenLeft}
-      aria-label="Add a task"
-    >
+    <form className={`task-form${open ? " open" : ""}`} onSubmit={submit} aria-label="Add a task">
       <div className="task-form-row">
         <span className="task-form-icon" aria-hidden="true">
           <Icon name="plus" size={18} />

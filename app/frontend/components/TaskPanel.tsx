@@ -49,21 +49,26 @@ export function TaskPanel({ userId, refreshKey, onApiError, onUndoable, highligh
   const visible = tasks.filter(matches(filter));
   const target = highlight ? tasks.find((task) => task.id === highlight.id) : undefined;
 
-  // Show the task a chip pointed at: its filter, scrolled into view, lit for a moment, focused.
+  // Show the task a chip pointed at, once per request: its filter, scrolled into view, lit for a moment, focused.
+  const handled = useRef(0);
   useEffect(() => {
-    if (!highlight || !target) return;
+    if (!highlight || highlight.nonce === handled.current || !target) return;
     if (!matches(filter)(target)) {
       setFilter("all");
       return; // runs again once the task is rendered
     }
+    handled.current = highlight.nonce;
     setLit(highlight.id);
     const row = document.getElementById(`task-${highlight.id}`);
     row?.scrollIntoView?.({ block: "center", behavior: "smooth" });
     row?.querySelector<HTMLInputElement>("input[type=checkbox]")?.focus({ preventScroll: true });
+  }, [highlight, target, filter]);
+
+  useEffect(() => {
+    if (lit === null) return;
     const timer = setTimeout(() => setLit(null), HIGHLIGHT_MS);
     return () => clearTimeout(timer);
-    // Runs once per request (and once more after a filter switch), not on every change to the task.
-  }, [highlight, Boolean(target), filter]);
+  }, [lit]);
 
   async function toggleTask(task: Task) {
     if ((await toggle(task)) && !task.completed) {

@@ -243,6 +243,27 @@ describe("TaskPanel", () => {
     expect(checkbox("write report").closest("li")).not.toHaveClass("highlighted");
   });
 
+  it("lets the user pick another filter after showing a task (the request is handled once)", async () => {
+    backend.addTask("write report");
+    backend.addTask("buy milk", true);
+    const { user } = renderPanel({ highlight: { id: 2, nonce: 1 } });
+    await waitFor(() => expect(checkbox("buy milk")).toHaveFocus());
+    await user.click(screen.getByRole("button", { name: /Pending/ }));
+    expect(screen.getByRole("button", { name: /Pending/ })).toHaveAttribute("aria-pressed", "true");
+    expect(titles()).toEqual(["write report"]);
+  });
+
+  it("opens the details field once a title is typed, and keeps it open when focus leaves", async () => {
+    const { user } = renderPanel();
+    await screen.findByText(/No tasks yet/);
+    await user.click(screen.getByLabelText("New task title"));
+    expect(screen.queryByLabelText("Description (optional)")).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText("New task title"), "buy milk");
+    expect(screen.getByLabelText("Description (optional)")).toBeInTheDocument();
+    await user.click(screen.getByRole("heading", { name: "Tasks" }));
+    expect(screen.getByLabelText("Description (optional)")).toBeInTheDocument();
+  });
+
   it("filters all / pending / completed", async () => {
     backend.addTask("write report");
     backend.addTask("buy milk", true);
