@@ -73,6 +73,15 @@ const toast = (p: Page) => p.locator(".toast");
 const switchTo = (p: Page, name: "Tasks" | "Assistant") =>
   p.getByRole("navigation", { name: "Switch view" }).getByRole("button", { name }).click();
 
+/** Adds a task with the form and waits until it is saved (it has its number from the backend). */
+async function addFromList(p: Page, title: string) {
+  await p.getByLabel("New task title").fill(title);
+  await p.getByLabel("New task title").press("Enter");
+  const item = taskList(p).locator("li", { hasText: title });
+  await item.locator(".task-id").waitFor();
+  return item;
+}
+
 async function sendChat(p: Page, text: string) {
   const replies = chatMessages(p).locator(".from-assistant:not(.typing)");
   const before = await replies.count();
@@ -190,10 +199,7 @@ describe("the todo chatbot in a real browser", () => {
   });
 
   it("deletes from the list without asking, Undo keeps the task, and the toast running out deletes it", async () => {
-    await page.getByLabel("New task title").fill("Throw away");
-    await page.getByLabel("New task title").press("Enter");
-    const item = taskList(page).locator("li", { hasText: "Throw away" });
-    await item.locator(".task-id").waitFor(); // saved
+    const item = await addFromList(page, "Throw away");
 
     await page.getByRole("button", { name: "Delete Throw away" }).click();
     await toast(page).getByText("Deleted “Throw away”").waitFor();
@@ -322,10 +328,7 @@ describe("the todo chatbot in a real browser", () => {
   });
 
   it("completes, edits and deletes from the list, and the backend keeps each change", async () => {
-    await page.getByLabel("New task title").fill("Call the plumber");
-    await page.getByLabel("New task title").press("Enter");
-    const item = taskList(page).locator("li", { hasText: "Call the plumber" });
-    await item.locator(".task-id").waitFor(); // saved
+    const item = await addFromList(page, "Call the plumber");
 
     await page.getByRole("checkbox", { name: "Call the plumber" }).check();
     await page.reload();

@@ -22,6 +22,13 @@ type Screen = {
 const view = (page: Page, name: "Tasks" | "Assistant") =>
   page.getByRole("navigation", { name: "Switch view" }).getByRole("button", { name }).click();
 
+/** Reloads the seeded page and, on a phone, opens one of its two views. */
+async function reloadIn(page: Page, size: Size, phoneView: "Tasks" | "Assistant") {
+  await page.reload();
+  await page.locator(".task-chip").first().waitFor({ state: "attached" });
+  if (size === "phone") await view(page, phoneView);
+}
+
 async function sendChat(page: Page, text: string) {
   const replies = page.locator(".messages .from-assistant:not(.typing)");
   const before = await replies.count();
@@ -103,18 +110,14 @@ try {
   await shoot({
     name: "tasks-and-chat",
     show: async (p, size) => {
-      await p.reload();
-      await p.getByRole("checkbox", { name: "Book the dentist" }).waitFor();
-      if (size === "phone") await view(p, "Tasks");
+      await reloadIn(p, size, "Tasks");
     },
   });
 
   await shoot({
     name: "chat-chips",
     show: async (p, size) => {
-      await p.reload();
-      await p.locator(".task-chip").first().waitFor({ state: "attached" });
-      if (size === "phone") await view(p, "Assistant");
+      await reloadIn(p, size, "Assistant");
       await p.locator(".messages").evaluate((list) => (list.scrollTop = list.scrollHeight));
     },
   });
@@ -122,20 +125,26 @@ try {
   await shoot({
     name: "chip-highlight",
     show: async (p, size) => {
-      await p.reload();
-      await p.locator(".task-chip").first().waitFor({ state: "attached" });
-      if (size === "phone") await view(p, "Assistant");
+      await reloadIn(p, size, "Assistant");
       await p.locator("button.task-chip", { hasText: "Book the dentist" }).last().click();
       await p.locator(".task.highlighted").waitFor();
     },
   });
 
   await shoot({
+    name: "add-task",
+    show: async (p, size) => {
+      await reloadIn(p, size, "Tasks");
+      await p.getByLabel("New task title").fill("Pick up the dry cleaning");
+      await p.getByLabel("Description (optional)").fill("Ticket is in the blue folder");
+      await p.getByLabel("New task title").focus();
+    },
+  });
+
+  await shoot({
     name: "undo-toast",
     show: async (p, size) => {
-      await p.reload();
-      await p.getByRole("checkbox", { name: "Book the dentist" }).waitFor({ state: "attached" });
-      if (size === "phone") await view(p, "Tasks");
+      await reloadIn(p, size, "Tasks");
       await p.getByRole("button", { name: "Delete Call the plumber about the kitchen tap" }).click();
       await p.getByRole("button", { name: "Undo" }).waitFor();
     },
