@@ -68,6 +68,8 @@ export function Dashboard() {
   }
 
   async function signOut() {
+    // A delete waiting behind its Undo toast is saved while the session still exists.
+    await undo.dismiss();
     try {
       await auth.signOut();
     } finally {

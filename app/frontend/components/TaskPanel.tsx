@@ -84,7 +84,7 @@ export function TaskPanel({ userId, refreshKey, onApiError, onUndoable, highligh
     heading.current?.focus();
     const { undo, commit } = hide(task);
     if (onUndoable) onUndoable({ message: `Deleted “${task.title}”`, undo, commit });
-    else commit();
+    else void commit();
   }
 
   const empty = EMPTY[filter];

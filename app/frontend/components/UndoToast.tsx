@@ -22,7 +22,12 @@ export function UndoToast({ undo }: Props) {
           <button type="button" className="toast-undo" onClick={undo.undo}>
             Undo
           </button>
-          <button type="button" className="toast-close" onClick={undo.dismiss} aria-label="Dismiss">
+          <button
+            type="button"
+            className="toast-close"
+            onClick={() => void undo.dismiss()}
+            aria-label="Dismiss"
+          >
             <Icon name="close" size={16} />
           </button>
         </div>

@@ -143,7 +143,7 @@ export function useTasks({ userId, refreshKey, onApiError }: Options) {
           fail(error, "delete the task");
         }
       };
-      return { undo: restore, commit: () => void commit() };
+      return { undo: restore, commit };
     },
     [userId, fail],
   );

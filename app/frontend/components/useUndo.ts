@@ -5,7 +5,7 @@
 // included) instead of re-creating a copy under a new number.
 import { useCallback, useEffect, useRef, useState } from "react";
 
-export type UndoOffer = { message: string; undo: () => void; commit?: () => void };
+export type UndoOffer = { message: string; undo: () => void; commit?: () => void | Promise<void> };
 type Shown = UndoOffer & { key: number };
 
 export const UNDO_SECONDS = 6;
@@ -24,12 +24,15 @@ export function useUndo(seconds = UNDO_SECONDS) {
     return taken;
   }, []);
 
-  const settle = useCallback(() => take()?.commit?.(), [take]);
+  /** Settles the offer shown (if any); resolves once its change is saved. */
+  const settle = useCallback(async () => {
+    await take()?.commit?.();
+  }, [take]);
   const undo = useCallback(() => take()?.undo(), [take]);
 
   const offerUndo = useCallback(
     (next: UndoOffer) => {
-      settle();
+      void settle();
       const shown = { ...next, key: ++count.current };
       current.current = shown;
       setOffer(shown);
@@ -40,25 +43,26 @@ export function useUndo(seconds = UNDO_SECONDS) {
   // The countdown stops while the pointer or keyboard focus is on the toast (WCAG 2.2.1).
   useEffect(() => {
     if (!offer || paused) return;
-    const timer = setTimeout(settle, seconds * 1000);
+    const timer = setTimeout(() => void settle(), seconds * 1000);
     return () => clearTimeout(timer);
   }, [offer, paused, seconds, settle]);
 
   // A hidden page may never come back (tab closed, phone locked): send what is pending now.
   useEffect(() => {
     const onHidden = () => {
-      if (document.visibilityState === "hidden") settle();
+      if (document.visibilityState === "hidden") void settle();
     };
     document.addEventListener("visibilitychange", onHidden);
-    window.addEventListener("pagehide", settle);
+    const onPageHide = () => void settle();
+    window.addEventListener("pagehide", onPageHide);
     return () => {
       document.removeEventListener("visibilitychange", onHidden);
-      window.removeEventListener("pagehide", settle);
+      window.removeEventListener("pagehide", onPageHide);
     };
   }, [settle]);
 
   // Leaving the page (sign-out, unmount) settles too.
-  useEffect(() => () => current.current?.commit?.(), []);
+  useEffect(() => () => void current.current?.commit?.(), []);
 
   return { offer, offerUndo, undo, dismiss: settle, pause: setPaused };
 }

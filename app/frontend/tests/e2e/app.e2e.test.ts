@@ -328,7 +328,7 @@ describe("the todo chatbot in a real browser", () => {
   });
 
   it("completes, edits and deletes from the list, and the backend keeps each change", async () => {
-    const item = await addFromList(page, "Call the plumber");
+    await addFromList(page, "Call the plumber");
 
     await page.getByRole("checkbox", { name: "Call the plumber" }).check();
     await page.reload();

@@ -141,6 +141,36 @@ describe("Dashboard", () => {
     }
   });
 
+  it("holds the toast while keyboard focus is on it", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      backend.addTask("buy milk");
+      const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+      render(<Dashboard />);
+      await user.click(await screen.findByRole("button", { name: "Delete buy milk" }));
+      act(() => screen.getByRole("button", { name: "Undo" }).focus());
+      act(() => vi.advanceTimersByTime(UNDO_SECONDS * 3000));
+      expect(screen.getByText("Deleted “buy milk”")).toBeInTheDocument();
+      expect(backend.callsTo("DELETE", /\/tasks\/1$/)).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("saves a delete still waiting behind its toast before signing out", async () => {
+    backend.addTask("buy milk");
+    const user = userEvent.setup();
+    render(<Dashboard />);
+    await user.click(await screen.findByRole("button", { name: "Delete buy milk" }));
+    await user.click(screen.getByRole("button", { name: "Sign out" }));
+    await waitFor(() => expect(router.replace).toHaveBeenCalledWith("/sign-in"));
+    const order = backend.calls.map((call) => `${call.method} ${call.path}`);
+    expect(order.indexOf("DELETE /api/user-1/tasks/1")).toBeGreaterThan(-1);
+    expect(order.indexOf("DELETE /api/user-1/tasks/1")).toBeLessThan(
+      order.indexOf("POST /api/auth/sign-out"),
+    );
+  });
+
   it("signs out and goes to sign-in", async () => {
     const user = userEvent.setup();
     render(<Dashboard />);

@@ -194,7 +194,7 @@ describe("TaskPanel", () => {
     expect(titles()).toEqual(["second", "first"]);
 
     await user.click(screen.getByRole("button", { name: "Delete second" }));
-    act(() => onUndoable.mock.calls[1]![0].commit?.());
+    act(() => void onUndoable.mock.calls[1]![0].commit?.());
     await waitFor(() => expect(backend.tasks.map((task) => task.title)).toEqual(["first"]));
     expect(titles()).toEqual(["first"]);
   });
