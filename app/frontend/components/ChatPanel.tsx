@@ -53,7 +53,9 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged, onShowTas
     if (!reply) return false;
     const changes = undoableChanges(touchedTasks(reply.tool_calls));
     if (changes.length > 0 && onUndoable) {
-      onUndoable({ message: describeChanges(changes), undo: () => void chat.send("undo") });
+      // To the reply's conversation, even if another one has been opened since.
+      const undo = () => void chat.send("undo", reply.conversation_id);
+      onUndoable({ message: describeChanges(changes), undo });
     }
     return true;
   }

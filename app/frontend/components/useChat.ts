@@ -98,7 +98,12 @@ export function useChat({ userId, onApiError, onTasksChanged }: Options) {
   }, [userId, fail]);
 
   const send = useCallback(
-    async (text: string): Promise<ChatReply | null> => {
+    /** Sends to the open conversation, or to `to` (which is then opened first). */
+    async (text: string, to?: number): Promise<ChatReply | null> => {
+      if (to !== undefined && to !== openId.current) {
+        await open(to);
+        openId.current = to;
+      }
       setError(null);
       setSending(true);
       const mine: ChatEntry = {
@@ -132,7 +137,7 @@ export function useChat({ userId, onApiError, onTasksChanged }: Options) {
         setSending(false);
       }
     },
-    [userId, conversations, onTasksChanged, refreshConversations, fail],
+    [userId, conversations, onTasksChanged, refreshConversations, fail, open],
   );
 
   const startNew = useCallback(() => {

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatPanel } from "../../components/ChatPanel";
@@ -231,6 +231,33 @@ describe("ChatPanel", () => {
     const [first, second] = backend.callsTo("POST", /\/chat$/);
     expect(second?.body).toEqual({ conversation_id: backend.conversations[0]!.id, message: "undo" });
     expect(first?.body).toEqual({ message: "delete task 2" });
+  });
+
+  it("sends the chat's undo to the reply's conversation after another one was opened", async () => {
+    backend.chat = (message) =>
+      message === "complete task 2"
+        ? {
+            response: "Completed.",
+            tool_calls: [
+              {
+                name: "complete_task",
+                arguments: {},
+                result: { task_id: 2, status: "completed", title: "x" },
+              },
+            ],
+          }
+        : { response: "OK." };
+    const { user, onUndoable } = renderChat();
+    await user.type(input(), "complete task 2{Enter}");
+    await waitFor(() => expect(onUndoable).toHaveBeenCalledTimes(1));
+    const first = backend.conversations[0]!.id;
+    await user.click(screen.getByRole("button", { name: /New chat/ }));
+    await user.type(input(), "hello{Enter}");
+    await waitFor(() => expect(bubbles()).toEqual(["hello", "OK."]));
+
+    act(() => onUndoable.mock.calls[0]![0].undo());
+    await waitFor(() => expect(bubbles()).toEqual(["complete task 2", "Completed.", "undo", "OK."]));
+    expect(backend.callsTo("POST", /\/chat$/)[2]?.body).toEqual({ conversation_id: first, message: "undo" });
   });
 
   it("offers no undo for a reply that only added or listed tasks", async () => {
