@@ -209,9 +209,14 @@ describe("the todo chatbot in a real browser", () => {
     await page.reload();
     await item.waitFor(); // never deleted on the server
 
+    // Nothing touches the page now: only the toast running out can send the DELETE.
+    const deleted = page.waitForResponse((answer) => answer.request().method() === "DELETE", {
+      timeout: 20_000,
+    });
     await page.getByRole("button", { name: "Delete Throw away" }).click();
     await toast(page).waitFor();
-    await toast(page).waitFor({ state: "detached", timeout: 20_000 });
+    expect((await deleted).status()).toBe(204);
+    await toast(page).waitFor({ state: "detached" });
     await page.reload();
     await page.getByRole("checkbox", { name: "Write the report" }).waitFor();
     expect(await item.count()).toBe(0);
