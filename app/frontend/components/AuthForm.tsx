@@ -2,7 +2,7 @@
 // Sign in and sign up share one form; sign-up adds a name field.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, auth } from "../lib/api";
 import { Brand } from "./Brand";
 
@@ -10,7 +10,7 @@ type Mode = "sign-in" | "sign-up";
 
 const TEXT = {
   "sign-in": {
-    title: "Welcome back",
+    title: "Sign in",
     lead: "Sign in to see your tasks and chat with your assistant.",
     submit: "Sign in",
     busy: "Signing in…",
@@ -28,6 +28,25 @@ const TEXT = {
     switchHref: "/sign-in",
   },
 } as const;
+
+// Set once this browser has signed in: only then does the sign-in page say "Welcome back".
+const RETURNING = "todo-chatbot:returning";
+
+function rememberReturning() {
+  try {
+    localStorage.setItem(RETURNING, "1");
+  } catch {
+    // Storage can be disabled; the greeting is all that depends on it.
+  }
+}
+
+function isReturning(): boolean {
+  try {
+    return localStorage.getItem(RETURNING) !== null;
+  } catch {
+    return false;
+  }
+}
 
 function explain(error: unknown): string {
   if (error instanceof ApiError) {
@@ -81,6 +100,10 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [returning, setReturning] = useState(false);
+
+  // Read after the first render: the server cannot see this browser's storage.
+  useEffect(() => setReturning(mode === "sign-in" && isReturning()), [mode]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -89,6 +112,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
     try {
       if (mode === "sign-up") await auth.signUp({ name: name.trim(), email: email.trim(), password });
       else await auth.signIn({ email: email.trim(), password });
+      rememberReturning();
       router.replace("/");
     } catch (cause) {
       setError(explain(cause));
@@ -100,7 +124,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
     <main className="auth-page">
       <div className="auth-card">
         <Brand />
-        <h1>{text.title}</h1>
+        <h1>{returning ? "Welcome back" : text.title}</h1>
         <p className="muted">{text.lead}</p>
         <form onSubmit={submit} className="auth-form" aria-describedby={error ? "auth-error" : undefined}>
           {mode === "sign-up" ? (

@@ -1,24 +1,53 @@
+import { touchedTasks, withoutListedTasks, type TaskState } from "../lib/touchedTasks";
 import type { ChatEntry } from "./useChat";
 
-export function ChatMessage({ entry }: { entry: ChatEntry }) {
-  const calls = entry.tool_calls ?? [];
+const STATE_TEXT: Record<TaskState, string> = {
+  created: "Added",
+  completed: "Completed",
+  deleted: "Deleted",
+  updated: "Updated",
+  pending: "Pending",
+  done: "Done",
+};
+
+type Props = { entry: ChatEntry; onShowTask?: (id: number) => void };
+
+export function ChatMessage({ entry, onShowTask }: Props) {
   const mine = entry.role === "user";
+  const tasks = mine ? [] : touchedTasks(entry.tool_calls);
   return (
     <li className={`message ${mine ? "from-user" : "from-assistant"}`}>
       <span className="sr-only">{mine ? "You said:" : "Assistant said:"}</span>
-      <div className="bubble">{entry.content}</div>
-      {calls.length > 0 ? (
-        <details className="tool-calls">
-          <summary>Used {calls.map((call) => call.name).join(", ")}</summary>
-          <ul>
-            {calls.map((call, index) => (
-              <li key={index}>
-                <code>{call.name}</code>
-                <pre>{JSON.stringify(call.arguments, null, 1)}</pre>
+      <div className="bubble">{withoutListedTasks(entry.content, tasks)}</div>
+      {tasks.length > 0 ? (
+        <ul className="task-chips" aria-label="Tasks in this reply">
+          {tasks.map((task) => {
+            const body = (
+              <>
+                <span className="task-chip-id">#{task.id}</span>{" "}
+                <span className="task-chip-title">{task.title}</span>{" "}
+                <span className="task-chip-state">{STATE_TEXT[task.state]}</span>
+              </>
+            );
+            return (
+              <li key={task.id}>
+                {/* A deleted task is no longer in the list: nothing to show, so no button. */}
+                {task.state === "deleted" || !onShowTask ? (
+                  <span className={`task-chip ${task.state}`}>{body}</span>
+                ) : (
+                  <button
+                    type="button"
+                    className={`task-chip ${task.state}`}
+                    onClick={() => onShowTask(task.id)}
+                    title="Show in the task list"
+                  >
+                    {body}
+                  </button>
+                )}
               </li>
-            ))}
-          </ul>
-        </details>
+            );
+          })}
+        </ul>
       ) : null}
     </li>
   );

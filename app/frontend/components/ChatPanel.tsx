@@ -1,21 +1,39 @@
 "use client";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import type { AgentInfo } from "../lib/types";
+import { touchedTasks, undoableChanges } from "../lib/touchedTasks";
+import { LIMITS, type AgentInfo } from "../lib/types";
 import { ChatMessage } from "./ChatMessage";
 import { ConversationList } from "./ConversationList";
 import { Icon } from "./Icon";
 import { useChat } from "./useChat";
+import type { UndoOffer } from "./useUndo";
 
 type Props = {
   userId: string;
   agent: AgentInfo;
   onApiError: (error: unknown) => void;
   onTasksChanged: () => void;
+  /** A task chip was clicked: show that task in the list. */
+  onShowTask?: (id: number) => void;
+  onUndoable?: (offer: UndoOffer) => void;
 };
 
 const SUGGESTIONS = ["Add a task to buy milk", "What's on my list?", "Mark task 1 as complete"];
 
-export function ChatPanel({ userId, agent, onApiError, onTasksChanged }: Props) {
+/** "Deleted #3 “buy milk”", or "Completed 2 tasks". */
+function describeChanges(changes: ReturnType<typeof undoableChanges>) {
+  const verb = changes.every((task) => task.state === "deleted")
+    ? "Deleted"
+    : changes.every((task) => task.state === "completed")
+      ? "Completed"
+      : "Changed";
+  const [only] = changes;
+  return changes.length === 1 && only
+    ? `${verb} #${only.id} “${only.title}”`
+    : `${verb} ${changes.length} tasks`;
+}
+
+export function ChatPanel({ userId, agent, onApiError, onTasksChanged, onShowTask, onUndoable }: Props) {
   const chat = useChat({ userId, onApiError, onTasksChanged });
   const [draft, setDraft] = useState("");
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -29,12 +47,25 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged }: Props) 
     if (list) list.scrollTop = list.scrollHeight;
   }, [chat.entries, chat.sending]);
 
+  /** Sends, then offers to undo what the reply completed or deleted (the agent undoes its last change). */
+  async function send(text: string): Promise<boolean> {
+    const reply = await chat.send(text);
+    if (!reply) return false;
+    const changes = undoableChanges(touchedTasks(reply.tool_calls));
+    if (changes.length > 0 && onUndoable) {
+      // To the reply's conversation, even if another one has been opened since.
+      const undo = () => void chat.send("undo", reply.conversation_id);
+      onUndoable({ message: describeChanges(changes), undo });
+    }
+    return true;
+  }
+
   async function submit(event?: FormEvent) {
     event?.preventDefault();
     const text = draft.trim();
     if (!text || chat.sending) return;
     setDraft("");
-    if (!(await chat.send(text))) setDraft(text);
+    if (!(await send(text))) setDraft(text);
     input.current?.focus();
   }
 
@@ -64,8 +95,8 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged }: Props) 
   }
 
   function pickSuggestion(text: string) {
-    setDraft(text);
     input.current?.focus();
+    if (!chat.sending) void send(text);
   }
 
   return (
@@ -78,7 +109,7 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged }: Props) 
             agent.mode === "offline" ? "No AI model is configured: the built-in assistant answers" : undefined
           }
         >
-          {agent.mode === "offline" ? "Offline assistant" : (agent.model ?? "AI model")}
+          {agent.mode === "offline" ? "Offline assistant" : agent.model}
         </span>
         <div className="panel-actions">
           <button
@@ -88,10 +119,10 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged }: Props) 
             aria-expanded={historyOpen}
             aria-controls="chat-history"
           >
-            <Icon name="history" /> History
+            <Icon name="history" /> <span className="button-label">History</span>
           </button>
           <button type="button" className="button ghost small" onClick={startNew}>
-            <Icon name="plus" /> New chat
+            <Icon name="plus" /> <span className="button-label">New chat</span>
           </button>
         </div>
       </div>
@@ -110,13 +141,11 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged }: Props) 
       <ol className="messages" ref={scroller} aria-label="Messages">
         {chat.entries.length === 0 ? (
           <li className="chat-empty">
-            <p>Ask me to add, list, complete, update or delete tasks.</p>
-            {agent.mode === "offline" ? (
-              <p className="notice info small">
-                No AI model is configured, so a built-in assistant answers. It understands simple commands
-                such as “add a task to …”, “show my tasks”, “complete task 3” or “delete task 2”.
-              </p>
-            ) : null}
+            <span className="empty-icon" aria-hidden="true">
+              <Icon name="chat" size={22} />
+            </span>
+            <p className="empty-title">Manage your list by chatting</p>
+            <p>Ask me to add, list, complete, update or delete tasks. Try one of these:</p>
             <div className="suggestions">
               {SUGGESTIONS.map((text) => (
                 <button key={text} type="button" className="chip" onClick={() => pickSuggestion(text)}>
@@ -124,12 +153,18 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged }: Props) 
                 </button>
               ))}
             </div>
+            {agent.mode === "offline" ? (
+              <p className="small">
+                No AI model is configured, so a built-in assistant answers simple commands such as “complete
+                task 3” or “delete task 2”.
+              </p>
+            ) : null}
           </li>
         ) : (
-          chat.entries.map((entry) => <ChatMessage key={entry.key} entry={entry} />)
+          chat.entries.map((entry) => <ChatMessage key={entry.key} entry={entry} onShowTask={onShowTask} />)
         )}
         {chat.sending ? (
-          <li className="message from-assistant typing" aria-hidden="true">
+          <li className="message from-assistant typing" aria-hidden="true" title="The assistant is typing">
             <div className="bubble">
               <span className="dot" />
               <span className="dot" />
@@ -166,7 +201,7 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged }: Props) 
           onKeyDown={sendOnEnter}
           placeholder="Message the assistant…"
           rows={1}
-          maxLength={4000}
+          maxLength={LIMITS.message}
         />
         <button
           type="submit"

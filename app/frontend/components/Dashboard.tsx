@@ -7,8 +7,19 @@ import { api, ApiError, auth } from "../lib/api";
 import type { Me } from "../lib/types";
 import { Brand } from "./Brand";
 import { ChatPanel } from "./ChatPanel";
+import { Icon } from "./Icon";
+import { Skeleton } from "./Skeleton";
 import { StatusBanner } from "./StatusBanner";
-import { TaskPanel } from "./TaskPanel";
+import { TaskPanel, type Highlight } from "./TaskPanel";
+import { UndoToast } from "./UndoToast";
+import { useUndo } from "./useUndo";
+
+/** On a phone one panel shows at a time; the bar at the bottom switches (wider screens show both). */
+type View = "tasks" | "chat";
+const VIEWS: { view: View; label: string; icon: "list" | "chat" }[] = [
+  { view: "tasks", label: "Tasks", icon: "list" },
+  { view: "chat", label: "Assistant", icon: "chat" },
+];
 
 export function Dashboard() {
   const router = useRouter();
@@ -16,6 +27,9 @@ export function Dashboard() {
   const [unreachable, setUnreachable] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [tasksVersion, setTasksVersion] = useState(0);
+  const [view, setView] = useState<View>("tasks");
+  const [highlight, setHighlight] = useState<Highlight | null>(null);
+  const undo = useUndo();
 
   const handleApiError = useCallback(
     (error: unknown) => {
@@ -43,12 +57,19 @@ export function Dashboard() {
 
   const refreshTasks = useCallback(() => setTasksVersion((version) => version + 1), []);
 
+  const showTask = useCallback((id: number) => {
+    setView("tasks");
+    setHighlight((current) => ({ id, nonce: (current?.nonce ?? 0) + 1 }));
+  }, []);
+
   function retry() {
     void load();
     refreshTasks();
   }
 
   async function signOut() {
+    // A delete waiting behind its Undo toast is saved while the session still exists.
+    await undo.dismiss();
     try {
       await auth.signOut();
     } finally {
@@ -75,23 +96,47 @@ export function Dashboard() {
       {unreachable ? <StatusBanner onRetry={retry} /> : null}
 
       {me ? (
-        <main className="workspace">
-          <TaskPanel userId={me.user.id} refreshKey={tasksVersion} onApiError={handleApiError} />
-          <ChatPanel
-            userId={me.user.id}
-            agent={me.agent}
-            onApiError={handleApiError}
-            onTasksChanged={refreshTasks}
-          />
-        </main>
+        <>
+          <main className="workspace" data-view={view}>
+            <TaskPanel
+              userId={me.user.id}
+              refreshKey={tasksVersion}
+              onApiError={handleApiError}
+              onUndoable={undo.offerUndo}
+              highlight={highlight}
+            />
+            <ChatPanel
+              userId={me.user.id}
+              agent={me.agent}
+              onApiError={handleApiError}
+              onTasksChanged={refreshTasks}
+              onShowTask={showTask}
+              onUndoable={undo.offerUndo}
+            />
+          </main>
+          <nav className="view-switch" aria-label="Switch view">
+            {VIEWS.map((item) => (
+              <button
+                key={item.view}
+                type="button"
+                aria-pressed={view === item.view}
+                onClick={() => setView(item.view)}
+              >
+                <Icon name={item.icon} size={20} />
+                {item.label}
+              </button>
+            ))}
+          </nav>
+          <UndoToast undo={undo} />
+        </>
       ) : (
         <main className="workspace-loading">
           {failure ? (
             <p role="alert">Could not load your account: {failure}</p>
           ) : unreachable ? null : (
-            <p role="status" className="muted">
-              Loading your workspace…
-            </p>
+            <div className="panel skeleton-panel">
+              <Skeleton rows={5} label="Loading your workspace…" />
+            </div>
           )}
         </main>
       )}

@@ -1,19 +1,29 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
+import { LIMITS } from "../lib/types";
+import { Icon } from "./Icon";
 
 type Props = { onAdd: (title: string, description: string) => Promise<boolean> };
 
+// One box: the title, and a details field that opens once a title is being typed. It never closes on blur:
+// closing then would move the list under a click that is on its way (mousedown blurs, mouseup lands lower).
 export function TaskForm({ onAdd }: Props) {
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
+  const open = title !== "" || description !== "";
+  const titleInput = useRef<HTMLInputElement>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const trimmed = title.trim();
-    if (!trimmed) return;
+    if (!trimmed) {
+      titleInput.current?.focus();
+      return;
+    }
     // Clear at once (the task is already in the list); put the text back if the add fails.
     setTitle("");
     setDescription("");
+    titleInput.current?.focus();
     if (!(await onAdd(trimmed, description.trim()))) {
       setTitle(trimmed);
       setDescription(description);
@@ -21,37 +31,45 @@ export function TaskForm({ onAdd }: Props) {
   }
 
   return (
-    <form className="task-form" onSubmit={submit} aria-label="Add a task">
+    <form className={`task-form${open ? " open" : ""}`} onSubmit={submit} aria-label="Add a task">
       <div className="task-form-row">
+        <span className="task-form-icon" aria-hidden="true">
+          <Icon name="plus" size={18} />
+        </span>
         <label htmlFor="new-task-title" className="sr-only">
           New task title
         </label>
         <input
           id="new-task-title"
-          className="input"
+          ref={titleInput}
+          className="bare-input"
           value={title}
           onChange={(event) => setTitle(event.target.value)}
           placeholder="Add a task…"
-          maxLength={200}
+          maxLength={LIMITS.title}
           autoComplete="off"
           required
         />
-        <button type="submit" className="button primary" disabled={!title.trim()}>
+        <button type="submit" className="button primary">
           Add
         </button>
       </div>
-      <label htmlFor="new-task-description" className="sr-only">
-        Description (optional)
-      </label>
-      <input
-        id="new-task-description"
-        className="input subtle"
-        value={description}
-        onChange={(event) => setDescription(event.target.value)}
-        placeholder="Details (optional)"
-        maxLength={1000}
-        autoComplete="off"
-      />
+      {open ? (
+        <>
+          <label htmlFor="new-task-description" className="sr-only">
+            Description (optional)
+          </label>
+          <textarea
+            id="new-task-description"
+            className="bare-input task-form-details"
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+            placeholder="Add details (optional)"
+            maxLength={LIMITS.description}
+            rows={2}
+          />
+        </>
+      ) : null}
     </form>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { LIMITS } from "../lib/types";
 import type { Task } from "../lib/types";
 import { Icon } from "./Icon";
 
@@ -8,9 +9,11 @@ type Props = {
   onToggle: (task: Task) => void;
   onSave: (task: Task, title: string, description: string) => Promise<boolean>;
   onDelete: (task: Task) => void;
+  /** Lit for a moment when a chat chip points at this task. */
+  highlighted?: boolean;
 };
 
-export function TaskItem({ task, onToggle, onSave, onDelete }: Props) {
+export function TaskItem({ task, onToggle, onSave, onDelete, highlighted = false }: Props) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(task.title);
   const [description, setDescription] = useState(task.description ?? "");
@@ -65,7 +68,7 @@ export function TaskItem({ task, onToggle, onSave, onDelete }: Props) {
             className="input"
             value={title}
             onChange={(event) => setTitle(event.target.value)}
-            maxLength={200}
+            maxLength={LIMITS.title}
             required
           />
           <label htmlFor={`edit-description-${task.id}`} className="field-label">
@@ -76,7 +79,7 @@ export function TaskItem({ task, onToggle, onSave, onDelete }: Props) {
             className="input"
             value={description}
             onChange={(event) => setDescription(event.target.value)}
-            maxLength={1000}
+            maxLength={LIMITS.description}
             rows={2}
           />
           <div className="task-edit-actions">
@@ -93,7 +96,10 @@ export function TaskItem({ task, onToggle, onSave, onDelete }: Props) {
   }
 
   return (
-    <li className={`task${task.completed ? " done" : ""}${pending ? " pending-save" : ""}`}>
+    <li
+      id={`task-${task.id}`}
+      className={`task${task.completed ? " done" : ""}${pending ? " pending-save" : ""}${highlighted ? " highlighted" : ""}`}
+    >
       <input
         type="checkbox"
         className="task-check"

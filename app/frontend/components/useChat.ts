@@ -3,7 +3,7 @@
 // remembers which conversation is open (per user, in localStorage) so a reload resumes it.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiError } from "../lib/api";
-import type { Conversation, Message, ToolCall } from "../lib/types";
+import type { ChatReply, Conversation, Message, ToolCall } from "../lib/types";
 
 export type ChatEntry = Pick<Message, "role" | "content" | "tool_calls"> & { key: string };
 
@@ -51,6 +51,10 @@ export function useChat({ userId, onApiError, onTasksChanged }: Options) {
   const [error, setError] = useState<string | null>(null);
   const [conversations, setConversations] = useState<Conversation[] | null>(null);
   const localKey = useRef(0);
+  // Read by `send` at call time: an Undo offered earlier must reach the conversation open now, not the one its
+  // closure saw (none, for the first message).
+  const openId = useRef<number | null>(null);
+  openId.current = conversationId;
 
   const fail = useCallback(
     (cause: unknown, what: string) => {
@@ -94,7 +98,12 @@ export function useChat({ userId, onApiError, onTasksChanged }: Options) {
   }, [userId, fail]);
 
   const send = useCallback(
-    async (text: string): Promise<boolean> => {
+    /** Sends to the open conversation, or to `to` (which is then opened first). */
+    async (text: string, to?: number): Promise<ChatReply | null> => {
+      if (to !== undefined && to !== openId.current) {
+        await open(to);
+        openId.current = to;
+      }
       setError(null);
       setSending(true);
       const mine: ChatEntry = {
@@ -105,7 +114,7 @@ export function useChat({ userId, onApiError, onTasksChanged }: Options) {
       };
       setEntries((current) => [...current, mine]);
       try {
-        const reply = await api.chat(userId, text, conversationId ?? undefined);
+        const reply = await api.chat(userId, text, openId.current ?? undefined);
         setEntries((current) => [
           ...current,
           {
@@ -119,16 +128,16 @@ export function useChat({ userId, onApiError, onTasksChanged }: Options) {
         remember(userId, reply.conversation_id);
         if (changesTasks(reply.tool_calls)) onTasksChanged();
         if (conversations !== null) void refreshConversations();
-        return true;
+        return reply;
       } catch (cause) {
         setEntries((current) => current.filter((entry) => entry !== mine));
         fail(cause, "The message was not sent");
-        return false;
+        return null;
       } finally {
         setSending(false);
       }
     },
-    [userId, conversationId, conversations, onTasksChanged, refreshConversations, fail],
+    [userId, conversations, onTasksChanged, refreshConversations, fail, open],
   );
 
   const startNew = useCallback(() => {

@@ -25,10 +25,13 @@ export function useTasks({ userId, refreshKey, onApiError }: Options) {
   const [actionError, setActionError] = useState<string | null>(null);
   // Optimistic tasks get negative ids until the backend assigns a real one.
   const tempId = useRef(0);
+  // Deleted in the list but not yet on the server (the Undo toast is still up): a reload must not bring them back.
+  const hidden = useRef(new Set<number>());
 
   const load = useCallback(async () => {
     try {
-      setTasks(await api.listTasks(userId));
+      const loaded = await api.listTasks(userId);
+      setTasks(loaded.filter((task) => !hidden.current.has(task.id)));
       setLoadState("ready");
       setLoadError(null);
     } catch (error) {
@@ -117,19 +120,30 @@ export function useTasks({ userId, refreshKey, onApiError }: Options) {
     [userId, change],
   );
 
-  const remove = useCallback(
-    async (task: Task): Promise<boolean> => {
+  /**
+   * Hides the task at once and returns how to settle it: `undo` shows it again, `commit` deletes it on the
+   * server (and shows it again, with the error, if that fails).
+   */
+  const hide = useCallback(
+    (task: Task) => {
       setActionError(null);
+      hidden.current.add(task.id);
       setTasks((current) => current.filter((item) => item.id !== task.id));
-      try {
-        await api.deleteTask(userId, task.id);
-        return true;
-      } catch (error) {
-        // The list is newest first, so sorting puts the task back where it was.
-        setTasks((current) => newestFirst([...current, task]));
-        fail(error, "delete the task");
-        return false;
-      }
+      // The list is newest first, so sorting puts the task back where it was.
+      const restore = () => {
+        hidden.current.delete(task.id);
+        setTasks((current) => newestFirst([...current.filter((item) => item.id !== task.id), task]));
+      };
+      const commit = async () => {
+        try {
+          await api.deleteTask(userId, task.id);
+          hidden.current.delete(task.id);
+        } catch (error) {
+          restore();
+          fail(error, "delete the task");
+        }
+      };
+      return { undo: restore, commit };
     },
     [userId, fail],
   );
@@ -144,6 +158,6 @@ export function useTasks({ userId, refreshKey, onApiError }: Options) {
     add,
     toggle,
     update,
-    remove,
+    hide,
   };
 }

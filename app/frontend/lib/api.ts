@@ -1,6 +1,6 @@
 // The browser's only way to the backend: same-origin calls to /api/*, which the Next route
 // handler forwards. Every failure becomes an ApiError with the backend's code and message.
-import type { ChatReply, Conversation, Me, Message, Task, TaskFilter } from "./types";
+import type { ChatReply, Conversation, ConversationWithMessages, Me, Task, TaskFilter } from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -62,8 +62,9 @@ export const api = {
     request<Task>(`${userPath(userId)}/tasks/${id}`, json("PUT", input)),
   setCompleted: (userId: string, id: number, completed: boolean) =>
     request<Task>(`${userPath(userId)}/tasks/${id}/complete`, json("PATCH", { completed })),
+  // keepalive: an undo-able delete is sent when the page is hidden or closed, and must outlive the page.
   deleteTask: (userId: string, id: number) =>
-    request<void>(`${userPath(userId)}/tasks/${id}`, { method: "DELETE" }),
+    request<void>(`${userPath(userId)}/tasks/${id}`, { method: "DELETE", keepalive: true }),
 
   chat: (userId: string, message: string, conversationId?: number) =>
     request<ChatReply>(
@@ -72,7 +73,7 @@ export const api = {
     ),
   listConversations: (userId: string) => request<Conversation[]>(`${userPath(userId)}/conversations`),
   getConversation: (userId: string, id: number) =>
-    request<Conversation & { messages: Message[] }>(`${userPath(userId)}/conversations/${id}`),
+    request<ConversationWithMessages>(`${userPath(userId)}/conversations/${id}`),
   deleteConversation: (userId: string, id: number) =>
     request<void>(`${userPath(userId)}/conversations/${id}`, { method: "DELETE" }),
 };

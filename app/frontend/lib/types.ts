@@ -1,33 +1,28 @@
-// The backend's shapes, as written in docs/api.md.
+// The backend's shapes, named for the app. All come from lib/api.gen.ts, which is generated from the
+// backend's OpenAPI document (tests/tools/api-types.ts), so they cannot drift from what the API sends.
+import type { components, paths } from "./api.gen";
 
-export type Task = {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  created_at: string;
-  updated_at: string;
-};
+export { LIMITS } from "./api.gen";
 
-export type TaskFilter = "all" | "pending" | "completed";
+type Schemas = components["schemas"];
+type Json<T> = T extends { content: { "application/json": infer Body } } ? Body : never;
+type Ok<Path extends keyof paths, Method extends "get" | "post"> = paths[Path][Method] extends {
+  responses: infer Responses;
+}
+  ? Json<Responses[keyof Responses & (200 | 201)]>
+  : never;
 
-export type ToolCall = { name: string; arguments: Record<string, unknown>; result: unknown };
+export type Task = Schemas["Task"];
+export type ToolCall = Schemas["ToolCall"];
+export type Conversation = Schemas["Conversation"];
+export type Message = Schemas["Message"];
+export type ChatReply = Schemas["ChatResponse"];
+export type ConversationWithMessages = Ok<"/api/{user_id}/conversations/{id}", "get">;
+export type Me = Ok<"/api/me", "get">;
+export type User = Me["user"];
+export type AgentInfo = Me["agent"];
 
-export type Conversation = { id: number; title: string; created_at: string; updated_at: string };
-
-export type Message = {
-  id: number;
-  role: "user" | "assistant";
-  content: string;
-  tool_calls: ToolCall[] | null;
-  created_at: string;
-};
-
-export type User = { id: string; email: string; name: string };
-
-export type AgentInfo = { mode: "offline" | "llm"; model: string | null };
-
-export type Me = { user: User; agent: AgentInfo };
-
-export type ChatReply = { conversation_id: number; response: string; tool_calls: ToolCall[] };
+/** Which tasks the list asks for (the `status` query parameter). */
+export type TaskFilter = NonNullable<
+  NonNullable<paths["/api/{user_id}/tasks"]["get"]["parameters"]["query"]>["status"]
+>;

@@ -1,21 +1,16 @@
 // One user's journey through the real app (built frontend -> proxy -> real backend -> PGlite),
 // then a second user in a separate browser profile who must see none of it. The steps run in
 // order and share the first user's browser.
-import { mkdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rawRequest } from "../unit/frontServer";
+import { seriousViolations } from "./axe";
 import { assertChromiumInstalled, openBrowser, type Session } from "./browser";
-import { repoRoot, standaloneSize, startStack, type Stack } from "./stack";
+import { standaloneSize, startStack, type Stack } from "./stack";
 
-// The screens are taken on every run; they replace the README's only with `npm run screenshots`, so a test run
-// leaves the checkout as it was.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? join(repoRoot, "docs/screenshots")
-  : join(repoRoot, ".test-results/screenshots");
+// The README's screenshots come from `npm run screenshots` (tests/tools/screenshots.ts), not from this suite.
 const PASSWORD = "correct horse battery";
 const userA = { name: "Ada Lovelace", email: `ada-${Date.now()}@example.test` };
 const userB = { name: "Grace Hopper", email: `grace-${Date.now()}@example.test` };
@@ -40,7 +35,6 @@ beforeAll(async () => {
   try {
     assertChromiumInstalled(); // fail with the fix before spending minutes on builds
     stack = await startStack();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     browserA = await openBrowser();
     page = watchCsp(await browserA.context.newPage());
   } catch (error) {
@@ -67,6 +61,26 @@ const bubble = (p: Page, text: string) =>
   chatMessages(p)
     .locator(".bubble")
     .filter({ hasText: new RegExp(`^${text}$`) });
+
+/** The chip for a task in the newest reply, e.g. "#3 buy milk Added". */
+const chip = (p: Page, name: RegExp) =>
+  chatMessages(p)
+    .locator(".from-assistant")
+    .last()
+    .getByRole("list", { name: "Tasks in this reply" })
+    .getByText(name);
+const toast = (p: Page) => p.locator(".toast");
+const switchTo = (p: Page, name: "Tasks" | "Assistant") =>
+  p.getByRole("navigation", { name: "Switch view" }).getByRole("button", { name }).click();
+
+/** Adds a task with the form and waits until it is saved (it has its number from the backend). */
+async function addFromList(p: Page, title: string) {
+  await p.getByLabel("New task title").fill(title);
+  await p.getByLabel("New task title").press("Enter");
+  const item = taskList(p).locator("li", { hasText: title });
+  await item.locator(".task-id").waitFor();
+  return item;
+}
 
 async function sendChat(p: Page, text: string) {
   const replies = chatMessages(p).locator(".from-assistant:not(.typing)");
@@ -97,15 +111,18 @@ describe("the todo chatbot in a real browser", () => {
   it("sends a signed-out visitor to sign-in", async () => {
     await page.goto(`${stack.frontendUrl}/`);
     await page.waitForURL(`${stack.frontendUrl}/sign-in`);
-    await expect.poll(() => page.getByRole("heading", { name: "Welcome back" }).isVisible()).toBe(true);
-    await page.screenshot({ path: join(SCREENSHOTS, "sign-in.png") });
+    await expect.poll(() => page.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it("signs up through the proxy and shows an empty list and the offline assistant", async () => {
+  it("signs up through the proxy and shows the empty states and the offline assistant", async () => {
     await signUp(page, userA);
     await page.getByText("No tasks yet").waitFor();
     expect(await page.getByText("Offline assistant").isVisible()).toBe(true);
     expect(await page.getByRole("banner").getByText(userA.name).isVisible()).toBe(true);
+    expect(await page.getByText("Manage your list by chatting").isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "What's on my list?" }).isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it("adds a task from the list", async () => {
@@ -117,8 +134,7 @@ describe("the todo chatbot in a real browser", () => {
   });
 
   it("adds a task by chat and the list shows it", async () => {
-    const reply = await sendChat(page, "add a task to buy milk");
-    expect(await reply.getByText(/Used .*add_task/).count()).toBe(1);
+    await sendChat(page, "add a task to buy milk");
     const milk = page.getByRole("checkbox", { name: /buy milk/i });
     await milk.waitFor();
     expect(await milk.isChecked()).toBe(false);
@@ -126,11 +142,20 @@ describe("the todo chatbot in a real browser", () => {
     const item = taskList(page).locator("li", { has: milk });
     milkTaskId = Number((await item.locator(".task-id").innerText()).replace("#", ""));
     expect(milkTaskId).toBeGreaterThan(0);
+    // The reply shows the task it added as a chip with the same number, and names no internal tool.
+    expect(await chip(page, new RegExp(`^#${milkTaskId} buy milk Added$`, "i")).count()).toBe(1);
+    expect(
+      await chatMessages(page)
+        .getByText(/add_task/)
+        .count(),
+    ).toBe(0);
   });
 
   it("completes the task by chat, by its number", async () => {
-    const reply = await sendChat(page, `mark task ${milkTaskId} as complete`);
-    expect(await reply.getByText(/Used .*complete_task/).count()).toBe(1);
+    await sendChat(page, `mark task ${milkTaskId} as complete`);
+    expect(await chip(page, new RegExp(`^#${milkTaskId} buy milk Completed$`, "i")).count()).toBe(1);
+    // A reply that completed a task offers to undo it.
+    expect(await toast(page).getByText(`Completed #${milkTaskId}`).count()).toBe(1);
     await expect
       .poll(() => page.getByRole("checkbox", { name: /buy milk/i }).isChecked(), { timeout: 10_000 })
       .toBe(true);
@@ -144,7 +169,57 @@ describe("the todo chatbot in a real browser", () => {
     expect((await taskTitles(page)).map((title) => title.toLowerCase())).toEqual(["buy milk"]);
     await page.getByRole("button", { name: /^All/ }).click();
     expect(await taskTitles(page)).toHaveLength(2);
-    await page.screenshot({ path: join(SCREENSHOTS, "tasks-and-chat.png") });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("shows the task a chip points at: lit in the list, focused, whatever the filter", async () => {
+    await page.getByRole("button", { name: /^Pending/ }).click();
+    await chip(page, /buy milk Completed/i).click();
+    const milk = page.getByRole("checkbox", { name: /buy milk/i });
+    await expect.poll(() => milk.evaluate((box) => box === document.activeElement)).toBe(true);
+    expect(
+      await taskList(page)
+        .locator(".task.highlighted")
+        .getByText(/buy milk/i)
+        .count(),
+    ).toBe(1);
+    expect(await page.getByRole("button", { name: /^All/ }).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("completes from the list behind an Undo toast, and Undo reopens the task on the server", async () => {
+    const report = page.getByRole("checkbox", { name: "Write the report" });
+    await report.check();
+    await toast(page).getByText("Completed “Write the report”").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await toast(page).getByRole("button", { name: "Undo" }).click();
+    await expect.poll(() => report.isChecked()).toBe(false);
+    await page.reload();
+    await report.waitFor();
+    expect(await report.isChecked()).toBe(false);
+  });
+
+  it("deletes from the list without asking, Undo keeps the task, and the toast running out deletes it", async () => {
+    const item = await addFromList(page, "Throw away");
+
+    await page.getByRole("button", { name: "Delete Throw away" }).click();
+    await toast(page).getByText("Deleted “Throw away”").waitFor();
+    expect(await item.count()).toBe(0);
+    await toast(page).getByRole("button", { name: "Undo" }).click();
+    await item.waitFor();
+    await page.reload();
+    await item.waitFor(); // never deleted on the server
+
+    // Nothing touches the page now: only the toast running out can send the DELETE.
+    const deleted = page.waitForResponse((answer) => answer.request().method() === "DELETE", {
+      timeout: 20_000,
+    });
+    await page.getByRole("button", { name: "Delete Throw away" }).click();
+    await toast(page).waitFor();
+    expect((await deleted).status()).toBe(204);
+    await toast(page).waitFor({ state: "detached" });
+    await page.reload();
+    await page.getByRole("checkbox", { name: "Write the report" }).waitFor();
+    expect(await item.count()).toBe(0);
   });
 
   it("resumes the conversation after a reload and lists it in the history", async () => {
@@ -172,15 +247,45 @@ describe("the todo chatbot in a real browser", () => {
     await bubble(page, "add a task to buy milk").waitFor();
   });
 
-  it("fits a phone-width screen without sideways scrolling", async () => {
+  it("on a phone, shows tasks or the assistant with a switch, 44 px targets and no sideways scrolling", async () => {
     const phone = watchCsp(await browserA.context.newPage());
-    await phone.setViewportSize({ width: 390, height: 844 });
-    await phone.goto(`${stack.frontendUrl}/`);
-    await phone.getByRole("checkbox", { name: "Write the report" }).waitFor();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await phone.screenshot({ path: join(SCREENSHOTS, "phone.png"), fullPage: true });
-    await phone.close();
+    try {
+      await phone.setViewportSize({ width: 390, height: 844 });
+      await phone.goto(`${stack.frontendUrl}/`);
+      const report = phone.getByRole("checkbox", { name: "Write the report" });
+      await report.waitFor();
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      const input = phone.getByLabel("Message the assistant");
+      expect(await input.isVisible()).toBe(false);
+      // Every button on the screen is at least 44 px high, and icon buttons 44 px wide.
+      const small = await phone.evaluate(() =>
+        [...document.querySelectorAll("button")]
+          .filter((button) => button.offsetParent !== null)
+          .map((button) => ({
+            name: button.getAttribute("aria-label") ?? button.textContent,
+            box: button.getBoundingClientRect(),
+          }))
+          .filter(({ box }) => box.height < 44 || box.width < 44)
+          .map(({ name, box }) => `${name} ${Math.round(box.width)}×${Math.round(box.height)}`),
+      );
+      expect(small).toEqual([]);
+      expect(await seriousViolations(phone)).toEqual([]);
+
+      await switchTo(phone, "Assistant");
+      expect(await input.isVisible()).toBe(true);
+      expect(await report.isVisible()).toBe(false);
+      expect(await seriousViolations(phone)).toEqual([]);
+
+      // A chip in a reply goes back to the list, at the task.
+      await sendChat(phone, "show my tasks");
+      await chip(phone, /Write the report Pending/).click();
+      await report.waitFor();
+      expect(await input.isVisible()).toBe(false);
+      await phone.locator(".task.highlighted", { hasText: "Write the report" }).waitFor();
+    } finally {
+      await phone.close();
+    }
   });
 
   it("shows a second user none of the first user's tasks or conversations", async () => {
@@ -192,7 +297,6 @@ describe("the todo chatbot in a real browser", () => {
       const pageB = watchCsp(await browserB.context.newPage());
       await signUp(pageB, userB);
       await pageB.getByText("No tasks yet").waitFor();
-      await pageB.screenshot({ path: join(SCREENSHOTS, "new-user.png") });
       expect(await pageB.getByRole("region", { name: "Tasks" }).getByRole("listitem").count()).toBe(0);
       expect(await chatMessages(pageB).locator(".bubble").count()).toBe(0);
       await pageB.getByRole("button", { name: "History" }).click();
@@ -213,6 +317,8 @@ describe("the todo chatbot in a real browser", () => {
     await page.waitForURL(`${stack.frontendUrl}/sign-in`);
     await page.goto(`${stack.frontendUrl}/`);
     await page.waitForURL(`${stack.frontendUrl}/sign-in`);
+    // This browser has signed in before (a first visit was greeted with "Sign in").
+    await page.getByRole("heading", { name: "Welcome back" }).waitFor();
 
     await page.getByLabel("Password").fill("not the password");
     await page.getByLabel("Email").fill(userA.email);
@@ -227,10 +333,7 @@ describe("the todo chatbot in a real browser", () => {
   });
 
   it("completes, edits and deletes from the list, and the backend keeps each change", async () => {
-    await page.getByLabel("New task title").fill("Call the plumber");
-    await page.getByLabel("New task title").press("Enter");
-    const item = taskList(page).locator("li", { hasText: "Call the plumber" });
-    await item.locator(".task-id").waitFor(); // saved
+    await addFromList(page, "Call the plumber");
 
     await page.getByRole("checkbox", { name: "Call the plumber" }).check();
     await page.reload();
@@ -323,7 +426,7 @@ describe("the todo chatbot in a real browser", () => {
       await outsider.locator("body[data-loaded]").waitFor({ state: "attached" });
       const frame = outsider.frames().find((candidate) => candidate !== outsider.mainFrame())!;
       expect(frame.url()).not.toContain(stack.frontendUrl);
-      expect(await frame.getByRole("heading", { name: "Welcome back" }).count()).toBe(0);
+      expect(await frame.getByRole("button", { name: "Sign in" }).count()).toBe(0);
     } finally {
       await outsider.close();
       framer.closeAllConnections();

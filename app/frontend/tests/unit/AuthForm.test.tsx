@@ -27,6 +27,22 @@ beforeEach(() => {
 });
 
 describe("AuthForm", () => {
+  it("says “Welcome back” only to a browser that has signed in before", async () => {
+    backendAnswers({ status: 200, body: { token: "t", user: { id: "u1" } } });
+    const user = userEvent.setup();
+    const first = render(<AuthForm mode="sign-in" />);
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("Sign in");
+
+    await user.type(screen.getByLabelText("Email"), "ada@example.test");
+    await user.type(screen.getByLabelText("Password"), "correct horse");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    await waitFor(() => expect(router.replace).toHaveBeenCalledWith("/"));
+    first.unmount();
+
+    render(<AuthForm mode="sign-in" />);
+    expect(await screen.findByRole("heading", { name: "Welcome back" })).toBeInTheDocument();
+  });
+
   it("signs in with email and password, then goes to the task page", async () => {
     const fetchMock = backendAnswers({ status: 200, body: { token: "t", user: { id: "u1" } } });
     const user = userEvent.setup();

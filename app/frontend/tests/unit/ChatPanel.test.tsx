@@ -1,8 +1,9 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatPanel } from "../../components/ChatPanel";
 import { storageKey } from "../../components/useChat";
+import type { UndoOffer } from "../../components/useUndo";
 import type { AgentInfo } from "../../lib/types";
 import { FakeBackend, USER } from "./fakeBackend";
 
@@ -11,16 +12,27 @@ beforeEach(() => {
   backend = new FakeBackend().install();
 });
 
-const OFFLINE: AgentInfo = { mode: "offline", model: null };
+const OFFLINE: AgentInfo = { mode: "offline", model: "offline" };
 
 function renderChat(agent: AgentInfo = OFFLINE) {
   const onTasksChanged = vi.fn();
   const onApiError = vi.fn();
+  const onShowTask = vi.fn();
+  const onUndoable = vi.fn<(offer: UndoOffer) => void>();
   const view = render(
-    <ChatPanel userId={USER.id} agent={agent} onApiError={onApiError} onTasksChanged={onTasksChanged} />,
+    <ChatPanel
+      userId={USER.id}
+      agent={agent}
+      onApiError={onApiError}
+      onTasksChanged={onTasksChanged}
+      onShowTask={onShowTask}
+      onUndoable={onUndoable}
+    />,
   );
-  return { ...view, onTasksChanged, onApiError, user: userEvent.setup() };
+  return { ...view, onTasksChanged, onApiError, onShowTask, onUndoable, user: userEvent.setup() };
 }
+
+const chips = () => within(screen.getByRole("list", { name: "Tasks in this reply" }));
 
 const input = () => screen.getByLabelText("Message the assistant");
 const bubbles = () =>
@@ -30,22 +42,30 @@ const bubbles = () =>
     .filter(Boolean);
 
 describe("ChatPanel", () => {
-  it("sends a message and shows the reply, the tools it used, and announces it", async () => {
+  it("sends a message and shows the reply, the tasks it touched as chips, and announces it", async () => {
     backend.chat = (message) => ({
       response: `Added "${message.replace(/^add a task to /, "")}".`,
-      tool_calls: [{ name: "add_task", arguments: { title: "buy milk" }, result: { id: 1 } }],
+      tool_calls: [
+        {
+          name: "add_task",
+          arguments: { title: "buy milk" },
+          result: { task_id: 7, status: "created", title: "buy milk" },
+        },
+      ],
     });
-    const { user } = renderChat();
+    const { user, onShowTask } = renderChat();
 
     await user.type(input(), "add a task to buy milk");
     await user.click(screen.getByRole("button", { name: "Send" }));
 
     await waitFor(() => expect(bubbles()).toEqual(["add a task to buy milk", 'Added "buy milk".']));
-    expect(screen.getByText("Used add_task")).toBeInTheDocument();
     expect(screen.getByRole("status", { name: "" })).toHaveTextContent('Assistant: Added "buy milk".');
     expect(backend.callsTo("POST", /\/chat$/)[0]?.body).toEqual({ message: "add a task to buy milk" });
     expect(input()).toHaveValue("");
     expect(input()).toHaveFocus();
+    expect(screen.queryByText(/add_task/)).not.toBeInTheDocument(); // no internal tool names
+    await user.click(chips().getByRole("button", { name: "#7 buy milk Added" }));
+    expect(onShowTask).toHaveBeenCalledWith(7);
   });
 
   it("continues the same conversation on the next message", async () => {
@@ -114,7 +134,9 @@ describe("ChatPanel", () => {
       {
         role: "assistant",
         content: "Added buy milk.",
-        tool_calls: [{ name: "add_task", arguments: {}, result: {} }],
+        tool_calls: [
+          { name: "add_task", arguments: {}, result: { task_id: 3, status: "created", title: "milk" } },
+        ],
       },
     ]);
     backend.addConversation("Work", [{ role: "user", content: "show my tasks", tool_calls: null }]);
@@ -132,7 +154,7 @@ describe("ChatPanel", () => {
 
     await user.click(within(history).getByRole("button", { name: /^Groceries/ }));
     await waitFor(() => expect(bubbles()).toEqual(["add a task to buy milk", "Added buy milk."]));
-    expect(screen.getByText("Used add_task")).toBeInTheDocument();
+    expect(chips().getByRole("button", { name: "#3 milk Added" })).toBeInTheDocument();
     expect(screen.queryByRole("list", { name: "Past conversations" })).not.toBeInTheDocument();
     const groceries = backend.conversations.find((item) => item.title === "Groceries")!;
     expect(localStorage.getItem(storageKey(USER.id))).toBe(String(groceries.id));
@@ -177,11 +199,77 @@ describe("ChatPanel", () => {
     expect(screen.queryByText(/No AI model is configured/)).not.toBeInTheDocument();
   });
 
-  it("fills the input from a suggestion without sending it", async () => {
+  it("sends a suggestion when it is clicked", async () => {
     const { user } = renderChat();
     await user.click(screen.getByRole("button", { name: "Add a task to buy milk" }));
-    expect(input()).toHaveValue("Add a task to buy milk");
+    await waitFor(() => expect(bubbles()).toEqual(["Add a task to buy milk", "Hello!"]));
+    expect(backend.callsTo("POST", /\/chat$/)[0]?.body).toEqual({ message: "Add a task to buy milk" });
     expect(input()).toHaveFocus();
-    expect(backend.callsTo("POST", /\/chat$/)).toHaveLength(0);
+  });
+
+  it("offers to undo a reply that deleted or completed tasks, by sending “undo” to the same conversation", async () => {
+    backend.chat = (message) =>
+      message === "delete task 2"
+        ? {
+            response: "Deleted.",
+            tool_calls: [
+              { name: "delete_task", arguments: {}, result: { task_id: 2, status: "deleted", title: "old" } },
+            ],
+          }
+        : { response: "Restored." };
+    const { user, onUndoable } = renderChat();
+    await user.type(input(), "delete task 2{Enter}");
+    await waitFor(() => expect(onUndoable).toHaveBeenCalledTimes(1));
+    // A deleted task is gone from the list: its chip shows it but points nowhere.
+    expect(chips().queryByRole("button")).not.toBeInTheDocument();
+    expect(chips().getByText("old")).toBeInTheDocument();
+
+    const offer = onUndoable.mock.calls[0]![0];
+    expect(offer.message).toBe("Deleted #2 “old”");
+    offer.undo();
+    await waitFor(() => expect(bubbles()).toEqual(["delete task 2", "Deleted.", "undo", "Restored."]));
+    const [first, second] = backend.callsTo("POST", /\/chat$/);
+    expect(second?.body).toEqual({ conversation_id: backend.conversations[0]!.id, message: "undo" });
+    expect(first?.body).toEqual({ message: "delete task 2" });
+  });
+
+  it("sends the chat's undo to the reply's conversation after another one was opened", async () => {
+    backend.chat = (message) =>
+      message === "complete task 2"
+        ? {
+            response: "Completed.",
+            tool_calls: [
+              {
+                name: "complete_task",
+                arguments: {},
+                result: { task_id: 2, status: "completed", title: "x" },
+              },
+            ],
+          }
+        : { response: "OK." };
+    const { user, onUndoable } = renderChat();
+    await user.type(input(), "complete task 2{Enter}");
+    await waitFor(() => expect(onUndoable).toHaveBeenCalledTimes(1));
+    const first = backend.conversations[0]!.id;
+    await user.click(screen.getByRole("button", { name: /New chat/ }));
+    await user.type(input(), "hello{Enter}");
+    await waitFor(() => expect(bubbles()).toEqual(["hello", "OK."]));
+
+    act(() => onUndoable.mock.calls[0]![0].undo());
+    await waitFor(() => expect(bubbles()).toEqual(["complete task 2", "Completed.", "undo", "OK."]));
+    expect(backend.callsTo("POST", /\/chat$/)[2]?.body).toEqual({ conversation_id: first, message: "undo" });
+  });
+
+  it("offers no undo for a reply that only added or listed tasks", async () => {
+    backend.chat = () => ({
+      response: "Added.",
+      tool_calls: [
+        { name: "add_task", arguments: {}, result: { task_id: 1, status: "created", title: "a" } },
+      ],
+    });
+    const { user, onUndoable } = renderChat();
+    await user.type(input(), "add a{Enter}");
+    await waitFor(() => expect(bubbles()).toHaveLength(2));
+    expect(onUndoable).not.toHaveBeenCalled();
   });
 });

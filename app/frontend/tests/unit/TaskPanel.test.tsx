@@ -1,7 +1,8 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { TaskPanel } from "../../components/TaskPanel";
+import type { UndoOffer } from "../../components/useUndo";
 import { ApiError } from "../../lib/api";
 import { FakeBackend, USER } from "./fakeBackend";
 
@@ -175,6 +176,92 @@ describe("TaskPanel", () => {
     await waitFor(() => expect(backend.tasks.map((task) => task.title)).toEqual(["third", "first"]));
     expect(titles()).toEqual(["third", "first"]);
     expect(screen.getByRole("heading", { name: "Tasks" })).toHaveFocus();
+  });
+
+  it("hides a deleted task at once and deletes it only when the undo offer is settled", async () => {
+    backend.addTask("first");
+    backend.addTask("second");
+    const onUndoable = vi.fn<(offer: UndoOffer) => void>();
+    const { user } = renderPanel({ onUndoable });
+    await waitFor(() => expect(titles()).toEqual(["second", "first"]));
+
+    await user.click(screen.getByRole("button", { name: "Delete second" }));
+    expect(titles()).toEqual(["first"]);
+    expect(onUndoable.mock.calls[0]![0].message).toBe("Deleted “second”");
+    expect(backend.callsTo("DELETE", /\/tasks\/2$/)).toHaveLength(0);
+
+    act(() => onUndoable.mock.calls[0]![0].undo());
+    expect(titles()).toEqual(["second", "first"]);
+
+    await user.click(screen.getByRole("button", { name: "Delete second" }));
+    act(() => void onUndoable.mock.calls[1]![0].commit?.());
+    await waitFor(() => expect(backend.tasks.map((task) => task.title)).toEqual(["first"]));
+    expect(titles()).toEqual(["first"]);
+  });
+
+  it("keeps a task whose delete is pending hidden when the list reloads", async () => {
+    backend.addTask("first");
+    backend.addTask("second");
+    const onUndoable = vi.fn();
+    const { user, rerender } = renderPanel({ onUndoable });
+    await waitFor(() => expect(titles()).toEqual(["second", "first"]));
+    await user.click(screen.getByRole("button", { name: "Delete second" }));
+
+    rerender(<TaskPanel userId={USER.id} refreshKey={1} onApiError={vi.fn()} onUndoable={onUndoable} />);
+    await waitFor(() => expect(backend.callsTo("GET", /\/tasks/)).toHaveLength(2));
+    expect(titles()).toEqual(["first"]);
+  });
+
+  it("offers to undo a completion, and the undo reopens the task", async () => {
+    backend.addTask("buy milk");
+    const onUndoable = vi.fn<(offer: UndoOffer) => void>();
+    const { user } = renderPanel({ onUndoable });
+    await user.click(await screen.findByRole("checkbox", { name: "buy milk" }));
+    await waitFor(() => expect(onUndoable).toHaveBeenCalledTimes(1));
+    expect(onUndoable.mock.calls[0]![0].message).toBe("Completed “buy milk”");
+
+    act(() => onUndoable.mock.calls[0]![0].undo());
+    await waitFor(() => expect(backend.tasks[0]?.completed).toBe(false));
+    expect(checkbox("buy milk")).not.toBeChecked();
+    expect(onUndoable).toHaveBeenCalledTimes(1); // reopening offers nothing to undo
+  });
+
+  it("shows the task a chip points at: all tasks, lit and focused", async () => {
+    backend.addTask("write report");
+    backend.addTask("buy milk", true);
+    const { user, rerender } = renderPanel();
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    await user.click(screen.getByRole("button", { name: /Pending/ }));
+    expect(titles()).toEqual(["write report"]);
+
+    rerender(
+      <TaskPanel userId={USER.id} refreshKey={0} onApiError={vi.fn()} highlight={{ id: 2, nonce: 1 }} />,
+    );
+    await waitFor(() => expect(checkbox("buy milk")).toHaveFocus());
+    expect(screen.getByRole("button", { name: /All/ })).toHaveAttribute("aria-pressed", "true");
+    expect(checkbox("buy milk").closest("li")).toHaveClass("highlighted");
+    expect(checkbox("write report").closest("li")).not.toHaveClass("highlighted");
+  });
+
+  it("lets the user pick another filter after showing a task (the request is handled once)", async () => {
+    backend.addTask("write report");
+    backend.addTask("buy milk", true);
+    const { user } = renderPanel({ highlight: { id: 2, nonce: 1 } });
+    await waitFor(() => expect(checkbox("buy milk")).toHaveFocus());
+    await user.click(screen.getByRole("button", { name: /Pending/ }));
+    expect(screen.getByRole("button", { name: /Pending/ })).toHaveAttribute("aria-pressed", "true");
+    expect(titles()).toEqual(["write report"]);
+  });
+
+  it("opens the details field once a title is typed, and keeps it open when focus leaves", async () => {
+    const { user } = renderPanel();
+    await screen.findByText(/No tasks yet/);
+    await user.click(screen.getByLabelText("New task title"));
+    expect(screen.queryByLabelText("Description (optional)")).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText("New task title"), "buy milk");
+    expect(screen.getByLabelText("Description (optional)")).toBeInTheDocument();
+    await user.click(screen.getByRole("heading", { name: "Tasks" }));
+    expect(screen.getByLabelText("Description (optional)")).toBeInTheDocument();
   });
 
   it("filters all / pending / completed", async () => {

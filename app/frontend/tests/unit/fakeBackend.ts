@@ -1,7 +1,7 @@
 // An in-memory stand-in for the backend's REST API (docs/api.md), installed as the global
 // fetch for component tests. Tests can make the next matching call fail or hold it open.
 import { vi } from "vitest";
-import type { ChatReply, Conversation, Message, Task, ToolCall } from "../../lib/types";
+import type { AgentInfo, ChatReply, Conversation, Message, Task, ToolCall } from "../../lib/types";
 
 export const USER = { id: "user-1", email: "ada@example.test", name: "Ada" };
 
@@ -21,7 +21,7 @@ export class FakeBackend {
   tasks: Task[] = [];
   conversations: (Conversation & { messages: Message[] })[] = [];
   calls: Call[] = [];
-  agent: { mode: "offline" | "llm"; model: string | null } = { mode: "offline", model: null };
+  agent: AgentInfo = { mode: "offline", model: "offline" };
   signedIn = true;
   chat: ChatScript = () => ({ response: "Hello!" });
   private rules: Rule[] = [];

@@ -1,0 +1,26 @@
+// The accessibility scan of a screen: axe-core (through @axe-core/playwright) in the page as it is, in light and
+// in dark mode (contrast differs), keeping only the serious and critical findings.
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Page } from "playwright-core";
+
+export type Finding = { scheme: string; rule: string; impact: string; targets: string[] };
+
+export async function seriousViolations(page: Page): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
+    const results = await new AxeBuilder({ page }).analyze();
+    for (const violation of results.violations) {
+      if (violation.impact === "serious" || violation.impact === "critical") {
+        findings.push({
+          scheme,
+          rule: violation.id,
+          impact: violation.impact,
+          targets: violation.nodes.map((node) => node.target.join(" ")),
+        });
+      }
+    }
+  }
+  await page.emulateMedia({ colorScheme: null, reducedMotion: null });
+  return findings;
+}
