@@ -16,6 +16,7 @@ import { registerRateLimits } from "./plugins/rate-limits.js";
 import { standardHeaders } from "./plugins/response-headers.js";
 import { taskRoutes } from "./plugins/tasks.js";
 import { userScope } from "./plugins/user-scope.js";
+import { SessionCache } from "./session-cache.js";
 import { compileTrustedProxies, type TrustedProxy } from "./trusted-proxies.js";
 
 /** Everything a route needs, created once per process and passed explicitly to each plugin. */
@@ -23,6 +24,8 @@ export interface AppContext {
   config: Config;
   database: DatabaseHandle;
   auth: Auth;
+  /** Session lookups of the request path, cached for a few seconds (session-cache.ts). */
+  sessions: SessionCache;
   chatModel: ChatModel;
   migrations: MigrationRunner;
   logger: FastifyBaseLogger;
@@ -36,6 +39,8 @@ export interface BuildAppOptions {
   logger?: Logger;
   database?: DatabaseHandle;
   chatModel?: ChatModel;
+  /** The session cache's clock (epoch ms), for tests of its time bounds. */
+  clock?: () => number;
 }
 
 // Beyond the model's timeout: the tool calls and the storage of a chat turn.
@@ -60,10 +65,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       pgliteDataDir: config.PGLITE_DATA_DIR,
       logger,
     });
+  const sessions = new SessionCache(options.clock ? { now: options.clock } : {});
   const context: AppContext = {
     config,
     database,
-    auth: createAuth(config, database.db, logger),
+    auth: createAuth(config, database.db, logger, sessions),
+    sessions,
     chatModel: options.chatModel ?? createChatModel(config),
     migrations: new MigrationRunner(database, logger),
     logger,
