@@ -20,6 +20,7 @@ type Container = {
     capabilities?: { drop?: string[] };
   };
   volumeMounts?: { name: string; mountPath: string }[];
+  resources?: { limits?: { cpu?: string; memory?: string } };
   livenessProbe?: { httpGet?: { path: string } };
   readinessProbe?: { httpGet?: { path: string } };
   startupProbe?: { httpGet?: { path: string } };
@@ -45,7 +46,10 @@ export type ContainerRunSpec = {
   env: Record<string, string>;
   /** Names of the variables the chart takes from Secrets; the caller supplies their values. */
   secretEnv: string[];
-  /** `docker run` flags for user, read-only root filesystem, writable mounts and capabilities. */
+  /**
+   * `docker run` flags for user, read-only root filesystem, writable mounts, capabilities and the resource
+   * limits (a memory limit also sizes V8's heap, so memory figures without it overstate the pod's).
+   */
   runFlags: string[];
   probes: { startup: string; liveness: string; readiness: string };
   /** Kubernetes' default when the chart sets none. */
@@ -89,6 +93,9 @@ export function chartContainers(
     if (security.readOnlyRootFilesystem) runFlags.push("--read-only");
     if (security.allowPrivilegeEscalation === false) runFlags.push("--security-opt=no-new-privileges");
     for (const capability of security.capabilities?.drop ?? []) runFlags.push(`--cap-drop=${capability}`);
+    const limits = container.resources?.limits;
+    if (limits?.cpu) runFlags.push(`--cpus=${toCpus(limits.cpu)}`);
+    if (limits?.memory) runFlags.push(`--memory=${toBytes(limits.memory)}`);
     for (const mount of container.volumeMounts ?? []) {
       const volume = pod.volumes?.find((v) => v.name === mount.name);
       if (!volume?.emptyDir) throw new Error(`${component}: volume ${mount.name} is not an emptyDir`);
@@ -115,9 +122,15 @@ export function chartContainers(
   return { backend: runSpec("backend"), frontend: runSpec("frontend") };
 }
 
+function toCpus(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(m)?$/.exec(quantity);
+  if (!match) throw new Error(`unsupported CPU quantity "${quantity}"`);
+  return Number(match[1]) / (match[2] ? 1000 : 1);
+}
+
 function toBytes(quantity: string): number {
   const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(quantity);
-  if (!match) throw new Error(`unsupported emptyDir sizeLimit "${quantity}"`);
+  if (!match) throw new Error(`unsupported size "${quantity}" (expected e.g. 64Mi)`);
   const power = { Ki: 10, Mi: 20, Gi: 30 }[match[2] ?? ""] ?? 0;
   return Number(match[1]) * 2 ** power;
 }

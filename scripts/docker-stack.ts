@@ -61,6 +61,8 @@ export type Stack = {
   names: { network: string; postgres: string; backend: string; frontend: string };
   backendUrl: string;
   frontendUrl: string;
+  /** DATABASE_URL as the app containers on the stack's network reach PostgreSQL. */
+  databaseUrl: string;
   specs: Record<"backend" | "frontend", ContainerRunSpec>;
   /** Milliseconds from `docker run` to the container's readiness probe passing. */
   readyMs: Record<"postgres" | "backend" | "frontend", number>;
@@ -151,6 +153,7 @@ export async function startStack(prefix: string, backendEnv: Record<string, stri
       names,
       backendUrl: `http://127.0.0.1:${backendPort}`,
       frontendUrl,
+      databaseUrl: secrets.DATABASE_URL!,
       specs,
       readyMs,
       psql,
