@@ -82,7 +82,7 @@ export function createAuth(config: Config, db: Database, logger: Logger, session
     trustedOrigins: (request) => [...config.TRUSTED_ORIGINS, forwardedOrigin(request)],
     // Every path that ends a session deletes its row through Better Auth's internal adapter, which runs these
     // hooks for each row, also for the bulk deletes (sign-out, revoke-session(s), revoke-other-sessions,
-    // change-password's revokeOtherSessions, delete-user, an expired session's clean-up: better-auth
+    // change-password's revokeOtherSessions, an expired session's clean-up: better-auth
     // dist/db/with-hooks.mjs deleteWithHooks/deleteManyWithHooks, after the transaction commits). A changed
     // user (name, email) is evicted too, so /api/me never shows the old record.
     databaseHooks: {
