@@ -94,7 +94,7 @@ export function createAuth(config: Config, db: Database, logger: Logger, session
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        checkAuthInput(ctx.path, ctx.body);
+        await checkAuthInput(ctx.path, ctx.body);
         // A changed password ends every other session, whatever the client asked (update-user.mjs).
         if (ctx.path === "/change-password") {
           return { context: { body: { ...ctx.body, revokeOtherSessions: true } } };
