@@ -5,7 +5,8 @@
 // row starts from the same state (the bench user's tasks reset to 20, no conversations), and the containers
 // run with the chart's settings and resource limits (scripts/docker-stack.ts). Prints Markdown tables for
 // docs/benchmarks.md. `--build-times` adds cold and cached build times (two `docker build --no-cache`).
-// Usage: npm run bench [-- --seconds=5] [-- --build-times]
+// Usage: npm run bench [-- --seconds=5] [-- --build-times] [-- --set frontend.resources.limits.cpu=1000m ...]
+// (--set: chart values for this run, e.g. to measure other resource limits than the chart's)
 import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -30,6 +31,11 @@ import { NODE_IMAGE } from "./stand-in-images.mjs";
 const ROOT = resolve(import.meta.dirname, "..");
 const SECONDS = Number(/--seconds=(\d+)/.exec(process.argv.join(" "))?.[1] ?? 5);
 const CONNECTIONS = [1, 10, 50];
+const CHART_VALUES = Object.fromEntries(
+  process.argv.flatMap((arg, i) =>
+    process.argv[i - 1] === "--set" ? [arg.split(/=(.*)/s).slice(0, 2)] : [],
+  ),
+) as Record<string, string>;
 const PREFIX = `todo-bench-${process.pid}`;
 // Issue 17: at least twice the offline chat's 165 req/s at 1 connection before it (docs/benchmarks.md).
 const CHAT_TARGET_RPS = 330;
@@ -76,10 +82,13 @@ if (process.argv.includes("--build-times")) {
 // ---- the stack, with the chat and write limits at their maximum so the load measures the server, not the
 // limiter. The log level stays the chart's.
 const floorDir = bundleFloor();
-const stack = await startStack(PREFIX, {
-  CHAT_RATE_LIMIT_PER_MINUTE: "10000",
-  WRITE_RATE_LIMIT_PER_MINUTE: "100000",
-});
+const stack = await startStack(
+  PREFIX,
+  { CHAT_RATE_LIMIT_PER_MINUTE: "10000", WRITE_RATE_LIMIT_PER_MINUTE: "100000" },
+  CHART_VALUES,
+);
+if (Object.keys(CHART_VALUES).length)
+  console.log(`chart values for this run: ${JSON.stringify(CHART_VALUES)}\n`);
 try {
   const backendIdle = memoryMiB(stack.names.backend);
   const frontendIdle = memoryMiB(stack.names.frontend);

@@ -75,8 +75,15 @@ export type Stack = {
   remove: () => void;
 };
 
-/** `backendEnv` overrides chart settings (the benchmark lifts the chat rate limit). */
-export async function startStack(prefix: string, backendEnv: Record<string, string> = {}): Promise<Stack> {
+/**
+ * `backendEnv` overrides chart settings (the benchmark lifts the chat rate limit); `chartValues` are passed to
+ * helm as --set-string (the benchmark tries other resource limits).
+ */
+export async function startStack(
+  prefix: string,
+  backendEnv: Record<string, string> = {},
+  chartValues: Record<string, string> = {},
+): Promise<Stack> {
   const names = {
     network: `${prefix}-net`,
     postgres: `${prefix}-postgresql`,
@@ -109,7 +116,7 @@ export async function startStack(prefix: string, backendEnv: Record<string, stri
   const frontendPort = await freePort();
   const backendPort = await freePort();
   const frontendUrl = `http://127.0.0.1:${frontendPort}`;
-  const specs = chartContainers({ publicUrl: frontendUrl });
+  const specs = chartContainers({ ...chartValues, publicUrl: frontendUrl });
   const password = randomBytes(18).toString("hex");
   const label = `--label=${LABEL}=${prefix}`;
   const readyMs = { postgres: 0, backend: 0, frontend: 0 };
