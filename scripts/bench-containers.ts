@@ -82,11 +82,11 @@ if (process.argv.includes("--build-times")) {
 // ---- the stack, with the chat and write limits at their maximum so the load measures the server, not the
 // limiter. The log level stays the chart's.
 const floorDir = bundleFloor();
-const stack = await startStack(
-  PREFIX,
-  { CHAT_RATE_LIMIT_PER_MINUTE: "10000", WRITE_RATE_LIMIT_PER_MINUTE: "100000" },
-  CHART_VALUES,
-);
+const stack = await startStack(PREFIX, {
+  backendEnv: { CHAT_RATE_LIMIT_PER_MINUTE: "10000", WRITE_RATE_LIMIT_PER_MINUTE: "100000" },
+  chartValues: CHART_VALUES,
+  limits: true,
+});
 if (Object.keys(CHART_VALUES).length)
   console.log(`chart values for this run: ${JSON.stringify(CHART_VALUES)}\n`);
 try {
@@ -99,6 +99,7 @@ try {
   docker([
     ...["run", "-d", "--name", floor, `--label=${LABEL}=${PREFIX}`, `--network=${stack.names.network}`],
     ...stack.specs.backend.runFlags,
+    ...stack.specs.backend.limitFlags,
     ...["-e", `DATABASE_URL=${stack.databaseUrl}`],
     ...["-e", `DATABASE_POOL_MAX=${stack.specs.backend.env.DATABASE_POOL_MAX ?? 5}`],
     `--mount=type=bind,source=${floorDir},destination=/bench,readonly`,

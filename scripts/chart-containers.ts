@@ -46,11 +46,14 @@ export type ContainerRunSpec = {
   env: Record<string, string>;
   /** Names of the variables the chart takes from Secrets; the caller supplies their values. */
   secretEnv: string[];
-  /**
-   * `docker run` flags for user, read-only root filesystem, writable mounts, capabilities and the resource
-   * limits (a memory limit also sizes V8's heap, so memory figures without it overstate the pod's).
-   */
+  /** `docker run` flags for user, read-only root filesystem, writable mounts and capabilities. */
   runFlags: string[];
+  /**
+   * `docker run` flags for the chart's CPU and memory limits (a memory limit also sizes V8's heap). Apart from
+   * runFlags: docker counts a tmpfs (the emptyDir stand-in) against the memory limit, and a pod's disk-backed
+   * emptyDir does not, so PGlite's data in /tmp would be OOM-killed under a limit the pod never meets.
+   */
+  limitFlags: string[];
   probes: { startup: string; liveness: string; readiness: string };
   /** Kubernetes' default when the chart sets none. */
   terminationGraceSeconds: number;
@@ -94,8 +97,9 @@ export function chartContainers(
     if (security.allowPrivilegeEscalation === false) runFlags.push("--security-opt=no-new-privileges");
     for (const capability of security.capabilities?.drop ?? []) runFlags.push(`--cap-drop=${capability}`);
     const limits = container.resources?.limits;
-    if (limits?.cpu) runFlags.push(`--cpus=${toCpus(limits.cpu)}`);
-    if (limits?.memory) runFlags.push(`--memory=${toBytes(limits.memory)}`);
+    const limitFlags = [];
+    if (limits?.cpu) limitFlags.push(`--cpus=${toCpus(limits.cpu)}`);
+    if (limits?.memory) limitFlags.push(`--memory=${toBytes(limits.memory)}`);
     for (const mount of container.volumeMounts ?? []) {
       const volume = pod.volumes?.find((v) => v.name === mount.name);
       if (!volume?.emptyDir) throw new Error(`${component}: volume ${mount.name} is not an emptyDir`);
@@ -111,6 +115,7 @@ export function chartContainers(
       env,
       secretEnv,
       runFlags,
+      limitFlags,
       probes: {
         startup: path(container.startupProbe),
         liveness: path(container.livenessProbe),

@@ -75,14 +75,18 @@ export type Stack = {
   remove: () => void;
 };
 
-/**
- * `backendEnv` overrides chart settings (the benchmark lifts the chat rate limit); `chartValues` are passed to
- * helm as --set-string (the benchmark tries other resource limits).
- */
+export type StackOptions = {
+  /** Overrides of the backend's chart settings (the benchmark lifts the rate limits). */
+  backendEnv?: Record<string, string>;
+  /** Chart values passed to helm as --set-string (the benchmark tries other resource limits). */
+  chartValues?: Record<string, string>;
+  /** Run the app containers under the chart's CPU and memory limits (ContainerRunSpec.limitFlags). */
+  limits?: boolean;
+};
+
 export async function startStack(
   prefix: string,
-  backendEnv: Record<string, string> = {},
-  chartValues: Record<string, string> = {},
+  { backendEnv = {}, chartValues = {}, limits = false }: StackOptions = {},
 ): Promise<Stack> {
   const names = {
     network: `${prefix}-net`,
@@ -192,6 +196,7 @@ export async function startStack(
       ...["run", "-d", "--name", names.backend, label, `--network=${names.network}`],
       `--network-alias=${SERVICE.backend}`,
       ...specs.backend.runFlags,
+      ...(limits ? specs.backend.limitFlags : []),
       ...envArgs({ ...specs.backend.env, ...backendEnv }),
       `--env-file=${envFile}`,
       `--publish=127.0.0.1:${backendPort}:8000`,
@@ -204,6 +209,7 @@ export async function startStack(
     docker([
       ...["run", "-d", "--name", names.frontend, label, `--network=${names.network}`],
       ...specs.frontend.runFlags,
+      ...(limits ? specs.frontend.limitFlags : []),
       ...envArgs(specs.frontend.env),
       `--publish=127.0.0.1:${frontendPort}:3000`,
       IMAGES.frontend,

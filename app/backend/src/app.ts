@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { pino, type Logger } from "pino";
 import { createChatModel, type ChatModel } from "./agent/model.js";
@@ -53,6 +59,26 @@ export function createLogger(config: Config): Logger {
   });
 }
 
+/**
+ * One log line a request, at its end, with what Fastify's two lines ("incoming request", then "request
+ * completed") said between them (fastify/lib/log-controller.js): at the chart's info level the request log
+ * was about 15% of a cheap request's CPU (issue 17). A route's own logLevel (the probes') still applies.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, "request errored");
+    else reply.log.info(line, "request completed");
+  }
+}
+
 /** Builds the API. Migrations start in the background: /ready turns 200 once they are applied. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -81,10 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: "x-request-id",
-    // One log line a request, at its end (the onResponse hook below), instead of Fastify's two (an "incoming
-    // request" and a "request completed" line, fastify/lib/log-controller.js): at the chart's info level the
-    // log was about 15% of a cheap request's CPU (issue 17).
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     genReqId: () => randomUUID(),
     // Node's HTTP server limits (https://nodejs.org/api/http.html#serverrequesttimeout; Fastify passes
     // `http` to http.createServer and sets the rest, fastify/lib/server.js). Receiving a request (headers
@@ -108,9 +131,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   let closing = false;
   app.addHook("preClose", async () => {
     closing = true;
-  });
-  app.addHook("onResponse", async (request, reply) => {
-    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, "request completed");
   });
   app.addHook("onSend", async (request, reply) => {
     void reply.headers(standardHeaders(request));
