@@ -20,6 +20,7 @@ type Container = {
     capabilities?: { drop?: string[] };
   };
   volumeMounts?: { name: string; mountPath: string }[];
+  resources?: { limits?: { cpu?: string; memory?: string } };
   livenessProbe?: { httpGet?: { path: string } };
   readinessProbe?: { httpGet?: { path: string } };
   startupProbe?: { httpGet?: { path: string } };
@@ -47,6 +48,12 @@ export type ContainerRunSpec = {
   secretEnv: string[];
   /** `docker run` flags for user, read-only root filesystem, writable mounts and capabilities. */
   runFlags: string[];
+  /**
+   * `docker run` flags for the chart's CPU and memory limits (a memory limit also sizes V8's heap). Apart from
+   * runFlags: docker counts a tmpfs (the emptyDir stand-in) against the memory limit, and a pod's disk-backed
+   * emptyDir does not, so PGlite's data in /tmp would be OOM-killed under a limit the pod never meets.
+   */
+  limitFlags: string[];
   probes: { startup: string; liveness: string; readiness: string };
   /** Kubernetes' default when the chart sets none. */
   terminationGraceSeconds: number;
@@ -89,6 +96,10 @@ export function chartContainers(
     if (security.readOnlyRootFilesystem) runFlags.push("--read-only");
     if (security.allowPrivilegeEscalation === false) runFlags.push("--security-opt=no-new-privileges");
     for (const capability of security.capabilities?.drop ?? []) runFlags.push(`--cap-drop=${capability}`);
+    const limits = container.resources?.limits;
+    const limitFlags = [];
+    if (limits?.cpu) limitFlags.push(`--cpus=${toCpus(limits.cpu)}`);
+    if (limits?.memory) limitFlags.push(`--memory=${toBytes(limits.memory)}`);
     for (const mount of container.volumeMounts ?? []) {
       const volume = pod.volumes?.find((v) => v.name === mount.name);
       if (!volume?.emptyDir) throw new Error(`${component}: volume ${mount.name} is not an emptyDir`);
@@ -104,6 +115,7 @@ export function chartContainers(
       env,
       secretEnv,
       runFlags,
+      limitFlags,
       probes: {
         startup: path(container.startupProbe),
         liveness: path(container.livenessProbe),
@@ -115,9 +127,15 @@ export function chartContainers(
   return { backend: runSpec("backend"), frontend: runSpec("frontend") };
 }
 
+function toCpus(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(m)?$/.exec(quantity);
+  if (!match) throw new Error(`unsupported CPU quantity "${quantity}"`);
+  return Number(match[1]) / (match[2] ? 1000 : 1);
+}
+
 function toBytes(quantity: string): number {
   const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(quantity);
-  if (!match) throw new Error(`unsupported emptyDir sizeLimit "${quantity}"`);
+  if (!match) throw new Error(`unsupported size "${quantity}" (expected e.g. 64Mi)`);
   const power = { Ki: 10, Mi: 20, Gi: 30 }[match[2] ?? ""] ?? 0;
   return Number(match[1]) * 2 ** power;
 }

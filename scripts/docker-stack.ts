@@ -61,6 +61,8 @@ export type Stack = {
   names: { network: string; postgres: string; backend: string; frontend: string };
   backendUrl: string;
   frontendUrl: string;
+  /** DATABASE_URL as the app containers on the stack's network reach PostgreSQL. */
+  databaseUrl: string;
   specs: Record<"backend" | "frontend", ContainerRunSpec>;
   /** Milliseconds from `docker run` to the container's readiness probe passing. */
   readyMs: Record<"postgres" | "backend" | "frontend", number>;
@@ -73,8 +75,19 @@ export type Stack = {
   remove: () => void;
 };
 
-/** `backendEnv` overrides chart settings (the benchmark lifts the chat rate limit). */
-export async function startStack(prefix: string, backendEnv: Record<string, string> = {}): Promise<Stack> {
+export type StackOptions = {
+  /** Overrides of the backend's chart settings (the benchmark lifts the rate limits). */
+  backendEnv?: Record<string, string>;
+  /** Chart values passed to helm as --set-string (the benchmark tries other resource limits). */
+  chartValues?: Record<string, string>;
+  /** Run the app containers under the chart's CPU and memory limits (ContainerRunSpec.limitFlags). */
+  limits?: boolean;
+};
+
+export async function startStack(
+  prefix: string,
+  { backendEnv = {}, chartValues = {}, limits = false }: StackOptions = {},
+): Promise<Stack> {
   const names = {
     network: `${prefix}-net`,
     postgres: `${prefix}-postgresql`,
@@ -107,7 +120,7 @@ export async function startStack(prefix: string, backendEnv: Record<string, stri
   const frontendPort = await freePort();
   const backendPort = await freePort();
   const frontendUrl = `http://127.0.0.1:${frontendPort}`;
-  const specs = chartContainers({ publicUrl: frontendUrl });
+  const specs = chartContainers({ ...chartValues, publicUrl: frontendUrl });
   const password = randomBytes(18).toString("hex");
   const label = `--label=${LABEL}=${prefix}`;
   const readyMs = { postgres: 0, backend: 0, frontend: 0 };
@@ -151,6 +164,7 @@ export async function startStack(prefix: string, backendEnv: Record<string, stri
       names,
       backendUrl: `http://127.0.0.1:${backendPort}`,
       frontendUrl,
+      databaseUrl: secrets.DATABASE_URL!,
       specs,
       readyMs,
       psql,
@@ -182,6 +196,7 @@ export async function startStack(prefix: string, backendEnv: Record<string, stri
       ...["run", "-d", "--name", names.backend, label, `--network=${names.network}`],
       `--network-alias=${SERVICE.backend}`,
       ...specs.backend.runFlags,
+      ...(limits ? specs.backend.limitFlags : []),
       ...envArgs({ ...specs.backend.env, ...backendEnv }),
       `--env-file=${envFile}`,
       `--publish=127.0.0.1:${backendPort}:8000`,
@@ -194,6 +209,7 @@ export async function startStack(prefix: string, backendEnv: Record<string, stri
     docker([
       ...["run", "-d", "--name", names.frontend, label, `--network=${names.network}`],
       ...specs.frontend.runFlags,
+      ...(limits ? specs.frontend.limitFlags : []),
       ...envArgs(specs.frontend.env),
       `--publish=127.0.0.1:${frontendPort}:3000`,
       IMAGES.frontend,

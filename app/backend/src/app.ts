@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { pino, type Logger } from "pino";
 import { createChatModel, type ChatModel } from "./agent/model.js";
@@ -16,6 +22,7 @@ import { registerRateLimits } from "./plugins/rate-limits.js";
 import { standardHeaders } from "./plugins/response-headers.js";
 import { taskRoutes } from "./plugins/tasks.js";
 import { userScope } from "./plugins/user-scope.js";
+import { SessionCache } from "./session-cache.js";
 import { compileTrustedProxies, type TrustedProxy } from "./trusted-proxies.js";
 
 /** Everything a route needs, created once per process and passed explicitly to each plugin. */
@@ -23,6 +30,8 @@ export interface AppContext {
   config: Config;
   database: DatabaseHandle;
   auth: Auth;
+  /** Session lookups of the request path, cached for a few seconds (session-cache.ts). */
+  sessions: SessionCache;
   chatModel: ChatModel;
   migrations: MigrationRunner;
   logger: FastifyBaseLogger;
@@ -36,6 +45,8 @@ export interface BuildAppOptions {
   logger?: Logger;
   database?: DatabaseHandle;
   chatModel?: ChatModel;
+  /** The session cache's clock (epoch ms), for tests of its time bounds. */
+  clock?: () => number;
 }
 
 // Beyond the model's timeout: the tool calls and the storage of a chat turn.
@@ -46,6 +57,26 @@ export function createLogger(config: Config): Logger {
     level: config.LOG_LEVEL,
     redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
   });
+}
+
+/**
+ * One log line a request, at its end, with what Fastify's two lines ("incoming request", then "request
+ * completed") said between them (fastify/lib/log-controller.js): at the chart's info level the request log
+ * was about 15% of a cheap request's CPU (issue 17). A route's own logLevel (the probes') still applies.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, "request errored");
+    else reply.log.info(line, "request completed");
+  }
 }
 
 /** Builds the API. Migrations start in the background: /ready turns 200 once they are applied. */
@@ -60,10 +91,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       pgliteDataDir: config.PGLITE_DATA_DIR,
       logger,
     });
+  const sessions = new SessionCache(options.clock ? { now: options.clock } : {});
   const context: AppContext = {
     config,
     database,
-    auth: createAuth(config, database.db, logger),
+    auth: createAuth(config, database.db, logger, sessions),
+    sessions,
     chatModel: options.chatModel ?? createChatModel(config),
     migrations: new MigrationRunner(database, logger),
     logger,
@@ -74,6 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: "x-request-id",
+    logController: new OneLinePerRequest(),
     genReqId: () => randomUUID(),
     // Node's HTTP server limits (https://nodejs.org/api/http.html#serverrequesttimeout; Fastify passes
     // `http` to http.createServer and sets the rest, fastify/lib/server.js). Receiving a request (headers

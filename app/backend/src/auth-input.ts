@@ -1,8 +1,6 @@
 // What the auth routes accept from a person: bounded names and emails, and passwords that are hard to guess.
 // Better Auth checks only the password's length and the email's form; these rules run first, as a `before` hook.
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import * as zxcvbnCommon from "@zxcvbn-ts/language-common";
-import * as zxcvbnEn from "@zxcvbn-ts/language-en";
 import { APIError } from "better-auth/api";
 
 export const LIMITS = {
@@ -33,19 +31,23 @@ const FIELDS: Record<
 // Control characters cannot be shown, and PostgreSQL text cannot store U+0000.
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
-let zxcvbn: ZxcvbnFactory | undefined;
-// Built on first use: loading the dictionaries takes about 0.2 s. The check runs on the event loop, so its
+let zxcvbn: Promise<ZxcvbnFactory> | undefined;
+// Built on first use: loading the dictionaries takes about 0.2 s and about 40 MiB, most of the backend's idle
+// memory if they were imported at start (issue 17), so they are imported here. The check runs on the event loop, so its
 // work is capped: only the first 64 characters are scored (a longer strong prefix is strong anyway) and
 // at most 10 l33t substitutions are tried. Measured on 2 cores with 128-character l33t-heavy repetitions (the
 // worst inputs found): at most 0.13 s, where the defaults (256, 100) took up to 2 s, and 6 s with Levenshtein.
-function strengthChecker(): ZxcvbnFactory {
-  zxcvbn ??= new ZxcvbnFactory({
-    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
-    graphs: zxcvbnCommon.adjacencyGraphs,
-    translations: zxcvbnEn.translations,
-    maxLength: 64,
-    l33tMaxSubstitutions: 10,
-  });
+function strengthChecker(): Promise<ZxcvbnFactory> {
+  zxcvbn ??= Promise.all([import("@zxcvbn-ts/language-common"), import("@zxcvbn-ts/language-en")]).then(
+    ([common, en]) =>
+      new ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...en.dictionary },
+        graphs: common.adjacencyGraphs,
+        translations: en.translations,
+        maxLength: 64,
+        l33tMaxSubstitutions: 10,
+      }),
+  );
   return zxcvbn;
 }
 
@@ -57,7 +59,7 @@ function invalid(field: string, message: string, code = "VALIDATION_ERROR"): API
  * Throws a 400 naming the first bad field of an auth request and how to fix it; does nothing for paths without
  * person-entered fields. Values of the wrong type are left to Better Auth's own schema.
  */
-export function checkAuthInput(path: string, body: unknown): void {
+export async function checkAuthInput(path: string, body: unknown): Promise<void> {
   const fields = FIELDS[path];
   if (!fields || typeof body !== "object" || body === null) return;
   const values = body as Record<string, unknown>;
@@ -114,7 +116,7 @@ export function checkAuthInput(path: string, body: unknown): void {
     const known = [text("name"), text("email"), text("currentPassword")].filter(
       (value): value is string => value !== undefined && value !== "",
     );
-    const result = strengthChecker().check(password, known);
+    const result = (await strengthChecker()).check(password, known);
     if (result.score < LIMITS.passwordMinScore) {
       const why = result.feedback.warning ?? "It is too easy to guess.";
       const fix = result.feedback.suggestions.length

@@ -8,6 +8,7 @@ import { checkAuthInput, LIMITS } from "./auth-input.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import * as schema from "./db/schema.js";
+import type { SessionCache } from "./session-cache.js";
 
 export type Auth = ReturnType<typeof createAuth>;
 
@@ -34,8 +35,12 @@ export const AUTH_RATE_LIMITS = {
  */
 export const CLIENT_ADDRESS_HEADER = "x-forwarded-for";
 
-/** Better Auth with email + password; cookie sessions for browsers, bearer tokens for API and MCP clients. */
-export function createAuth(config: Config, db: Database, logger: Logger) {
+/**
+ * Better Auth with email + password; cookie sessions for browsers, bearer tokens for API and MCP clients.
+ * `sessions` is the request path's session cache: every session row Better Auth deletes, and every user it
+ * changes, is evicted from it here.
+ */
+export function createAuth(config: Config, db: Database, logger: Logger, sessions: SessionCache) {
   return betterAuth({
     appName: "Todo Chatbot",
     baseURL: config.BETTER_AUTH_URL,
@@ -75,9 +80,21 @@ export function createAuth(config: Config, db: Database, logger: Logger) {
     // auth-routes.ts passes X-Forwarded-Host/-Proto on only from a trusted proxy (the frontend, which sets them
     // from the browser's own request), so the origin the browser used is trusted; a client's own value is not.
     trustedOrigins: (request) => [...config.TRUSTED_ORIGINS, forwardedOrigin(request)],
+    // Every path that ends a session deletes its row through Better Auth's internal adapter, which runs these
+    // hooks for each row, also for the bulk deletes (sign-out, revoke-session(s), revoke-other-sessions,
+    // change-password's revokeOtherSessions, an expired session's clean-up: better-auth
+    // dist/db/with-hooks.mjs deleteWithHooks/deleteManyWithHooks, after the transaction commits). A changed
+    // user (name, email) is evicted too, so /api/me never shows the old record.
+    databaseHooks: {
+      session: { delete: { after: async (session) => sessions.evictSession(session.id) } },
+      user: {
+        update: { after: async (user) => sessions.evictUser(user.id) },
+        delete: { after: async (user) => sessions.evictUser(user.id) },
+      },
+    },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        checkAuthInput(ctx.path, ctx.body);
+        await checkAuthInput(ctx.path, ctx.body);
         // A changed password ends every other session, whatever the client asked (update-user.mjs).
         if (ctx.path === "/change-password") {
           return { context: { body: { ...ctx.body, revokeOtherSessions: true } } };

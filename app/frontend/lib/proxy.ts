@@ -5,54 +5,26 @@
 // refuses a body over its limit with 413 and `Connection: close` and stops reading. The proxy must then pass that
 // answer on and stop sending. fetch cannot: when the backend closes, the next write of the body fails with EPIPE,
 // and Node destroys the socket before it has read the answer that is already waiting on it, so fetch rejects and
-// the browser would see 502. The connections of EarlyAnswerAgent (./earlyAnswer.ts) keep reading instead.
+// the browser would see 502. The connections of EarlyAnswerAgent (server/earlyAnswer.mts) keep reading instead.
 import { once } from "node:events";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
-import { EarlyAnswerAgent } from "./earlyAnswer";
+import {
+  backendAgent,
+  connectionTokens,
+  describe,
+  HOP_BY_HOP as CONNECTION_HEADERS,
+  targetUrl,
+  unreachable,
+} from "../server/forward.mts";
 
-// Headers that describe one connection, not the message: never forwarded in either direction.
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-  "proxy-authorization",
-  "proxy-authenticate",
-  "host",
-  // Answered by the Next server already (100-continue).
-  "expect",
-  // The body is re-streamed, so its length is recomputed by the next hop.
-  "content-length",
-]);
-
-// One pool of keep-alive connections to the backend for the whole server. An https backend (outside the
-// cluster) uses Node's default agent: the early-answer handling is for the plain in-cluster hop.
-const backendAgent = new EarlyAnswerAgent({ keepAlive: true });
+// The production server proxies /api itself (server/forward.mts); this route-handler version serves `next dev`.
+// It re-streams the body, so its length and framing are recomputed by the next hop.
+const HOP_BY_HOP = new Set([...CONNECTION_HEADERS, "content-length", "transfer-encoding"]);
 
 export function backendUnreachable(detail: string): Response {
-  return Response.json(
-    {
-      error: {
-        code: "BACKEND_UNREACHABLE",
-        message: `The backend service is unreachable (${detail}). Check that it is running and that BACKEND_URL points at it.`,
-      },
-    },
-    { status: 502, headers: { "cache-control": "no-store" } },
-  );
-}
-
-/** Names listed in a Connection header are hop-by-hop for this message too (RFC 9110 7.6.1). */
-function connectionTokens(value: string | null | undefined): Set<string> {
-  return new Set(
-    (value ?? "")
-      .split(",")
-      .map((token) => token.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  return Response.json(unreachable(detail), { status: 502, headers: { "cache-control": "no-store" } });
 }
 
 // X-Forwarded-For/-Host/-Proto go through as they arrive: in production the request gate (server/gate.mts)
@@ -91,24 +63,6 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
     statusText: incoming.statusMessage,
     headers: responseHeaders(incoming),
   });
-}
-
-/** The most specific reason in an error's cause chain, e.g. "ECONNREFUSED" rather than a generic message. */
-function describe(error: unknown): string {
-  let reason = String(error);
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth += 1) {
-    const { code, message, errors, cause } = current as {
-      code?: unknown;
-      message?: unknown;
-      errors?: unknown[];
-      cause?: unknown;
-    };
-    if (typeof code === "string" && !code.startsWith("UND_ERR_")) return code; // ECONNREFUSED, ENOTFOUND...
-    if (typeof message === "string" && message) reason = message;
-    current = cause ?? errors?.[0];
-  }
-  return reason;
 }
 
 type Body = { reader: ReadableStreamDefaultReader<Uint8Array>; first: Uint8Array };
@@ -151,8 +105,7 @@ async function sendBody({ reader, first }: Body, outgoing: http.ClientRequest, a
 
 export async function forwardToBackend(request: Request, backendUrl: string): Promise<Response> {
   const url = new URL(request.url);
-  // Concatenate (not new URL(path, base)) so a base URL with a path prefix keeps it.
-  const target = new URL(backendUrl.replace(/\/+$/, "") + url.pathname + url.search);
+  const target = targetUrl(backendUrl, url.pathname + url.search);
   let body: Body | null;
   try {
     body = await openBody(request);

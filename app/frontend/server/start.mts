@@ -3,8 +3,10 @@
 //
 // server.js starts Next through next/dist/server/lib/start-server.js, which creates its HTTP server with
 // `http.createServer(requestListener)` and offers no hook that runs before Next reads a request. So, for this
-// process only, http.createServer puts the gate (./gate.mts) in front of the listener Next passes.
+// process only, http.createServer puts the gate (./gate.mts) in front of the listener Next passes, and the /api
+// proxy (./forward.mts) between the gate and Next.
 import http from "node:http";
+import { apiFirst } from "./forward.mts";
 import { gate, type RequestListener } from "./gate.mts";
 
 const createServer = http.createServer;
@@ -13,7 +15,7 @@ let gated = 0;
 function gatedCreateServer(...args: unknown[]): http.Server {
   const at = args.findIndex((arg) => typeof arg === "function");
   if (at >= 0) {
-    args[at] = gate(args[at] as RequestListener);
+    args[at] = gate(apiFirst(args[at] as RequestListener));
     gated += 1;
   }
   return (createServer as (...all: unknown[]) => http.Server)(...args);

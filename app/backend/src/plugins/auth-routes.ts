@@ -5,11 +5,22 @@ import type { AppContext } from "../app.js";
 import { CLIENT_ADDRESS_HEADER, type SessionUser } from "../auth.js";
 import { errorResponseSchema, HttpError } from "../errors.js";
 
-/** Resolves the signed-in user from the session cookie or a bearer token; null when there is none. */
+/**
+ * Resolves the signed-in user from the session cookie or a bearer token; null when there is none. Better
+ * Auth's getSession reads only these two headers (the bearer plugin turns a signed bearer token into the
+ * session cookie, better-auth dist/plugins/bearer/index.mjs; get-session reads the cookie,
+ * dist/api/routes/session.mjs), so they are the session cache's key (session-cache.ts).
+ */
 export async function sessionUser(context: AppContext, request: FastifyRequest): Promise<SessionUser | null> {
-  const session = await context.auth.api.getSession({ headers: authHeaders(context, request) });
-  if (!session) return null;
-  return { id: session.user.id, email: session.user.email, name: session.user.name };
+  const { authorization, cookie } = request.headers;
+  if (authorization === undefined && cookie === undefined) return null;
+  const session = await context.sessions.resolve(`${authorization ?? ""}\n${cookie ?? ""}`, async () => {
+    const found = await context.auth.api.getSession({ headers: authHeaders(context, request) });
+    if (!found) return null;
+    const { id, email, name } = found.user;
+    return { user: { id, email, name }, sessionId: found.session.id, expiresAt: found.session.expiresAt };
+  });
+  return session?.user ?? null;
 }
 
 export async function requireUser(context: AppContext, request: FastifyRequest): Promise<SessionUser> {

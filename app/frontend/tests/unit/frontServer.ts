@@ -1,11 +1,14 @@
-// A real HTTP server standing in for Next's: it hands each request to forwardToBackend the way Next hands one to
-// the /api route (the IncomingMessage itself as a half-duplex body; see NextRequestAdapter.fromNodeNextRequest in
-// next/dist/server/web/spec-extension/adapters/next-request.js), behind the request gate like server/start.mts.
-// Plus a raw HTTP client, because fetch cannot send TRACE or watch its own upload.
+// A real HTTP server standing in for the production one: the request gate, then the /api proxy, as
+// server/start.mts composes them (`via: "server"`, the default). With `via: "route handler"` it hands each request
+// to forwardToBackend instead, the way Next hands one to the /api route under `next dev` (the IncomingMessage
+// itself as a half-duplex body; see NextRequestAdapter.fromNodeNextRequest in
+// next/dist/server/web/spec-extension/adapters/next-request.js). Plus a raw HTTP client, because fetch cannot
+// send TRACE or watch its own upload.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EarlyAnswerAgent } from "../../lib/earlyAnswer";
 import { forwardToBackend } from "../../lib/proxy";
+import { EarlyAnswerAgent } from "../../server/earlyAnswer.mts";
+import { apiFirst } from "../../server/forward.mts";
 import { gate } from "../../server/gate.mts";
 
 export type FrontServer = { url: string; close: () => Promise<void> };
@@ -35,8 +38,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, backendUrl: str
   res.end();
 }
 
-export async function startFrontServer(backendUrl: string): Promise<FrontServer> {
-  const server = http.createServer(gate((req, res) => void handle(req, res, backendUrl)));
+export type Via = "server" | "route handler";
+
+export async function startFrontServer(backendUrl: string, via: Via = "server"): Promise<FrontServer> {
+  const notNext = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(404).end();
+  const listener =
+    via === "server"
+      ? apiFirst(notNext, () => backendUrl)
+      : (req: IncomingMessage, res: ServerResponse) => void handle(req, res, backendUrl);
+  const server = http.createServer(gate(listener));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

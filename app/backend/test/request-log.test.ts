@@ -1,0 +1,37 @@
+// The request log at the chart's info level: one line a request, with what Fastify's two lines had.
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../src/app.js";
+import { openDatabase } from "../src/db/client.js";
+import { testConfig } from "./support/app.js";
+import { captureLogs } from "./support/log-capture.js";
+
+describe("request log", () => {
+  const logs = captureLogs();
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const config = testConfig({ LOG_LEVEL: "info" });
+    const database = openDatabase({ pgliteDataDir: "memory://", logger: pino({ level: "silent" }) });
+    app = await buildApp({ config, logger: logs.logger, database });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("logs one line per request, with its id, method, URL, status and time", async () => {
+    await app.inject({ method: "GET", url: "/openapi.json?v=1", headers: { "x-request-id": "req-42" } });
+    const ofRequest = () => logs.entries().filter((entry) => entry.reqId === "req-42");
+    // The line is written when the response has finished, which may be just after inject() resolves.
+    await vi.waitFor(() => expect(ofRequest().some((entry) => entry.msg === "request completed")).toBe(true));
+    const lines = ofRequest();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      req: { method: "GET", url: "/openapi.json?v=1" },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+  });
+});

@@ -1,0 +1,147 @@
+// The production server's /api proxy: server/start.mts puts it in front of Next (behind the request gate), so
+// a browser's /api request goes to the backend as Node streams, piped both ways, over a pool of keep-alive
+// connections, without Next building a Web Request and Response around it. In Next's /api route handler the
+// proxy ran at about a third of the backend's own rate (issue 17). `next dev` still proxies through that route
+// handler (lib/proxy.ts), which shares these rules.
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import https from "node:https";
+import { EarlyAnswerAgent } from "./earlyAnswer.mts";
+import type { RequestListener } from "./gate.mts";
+
+/** Where the backend is when BACKEND_URL is unset (read per request, so one image serves any environment). */
+export const DEFAULT_BACKEND_URL = "http://localhost:8000";
+
+export function backendUrl(): string {
+  return process.env.BACKEND_URL || DEFAULT_BACKEND_URL;
+}
+
+// Headers that describe one connection, not the message: never forwarded in either direction. Content-Length
+// and Transfer-Encoding frame the body: this proxy passes them as the client sent them, lib/proxy.ts re-frames.
+export const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "host",
+  // Answered by the front server already (100-continue).
+  "expect",
+]);
+
+/** Names listed in a Connection header are hop-by-hop for this message too (RFC 9110 7.6.1). */
+export function connectionTokens(value: string | string[] | null | undefined): Set<string> {
+  return new Set(
+    String(value ?? "")
+      .split(",")
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+// One pool of keep-alive connections to the backend for the whole server. An https backend (outside the
+// cluster) uses Node's default agent: the early-answer handling is for the plain in-cluster hop.
+export const backendAgent = new EarlyAnswerAgent({ keepAlive: true });
+
+/** The most specific reason in an error's cause chain, e.g. "ECONNREFUSED" rather than a generic message. */
+export function describe(error: unknown): string {
+  let reason = String(error);
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    const { code, message, errors, cause } = current as {
+      code?: unknown;
+      message?: unknown;
+      errors?: unknown[];
+      cause?: unknown;
+    };
+    if (typeof code === "string" && !code.startsWith("UND_ERR_")) return code; // ECONNREFUSED, ENOTFOUND...
+    if (typeof message === "string" && message) reason = message;
+    current = cause ?? errors?.[0];
+  }
+  return reason;
+}
+
+/** The 502 answer's body when the backend cannot be reached. */
+export function unreachable(detail: string) {
+  return {
+    error: {
+      code: "BACKEND_UNREACHABLE",
+      message: `The backend service is unreachable (${detail}). Check that it is running and that BACKEND_URL points at it.`,
+    },
+  };
+}
+
+/** The backend's URL for a request path: concatenated (not new URL(path, base)) so a base path prefix stays. */
+export function targetUrl(base: string, pathAndQuery: string): URL {
+  return new URL(base.replace(/\/+$/, "") + pathAndQuery);
+}
+
+/** /api and everything under it goes to the backend; the rest to `next` (Next's own request listener). */
+export function apiFirst(next: RequestListener, backend: () => string = backendUrl): RequestListener {
+  return (req, res) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    if (path === "/api" || path.startsWith("/api/")) forward(req, res, backend());
+    else next(req, res);
+  };
+}
+
+function requestHeaders(req: IncomingMessage): OutgoingHttpHeaders {
+  const dropped = connectionTokens(req.headers.connection);
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !dropped.has(name)) headers[name] = value;
+  }
+  // Answers pass through as they are, so the backend answers uncompressed, as to the route handler.
+  headers["accept-encoding"] = "identity";
+  return headers;
+}
+
+/** The backend's header lines minus hop-by-hop ones, as [name, value] pairs (repeated Set-Cookie lines stay apart). */
+function responseHeaders(incoming: IncomingMessage): [string, string][] {
+  const dropped = connectionTokens(incoming.headers.connection);
+  const pairs: [string, string][] = [];
+  const raw = incoming.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !dropped.has(name)) pairs.push([name, raw[i + 1]!]);
+  }
+  return pairs;
+}
+
+/** Forwards one request to the backend and pipes the answer back; 502 in JSON when the backend is unreachable. */
+export function forward(req: IncomingMessage, res: ServerResponse, base: string): void {
+  const target = targetUrl(base, req.url ?? "/");
+  const secure = target.protocol === "https:";
+  const outgoing = (secure ? https : http).request(target, {
+    method: req.method,
+    headers: requestHeaders(req),
+    agent: secure ? undefined : backendAgent,
+  });
+  let answered = false;
+  outgoing.on("response", (incoming) => {
+    answered = true;
+    const early = !req.complete; // the backend answered before it had the whole body (e.g. 413)
+    if (early) {
+      // Stop reading the browser's upload: nobody reads the rest. Its connection closes after this answer,
+      // and the backend connection cannot carry another request either.
+      req.unpipe(outgoing);
+      res.shouldKeepAlive = false;
+      incoming.on("end", () => outgoing.destroy());
+    }
+    res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, responseHeaders(incoming).flat());
+    incoming.pipe(res);
+    incoming.on("error", () => res.destroy());
+  });
+  outgoing.on("error", (error) => {
+    if (answered || res.destroyed) return res.destroy(); // mid-answer: the browser sees a cut answer
+    console.error(`proxy: ${req.method} ${target.href} failed: ${describe(error)}`);
+    res.writeHead(502, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+    res.end(JSON.stringify(unreachable(describe(error))));
+  });
+  // The browser went away: so does the request to the backend.
+  res.on("close", () => {
+    if (!res.writableFinished) outgoing.destroy();
+  });
+  req.pipe(outgoing); // a request without a body ends at once, and so does the backend's
+}
