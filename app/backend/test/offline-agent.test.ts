@@ -113,9 +113,9 @@ describe("offline agent: the spec's phrases change the database as asked", () =>
     const user = await signUp(app);
     const task = await createTask(app, user, "Only task");
     const byNumber = await chat(app, user, "mark task 999999 as done");
-    expect(byNumber.response).toMatch(/999999 was not found/);
+    expect(byNumber.response).toMatch(/can't find task 999999/);
     const byTitle = await chat(app, user, "delete the dentist task");
-    expect(byTitle.response).toMatch(/couldn't find a task matching "dentist"/);
+    expect(byTitle.response).toMatch(/couldn't find a task about "dentist"/);
     expect(await listTasks(app, user)).toEqual([expect.objectContaining({ id: task.id, completed: false })]);
   });
 

@@ -19,7 +19,11 @@ describe("per-user task numbers", () => {
     for (const title of ["x", "y"]) ids.push((await createTask(app, second, title)).id);
     expect(ids).toEqual([1, 2]);
 
-    const fetched = await app.inject({ method: "GET", url: `/api/${second.id}/tasks/1`, headers: second.headers });
+    const fetched = await app.inject({
+      method: "GET",
+      url: `/api/${second.id}/tasks/1`,
+      headers: second.headers,
+    });
     expect(fetched.json()).toMatchObject({ id: 1, title: "x" });
 
     // The app's own suggestion works for every user, not only the first one.

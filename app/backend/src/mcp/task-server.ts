@@ -24,7 +24,9 @@ export type TaskToolName = (typeof TASK_TOOL_NAMES)[number];
  */
 export const sharedJsonSchemaValidator = new AjvJsonSchemaValidator();
 
-const taskId = recordId("task").describe("The task's number (the user's own 1, 2, 3...), as list_tasks shows it");
+const taskId = recordId("task").describe(
+  "The task's number (the user's own 1, 2, 3...), as list_tasks shows it",
+);
 // Accepted for compatibility with the spec's signatures; the user always comes from the caller's token.
 const userIdArgument = z
   .string()

@@ -71,7 +71,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       const { conversationId: id, history } = opened;
       const turn = await runAgent({
         model: context.chatModel.model,
-        history: history.map(({ role, content }) => ({ role, content })),
+        maxSteps: context.chatModel.maxSteps,
+        history: history.map(({ role, content, tool_calls }) => ({ role, content, toolCalls: tool_calls })),
         message,
         tasks: new TaskService(context.database.db, request.user.id),
         logger: request.log,

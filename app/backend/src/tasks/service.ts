@@ -89,7 +89,9 @@ export class TaskService {
    * Creates tasks numbered after the user's last number, in one statement: the counter row's lock serialises
    * two creations of one user, so numbers are unique, in order, and never handed out twice.
    */
-  async createMany(items: Array<{ title: string; description?: string | null | undefined }>): Promise<TaskDto[]> {
+  async createMany(
+    items: Array<{ title: string; description?: string | null | undefined }>,
+  ): Promise<TaskDto[]> {
     const count = items.length;
     const counter = this.db.$with("counter").as(
       this.db
@@ -194,5 +196,3 @@ export class TaskService {
     return and(eq(tasks.userId, this.userId), eq(tasks.number, number));
   }
 }
-
-
