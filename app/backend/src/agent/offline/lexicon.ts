@@ -170,6 +170,8 @@ export const COMMANDS: Record<CommandKind, CommandWords> = {
       "get rid of",
       "forget about",
       "clear",
+      "wipe",
+      "purge",
       "hata",
       "hatao",
       "mita",

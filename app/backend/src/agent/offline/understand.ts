@@ -179,6 +179,13 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const weak = findHits(tokens, WEAK_TABLE).filter(
     (hit) => !commands.some((other) => hit.start < other.end && other.start < hit.end),
   );
+  // "the completed ones", "all finished tasks", "sab mukammal tasks": a state, not an order to complete.
+  const describesTasks = (hit: Hit) =>
+    ["all", "my", "the", "sab", "mis", "las", "todas"].includes(tokens[hit.start - 1]?.norm ?? "") ||
+    ["tasks", "todos", "items", "ones", "things", "tareas"].includes(tokens[hit.end]?.norm ?? "");
+  for (const list of [commands, weak]) {
+    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.kind === "complete" && describesTasks(list[i]!)) list.splice(i, 1);
+  }
   const numbers = words.filter((token) => /^\d{1,9}$/.test(token.norm));
   const ordinals = words.filter((token) => token.norm in ORDINALS);
   const hitsOf = (kind: string) => commands.filter((hit) => hit.kind === kind);
@@ -439,6 +446,9 @@ const LEADING_NOISE = new Set([
   "please",
 ]);
 const TRAILING_PHRASES = [
+  "on the list",
+  "on the todo list",
+  "to the todo list",
   "to my list",
   "on my list",
   "to my todo list",
