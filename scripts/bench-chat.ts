@@ -3,6 +3,7 @@
 // checks each answer's tool calls AND the database's end state, and prints accuracy per category and latency.
 // `npm run bench:chat` (add `-- --pglite` to force PGlite). Not part of the test suite: it prints, it doesn't assert.
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { parse } from "yaml";
@@ -216,9 +217,14 @@ await seed(
 );
 for (let i = 0; i < 20; i++) await chat(reader, "what's pending?");
 latencies.length = 0;
+const load = loadavg()[0]!;
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 for (let i = 0; i < LATENCY_TURNS; i++) await chat(reader, "what's pending?");
 const perSecond = LATENCY_TURNS / ((performance.now() - started) / 1000);
+// The app's (and this client's) CPU time per turn: unlike latency, it hardly depends on other load.
+const cpu = process.cpuUsage(cpuBefore);
+const cpuPerTurnMs = (cpu.user + cpu.system) / 1000 / LATENCY_TURNS;
 const pendingLatencies = [...latencies];
 
 await app.close();
@@ -257,4 +263,8 @@ const latencyRow = (label: string, values: number[], rate?: number) =>
   );
 latencyRow("every turn of the labelled set", setLatencies);
 latencyRow(`"what's pending?" (new conversation, 20 tasks)`, pendingLatencies, perSecond);
+console.log(
+  `\nCPU time of the app process (server and client) per "what's pending?" turn: ${cpuPerTurnMs.toFixed(2)} ms. ` +
+    `Load average when it ran: ${load.toFixed(2)} on ${cpus().length} CPUs.`,
+);
 if (failures.length > 0) console.log(`\nMisunderstood (${failures.length}):\n${failures.join("\n")}`);

@@ -145,10 +145,20 @@ const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"
 
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
+  // Pure, and asked again for every step of a turn and for earlier turns: remember recent answers.
+  const key = `${awaitingAnswer ? 1 : 0}${message}`;
+  const known = remembered.get(key);
+  if (known) return known;
   const tokens = tokenize(message);
   const language = detectLanguage(message, tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
-  return { intent: readIntent(tokens, awaitingAnswer), language };
+  const understood = { intent: readIntent(tokens, awaitingAnswer), language };
+  if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value!);
+  remembered.set(key, understood);
+  return understood;
 }
+
+const REMEMBERED_MAX = 1_000;
+const remembered = new Map<string, Understood>();
 
 function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   if (tokens.length === 0) return { kind: "help" };
@@ -184,7 +194,8 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
     ["all", "my", "the", "sab", "mis", "las", "todas"].includes(tokens[hit.start - 1]?.norm ?? "") ||
     ["tasks", "todos", "items", "ones", "things", "tareas"].includes(tokens[hit.end]?.norm ?? "");
   for (const list of [commands, weak]) {
-    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.kind === "complete" && describesTasks(list[i]!)) list.splice(i, 1);
+    for (let i = list.length - 1; i >= 0; i--)
+      if (list[i]!.kind === "complete" && describesTasks(list[i]!)) list.splice(i, 1);
   }
   const numbers = words.filter((token) => /^\d{1,9}$/.test(token.norm));
   const ordinals = words.filter((token) => token.norm in ORDINALS);
