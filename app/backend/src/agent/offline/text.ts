@@ -27,7 +27,7 @@ export function tokenize(message: string): Token[] {
       tokens.push({ raw: piece, norm: piece === "-" || piece === "—" || piece === "–" ? "-" : piece });
       continue;
     }
-    const raw = piece.replace(/^[\s"'¿¡(\[]+|[\s"'.!?؟۔)\]]+$/g, "");
+    const raw = piece.replace(/^[\s"'¿¡([]+|[\s"'.!?؟۔)\]]+$/g, "");
     if (!raw) continue;
     tokens.push({ raw, norm: normalizeWord(raw) });
   }

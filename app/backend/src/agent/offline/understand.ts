@@ -18,7 +18,6 @@ import {
   SUBJECTS,
   TASK_NOUNS,
   VALUE_SEPARATORS,
-  type CommandKind,
 } from "./lexicon.js";
 import {
   capitalize,
@@ -235,7 +234,7 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
         firstAction !== undefined &&
         onlyArticles(firstAction.end, hit.start)),
   );
-  if (updateHit) return readUpdate(tokens, updateHit, classes);
+  if (updateHit) return readUpdate(tokens, updateHit);
 
   const completion = [...hitsOf("complete"), ...weak].sort((a, b) => a.start - b.start)[0];
   const negated = has("negation") || has("pending");
@@ -244,7 +243,7 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   if (reopenHit && (!action || (action.kind !== "add" && action.kind !== "delete"))) {
     return { kind: "reopen", target: readTarget(tokens, [...commands, ...weak], classes, "completed") };
   }
-  if (action?.kind === "add") return readAdd(tokens, action, classes);
+  if (action?.kind === "add") return readAdd(tokens, action);
   if (action?.kind === "delete") {
     return { kind: "delete", target: readTarget(tokens, commands, classes, statusOf(classes, weak)) };
   }
@@ -362,7 +361,7 @@ function splitList(tokens: Token[]): Token[][] {
   return parts.filter((part) => part.length > 0);
 }
 
-function readAdd(tokens: Token[], first: Hit, classes: Hit[]): Intent {
+function readAdd(tokens: Token[], first: Hit): Intent {
   // "I need to remember to pay bills": one request, said twice.
   let hit = first;
   for (let next = nextAdd(tokens, hit.end); next; next = nextAdd(tokens, hit.end))
@@ -373,8 +372,8 @@ function readAdd(tokens: Token[], first: Hit, classes: Hit[]): Intent {
   if (colon >= 0 && colon < after.length - 1) after = after.slice(colon + 1);
   const description = splitDescription(after);
   after = description.title;
-  let part = trimTitle(after, classes, tokens);
-  if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start), classes, tokens);
+  let part = trimTitle(after);
+  if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
   const pluralNoun = tokens.some((token) => ["tasks", "todos", "items", "tareas"].includes(token.norm));
   const singularNoun = tokens
     .slice(hit.end, hit.end + 3)
@@ -480,13 +479,16 @@ const TRAILING_PHRASES = [
 ].map((phrase) => phrase.split(" "));
 
 /** Drops the words around a title that only say "a task called ..." or "... to my list please". */
-function trimTitle(part: Token[], _classes: Hit[], _all: Token[]): Token[] {
+function trimTitle(part: Token[]): Token[] {
   let start = 0;
   while (start < part.length && (isSeparator(part[start]!) || LEADING_NOISE.has(part[start]!.norm))) start++;
   let end = part.length;
   for (let changed = true; changed;) {
     changed = false;
-    while (end > start && isSeparator(part[end - 1]!)) (end--, (changed = true));
+    while (end > start && isSeparator(part[end - 1]!)) {
+      end--;
+      changed = true;
+    }
     for (const phrase of TRAILING_PHRASES) {
       if (end - start < phrase.length + 1) continue;
       if (phrase.every((word, offset) => part[end - phrase.length + offset]!.norm === word)) {
@@ -539,7 +541,7 @@ const FIELD_WORDS = new Set([
  * "change task 2 to X", "rename the milk task: X", "call mom should be X", "task 1 ka naam badal ke X kar
  * do": the target is what names a task, the value what follows the separator after it.
  */
-function readUpdate(tokens: Token[], hit: Hit, classes: Hit[]): Intent {
+function readUpdate(tokens: Token[], hit: Hit): Intent {
   const field = tokens.some((token) => /^(description|details|notes|descripcion)$/.test(token.norm))
     ? "description"
     : "title";
@@ -576,7 +578,7 @@ function readUpdate(tokens: Token[], hit: Hit, classes: Hit[]): Intent {
     targetTokens = split < 0 ? rest : rest.slice(0, split);
     valueTokens = split < 0 ? [] : rest.slice(split + 1);
   }
-  const value = unquote(joinRaw(trimTitle(valueTokens, classes, tokens)));
+  const value = unquote(joinRaw(trimTitle(valueTokens)));
   const targetOnly = targetTokens.filter((token) => !FIELD_WORDS.has(token.norm));
   const target = readTarget(targetOnly, [], findHits(targetOnly, CLASS_TABLE), "all");
   return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value };
