@@ -40,6 +40,8 @@ describe("offline agent: understanding a message", () => {
       "actually I haven't paid the electricity bill yet",
       { kind: "statement", words: "paid electricity bill", negated: true },
     ],
+    ["bought the milk", { kind: "statement", words: "bought milk", negated: false }],
+    ["what is the meaning of life, the universe and everything", { kind: "unknown" }],
     ["undo", { kind: "undo" }],
     ["thanks!", { kind: "thanks" }],
     ["task 2 mukammal karo", { kind: "complete", target: { kind: "numbers", numbers: [2] } }],

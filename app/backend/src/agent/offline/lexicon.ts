@@ -454,6 +454,30 @@ export const NEGATIONS = [
 ];
 
 /** Who did something: a message without a command word is about a task only when it says so ("I paid ..."). */
+/** Verbs in the past that do not end in "-ed": "bought the milk" says a task is done. */
+export const PAST_VERBS = [
+  "bought",
+  "paid",
+  "did",
+  "went",
+  "got",
+  "made",
+  "sent",
+  "wrote",
+  "took",
+  "gave",
+  "sold",
+  "met",
+  "found",
+  "brought",
+  "ran",
+  "spoke",
+  "told",
+  "left",
+  "kept",
+  "put",
+];
+
 export const SUBJECTS = [
   "i",
   "ive",

@@ -15,6 +15,7 @@ import {
   ROMAN_URDU_MARKERS,
   SPANISH_MARKERS,
   STATUS_WORDS,
+  PAST_VERBS,
   SUBJECTS,
   TASK_NOUNS,
   VALUE_SEPARATORS,
@@ -268,7 +269,11 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const content = contentText(tokens, [...commands, ...weak], classes);
   if (!content) return talk ? ({ kind: talk.kind } as Intent) : { kind: "unknown" };
   // "I paid the electricity bill", "haven't booked the dentist": said about a task the user did (or not).
-  const saysWho = tokens.some((token) => SUBJECTS.includes(token.norm));
+  const opening = tokens[firstContentIndex(tokens, classes)]?.norm ?? "";
+  const saysWho =
+    tokens.some((token) => SUBJECTS.includes(token.norm)) ||
+    PAST_VERBS.includes(opening) ||
+    /^[a-z]{3,}ed$/.test(opening);
   if (!saysWho && !negated) return { kind: "unknown" };
   return { kind: "statement", words: content, negated };
 }
