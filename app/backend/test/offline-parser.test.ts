@@ -123,6 +123,20 @@ describe("offline agent: planning across turns", () => {
     expect(planNextStep({ message: "no", turns, outcomes: [] })).toMatchObject({ reply: expect.any(String) });
   });
 
+  it('the answer to "what\'s the task?" or "what should it say?" is the title', () => {
+    expect(
+      planNextStep({ message: "buy milk", turns: [{ user: "Add a task", calls: [] }], outcomes: [] }),
+    ).toEqual({
+      tool: "add_task",
+      input: { title: "Buy milk" },
+    });
+    const turns: PastTurn[] = [{ user: "rename task 2", calls: [TASKS] }];
+    expect(planNextStep({ message: "call mom tonight", turns, outcomes: [] })).toEqual({
+      tool: "update_task",
+      input: { task_id: 2, title: "Call mom tonight" },
+    });
+  });
+
   it("undo takes back the last change: a deleted task comes back under its own number", () => {
     const deleted: ToolOutcome = {
       tool: "delete_task",

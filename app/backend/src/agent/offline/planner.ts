@@ -9,7 +9,7 @@
 import type { TaskToolName } from "../../mcp/task-server.js";
 import { texts, taskLines, type ShownTask } from "./replies.js";
 import { ascending, resolveTarget, type Resolution } from "./resolve.js";
-import type { Language } from "./text.js";
+import { capitalize, type Language } from "./text.js";
 import { understand, type Intent, type Status, type Target } from "./understand.js";
 
 /** A tool call of this or an earlier turn, with its result (the tool's JSON) or its error text. */
@@ -75,6 +75,14 @@ export function planNextStep(state: ChatState): PlanStep {
   } else if (question && "target" in question && answersWhich(intent)) {
     // "Which one?" -> "6": the question's action on the task named now.
     chosen = { ...question, target: (intent as { target: Target }).target } as Intent;
+  } else if (question && (intent.kind === "unknown" || intent.kind === "statement")) {
+    // "What's the task?" -> "buy milk"; "What should task 2 say instead?" -> "call mom tonight".
+    const answer = state.message.trim().replace(/[.!?؟۔]+$/, "");
+    if (question.kind === "add" && question.titles.length === 0)
+      chosen = { ...question, titles: [capitalize(answer)] };
+    if (question.kind === "update" && !question.value) {
+      chosen = { ...question, value: question.field === "title" ? capitalize(answer) : answer };
+    }
   }
   return runPlan(PLANS[chosen.kind](chosen as never, context), state.outcomes, language);
 }
@@ -91,14 +99,15 @@ function runPlan(plan: Plan, outcomes: ToolOutcome[], language: Language): PlanS
   return next ?? { reply: decision.report(made) };
 }
 
-/** The agent's last question (a confirmation or "which one?") when the previous turn asked one. */
+/** The agent's last question (a confirmation, "which one?", "what's the task?") when the previous turn asked one. */
 function openQuestion(turn: PastTurn): Intent | undefined {
   if (turn.calls.some((call) => WRITE_TOOLS.has(call.tool) && call.ok)) return undefined;
   const { intent } = understand(turn.user);
   return intent.kind === "delete" ||
     intent.kind === "complete" ||
     intent.kind === "reopen" ||
-    intent.kind === "update"
+    intent.kind === "update" ||
+    (intent.kind === "add" && intent.titles.length === 0)
     ? intent
     : undefined;
 }
