@@ -70,7 +70,7 @@ describe("user isolation over REST", () => {
     const listing = await chat(app, intruder, "show me all my tasks");
     expect(listing.response).not.toContain("secret plan");
     const attack = await chat(app, intruder, `delete task ${task.id}`);
-    expect(attack.response).toMatch(/not found/);
+    expect(attack.response).toMatch(/can.t find task/);
     expect(await listTasks(app, owner)).toHaveLength(1);
   });
 });

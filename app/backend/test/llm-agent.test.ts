@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { chat, listTasks, signUp, useTestApp } from "./support/app.js";
+import { chat, createTask, listTasks, signUp, useTestApp } from "./support/app.js";
 import { FakeLlm } from "./support/fake-llm.js";
 
 const llm = new FakeLlm();
@@ -72,6 +72,49 @@ describe("real-LLM path (OpenAI-compatible API, here a fake server on 127.0.0.1)
       ["user", "my name is Ann"],
       ["assistant", "Hello Ann."],
       ["user", "what is my name?"],
+    ]);
+  });
+
+  it('sends earlier tool calls and their results back, so the model can resolve "the second one"', async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    await createTask(app, user, "Buy milk");
+    await createTask(app, user, "Call mom");
+    llm.willReply(
+      { toolCall: { name: "list_tasks", arguments: { status: "all" } } },
+      { text: "1: Buy milk, 2: Call mom" },
+    );
+    const first = await chat(app, user, "show my tasks");
+    llm.willReply({ text: "Which one?" });
+    await chat(app, user, "complete the second one", first.conversation_id);
+
+    const messages = llm.requests[0]!.body.messages as Array<{
+      role: string;
+      content: unknown;
+      tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+      tool_call_id?: string;
+    }>;
+    const call = messages.find((message) => message.role === "assistant" && message.tool_calls)
+      ?.tool_calls?.[0];
+    expect(call?.function.name).toBe("list_tasks");
+    expect(JSON.parse(call!.function.arguments)).toEqual({ status: "all" });
+    const result = messages.find((message) => message.role === "tool");
+    expect(result?.tool_call_id).toBe(call!.id);
+    expect(JSON.parse(result!.content as string)).toMatchObject({
+      count: 2,
+      tasks: [
+        expect.objectContaining({ id: 2, title: "Call mom" }),
+        expect.objectContaining({ id: 1, title: "Buy milk" }),
+      ],
+    });
+    // In order: the question, the call, its result, the answer, then the new message.
+    expect(messages.map((message) => message.role)).toEqual([
+      "system",
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+      "user",
     ]);
   });
 

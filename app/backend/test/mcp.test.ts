@@ -50,19 +50,47 @@ describe("MCP server at /mcp (official SDK client over Streamable HTTP)", () => 
         arguments: { task_id: added.task_id, title: "Buy food" },
       }),
     );
-    expect(updated).toEqual({ task_id: added.task_id, status: "updated", title: "Buy food" });
+    // `before` (what the task was) is what an undo needs; the spec's three fields stay as they were.
+    expect(updated).toEqual({
+      task_id: added.task_id,
+      status: "updated",
+      title: "Buy food",
+      before: { title: "Buy groceries", description: "milk", completed: false },
+    });
 
     const completed = structured(
       await client.callTool({ name: "complete_task", arguments: { task_id: added.task_id } }),
     );
-    expect(completed).toEqual({ task_id: added.task_id, status: "completed", title: "Buy food" });
+    expect(completed).toMatchObject({
+      task_id: added.task_id,
+      status: "completed",
+      title: "Buy food",
+      before: { completed: false },
+    });
     expect((await listTasks(app, user))[0]).toMatchObject({ title: "Buy food", completed: true });
 
     const deleted = structured(
       await client.callTool({ name: "delete_task", arguments: { task_id: added.task_id } }),
     );
-    expect(deleted).toEqual({ task_id: added.task_id, status: "deleted", title: "Buy food" });
+    expect(deleted).toMatchObject({ task_id: added.task_id, status: "deleted", title: "Buy food" });
     expect(await listTasks(app, user)).toEqual([]);
+
+    // Undo of a delete: add_task with the old number puts the task back under it; a number in use is refused.
+    const restored = structured(
+      await client.callTool({
+        name: "add_task",
+        arguments: { title: "Buy food", task_id: added.task_id, completed: true },
+      }),
+    );
+    expect(restored).toMatchObject({ task_id: added.task_id, status: "created" });
+    expect(await listTasks(app, user)).toEqual([
+      expect.objectContaining({ id: added.task_id, title: "Buy food", completed: true }),
+    ]);
+    const again = await client.callTool({
+      name: "add_task",
+      arguments: { title: "Other", task_id: added.task_id },
+    });
+    expect(again.isError).toBe(true);
     await client.close();
   });
 

@@ -113,9 +113,9 @@ describe("offline agent: the spec's phrases change the database as asked", () =>
     const user = await signUp(app);
     const task = await createTask(app, user, "Only task");
     const byNumber = await chat(app, user, "mark task 999999 as done");
-    expect(byNumber.response).toMatch(/999999 was not found/);
+    expect(byNumber.response).toMatch(/can't find task 999999/);
     const byTitle = await chat(app, user, "delete the dentist task");
-    expect(byTitle.response).toMatch(/couldn't find a task matching "dentist"/);
+    expect(byTitle.response).toMatch(/couldn't find a task about "dentist"/);
     expect(await listTasks(app, user)).toEqual([expect.objectContaining({ id: task.id, completed: false })]);
   });
 
@@ -326,5 +326,115 @@ describe("chat is stateless: every turn is stored and conversations resume", () 
       headers: user.headers,
     });
     expect(fetched.statusCode).toBe(404);
+  });
+});
+
+describe("offline agent: everyday conversations, checked in the database", () => {
+  const state = async (user: Parameters<typeof listTasks>[1]) =>
+    (await listTasks(testApp().app, user))
+      .map((task) => `${task.id}${task.completed ? "x" : ""}:${task.title}`)
+      .sort();
+  async function userWith(titles: string[], done: number[] = []) {
+    const { app } = testApp();
+    const user = await signUp(app);
+    for (const title of titles) await createTask(app, user, title);
+    for (const id of done) {
+      await app.inject({
+        method: "PATCH",
+        url: `/api/${user.id}/tasks/${id}/complete`,
+        headers: user.headers,
+        payload: { completed: true },
+      });
+    }
+    return user;
+  }
+
+  it("asks before deleting several tasks: nothing changes until yes; no keeps them", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Buy milk", "Call mom", "Pay rent"], [1, 3]);
+    const asked = await chat(app, user, "delete all my completed tasks");
+    expect(asked.tool_calls.filter((call) => call.name === "delete_task")).toEqual([]);
+    expect(asked.response).toMatch(/\?/);
+    expect(await state(user)).toEqual(["1x:Buy milk", "2:Call mom", "3x:Pay rent"]);
+    const kept = await chat(app, user, "no", asked.conversation_id);
+    expect(kept.tool_calls).toEqual([]);
+    expect(await state(user)).toHaveLength(3);
+
+    const again = await chat(app, user, "delete all my completed tasks", asked.conversation_id);
+    await chat(app, user, "yes", again.conversation_id);
+    expect(await state(user)).toEqual(["2:Call mom"]);
+  });
+
+  it("undo takes back the last change: a deleted task comes back under its own number", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Buy milk", "Call mom"], [2]);
+    const deleted = await chat(app, user, "delete task 2");
+    expect(await state(user)).toEqual(["1:Buy milk"]);
+    const undone = await chat(app, user, "undo", deleted.conversation_id);
+    expect(undone.response).toMatch(/Call mom/);
+    expect(await state(user)).toEqual(["1:Buy milk", "2x:Call mom"]);
+    // The restored number stays taken: the next task is 3.
+    expect((await createTask(app, user, "Pay rent")).id).toBe(3);
+
+    const added = await chat(app, user, "add eggs and butter", deleted.conversation_id);
+    expect(added.tool_calls.map((call) => call.name)).toEqual(["add_task", "add_task"]);
+    await chat(app, user, "undo", added.conversation_id);
+    expect(await state(user)).toEqual(["1:Buy milk", "2x:Call mom", "3:Pay rent"]);
+  });
+
+  it('reopens a task, completes the one named by content, and follows "the second one" after a listing', async () => {
+    const { app } = testApp();
+    const user = await userWith(["Buy milk", "Call mom", "Pay the electricity bill"], [1]);
+    await chat(app, user, "mark task 1 as not done");
+    await chat(app, user, "I paid the electricity bill");
+    expect(await state(user)).toEqual(["1:Buy milk", "2:Call mom", "3x:Pay the electricity bill"]);
+    const listing = await chat(app, user, "what's pending?");
+    await chat(app, user, "complete the second one", listing.conversation_id);
+    expect(await state(user)).toEqual(["1:Buy milk", "2x:Call mom", "3x:Pay the electricity bill"]);
+  });
+
+  it("answers in the language it was asked in (Urdu script, Roman Urdu, Spanish)", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const urdu = await chat(app, user, "نیا کام شامل کرو: دودھ خریدنا");
+    expect(urdu.response).toMatch(/[\u0600-\u06FF]{3}/);
+    const roman = await chat(app, user, "mere tasks dikhao");
+    expect(roman.response).toMatch(/kaam/);
+    const spanish = await chat(app, user, "añade una tarea: comprar pan");
+    expect(spanish.response).toMatch(/tarea/);
+    expect(await state(user)).toEqual(["1:دودھ خریدنا", "2:Comprar pan"]);
+  });
+
+  it('"Add a task" asks what the task is instead of adding "Task"', async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const answer = await chat(app, user, "Add a task");
+    expect(answer.tool_calls).toEqual([]);
+    expect(answer.response).toMatch(/what's the task\?/i);
+    expect(await state(user)).toEqual([]);
+  });
+
+  it("no reply shows a tool name, an error class, the protocol or a validation message", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Email Sam", "Email Alex"]);
+    const replies = [];
+    for (const message of [
+      "mark task 999 as done",
+      "delete the email task",
+      `add ${"a very long title ".repeat(15)}`,
+      "rename task 1 to " + "x".repeat(250),
+      "asdfgh qwerty",
+      "delete the yoga task",
+      "undo",
+    ]) {
+      replies.push((await chat(app, user, message)).response);
+    }
+    for (const reply of replies) {
+      expect(reply).not.toMatch(
+        /add_task|list_tasks|complete_task|delete_task|update_task|Error|MCP|invalid|too_big|-32602/i,
+      );
+    }
+    expect(replies[2]).toBe("Task titles can be at most 200 characters — shorter?");
+    expect(await state(user)).toEqual(["1:Email Sam", "2:Email Alex"]);
   });
 });

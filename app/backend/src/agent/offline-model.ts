@@ -6,7 +6,7 @@ import type {
   LanguageModelV4Prompt,
   LanguageModelV4StreamPart,
 } from "@ai-sdk/provider";
-import { planNextStep, type ToolOutcome } from "./offline-planner.js";
+import { planNextStep, type ChatState, type PastTurn } from "./offline/planner.js";
 
 export const OFFLINE_MODEL_ID = "offline-agent";
 
@@ -22,8 +22,7 @@ export class OfflineModel implements LanguageModelV4 {
   private callCounter = 0;
 
   async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
-    const { message, outcomes } = readTurn(options.prompt);
-    const step = planNextStep(message, outcomes);
+    const step = planNextStep(readTurn(options.prompt));
     const content: LanguageModelV4Content[] =
       "tool" in step
         ? [
@@ -73,27 +72,49 @@ export class OfflineModel implements LanguageModelV4 {
   }
 }
 
-/** The latest user message and the tool results that followed it in this turn. */
-function readTurn(prompt: LanguageModelV4Prompt): { message: string; outcomes: ToolOutcome[] } {
-  const lastUser = prompt.findLastIndex((entry) => entry.role === "user");
-  const userEntry = prompt[lastUser];
-  const message =
-    userEntry?.role === "user"
-      ? userEntry.content
+/**
+ * The conversation as the model sees it: earlier turns (each user message with the tool calls that followed
+ * it), the latest user message, and the tool results of this turn so far.
+ */
+function readTurn(prompt: LanguageModelV4Prompt): ChatState {
+  const turns: PastTurn[] = [];
+  let current: PastTurn | undefined;
+  const inputs = new Map<string, Record<string, unknown>>();
+  for (const entry of prompt) {
+    if (entry.role === "user") {
+      current = {
+        user: entry.content
           .map((part) => (part.type === "text" ? part.text : ""))
           .join(" ")
-          .trim()
-      : "";
-  const outcomes: ToolOutcome[] = [];
-  for (const entry of prompt.slice(lastUser + 1)) {
-    if (entry.role !== "tool") continue;
-    for (const part of entry.content) {
-      if (part.type !== "tool-result") continue;
-      const output = part.output;
-      const ok = output.type === "json" || output.type === "text";
-      const value = "value" in output ? output.value : output.type;
-      outcomes.push({ tool: part.toolName, ok, value });
+          .trim(),
+        calls: [],
+      };
+      turns.push(current);
+    } else if (entry.role === "assistant") {
+      for (const part of entry.content) {
+        if (part.type === "tool-call") inputs.set(part.toolCallId, toInput(part.input));
+      }
+    } else if (entry.role === "tool" && current) {
+      for (const part of entry.content) {
+        if (part.type !== "tool-result") continue;
+        const output = part.output;
+        const ok = output.type === "json" || output.type === "text";
+        const value = "value" in output ? output.value : output.type;
+        current.calls.push({ tool: part.toolName, input: inputs.get(part.toolCallId) ?? {}, ok, value });
+      }
     }
   }
-  return { message, outcomes };
+  const latest = turns.pop();
+  return { message: latest?.user ?? "", turns, outcomes: latest?.calls ?? [] };
+}
+
+function toInput(input: unknown): Record<string, unknown> {
+  if (typeof input === "string") {
+    try {
+      return JSON.parse(input) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  return (input ?? {}) as Record<string, unknown>;
 }

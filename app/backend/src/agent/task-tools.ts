@@ -1,16 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { FastifyBaseLogger as Logger } from "fastify";
 import { dynamicTool, jsonSchema, type JSONSchema7, type ToolSet } from "ai";
-import { createTaskMcpServer } from "../mcp/task-server.js";
+import type { ToolCallRecord } from "../chat/tool-calls.js";
+import { createTaskMcpServer, sharedJsonSchemaValidator } from "../mcp/task-server.js";
 import type { TaskService } from "../tasks/service.js";
-
-/** One tool call as the chat API reports it. */
-export interface ToolCallRecord {
-  name: string;
-  arguments: Record<string, unknown>;
-  result: unknown;
-}
 
 export interface ConnectedTaskTools {
   tools: ToolSet;
@@ -19,36 +14,65 @@ export interface ConnectedTaskTools {
   close(): Promise<void>;
 }
 
+/*
+ * The tools' descriptions are the same for every user and turn: listed through MCP once per process (the
+ * server turns each zod schema into JSON Schema on every tools/list), then reused.
+ */
+let listed: Promise<Tool[]> | undefined;
+
 /**
- * Connects an MCP client to the user's task server (in memory, same process) and turns the tools it lists
- * into AI SDK tools. The agent therefore uses the very MCP tools outside clients get at /mcp.
+ * The user's task tools as AI SDK tools, served by an MCP server in the same process. The agent therefore
+ * uses the very MCP tools outside clients get at /mcp. The MCP client connects on the first tool call, so
+ * a turn that calls no tool (small talk, a question back) sets up no server at all.
  */
 export async function connectTaskTools(tasks: TaskService, logger: Logger): Promise<ConnectedTaskTools> {
-  const server = createTaskMcpServer(tasks, logger);
-  const client = new Client({ name: "todo-chatbot-agent", version: "0.1.0" });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverTransport);
-  await client.connect(clientTransport);
+  let connection: Promise<{ client: Client; close(): Promise<void> }> | undefined;
+  const connect = () =>
+    (connection ??= (async () => {
+      const server = createTaskMcpServer(tasks, logger);
+      const client = new Client(
+        { name: "todo-chatbot-agent", version: "0.1.0" },
+        { jsonSchemaValidator: sharedJsonSchemaValidator },
+      );
+      const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+      await server.connect(serverTransport);
+      await client.connect(clientTransport);
+      return {
+        client,
+        async close() {
+          await client.close();
+          await server.close();
+        },
+      };
+    })());
+  listed ??= connect()
+    .then(({ client }) => client.listTools())
+    .then((result) => result.tools)
+    .catch((error: unknown) => {
+      listed = undefined;
+      throw error;
+    });
 
   const calls: ToolCallRecord[] = [];
   const tools: ToolSet = {};
-  for (const listed of (await client.listTools()).tools) {
-    tools[listed.name] = dynamicTool({
-      description: listed.description ?? listed.name,
-      inputSchema: jsonSchema(listed.inputSchema as JSONSchema7),
+  for (const tool of await listed) {
+    tools[tool.name] = dynamicTool({
+      description: tool.description ?? tool.name,
+      inputSchema: jsonSchema(tool.inputSchema as JSONSchema7),
       execute: async (input) => {
         const args = (input ?? {}) as Record<string, unknown>;
-        const result = await client.callTool({ name: listed.name, arguments: args });
+        const { client } = await connect();
+        const result = await client.callTool({ name: tool.name, arguments: args });
         const text = (result.content as Array<{ type: string; text?: string }> | undefined)
           ?.map((part) => part.text ?? "")
           .join("\n");
         if (result.isError) {
-          calls.push({ name: listed.name, arguments: args, result: { error: text } });
+          calls.push({ name: tool.name, arguments: args, result: { error: text } });
           // Thrown errors reach the model as tool errors, so it can explain or retry.
-          throw new Error(text || `${listed.name} failed`);
+          throw new Error(text || `${tool.name} failed`);
         }
         const value = result.structuredContent ?? text;
-        calls.push({ name: listed.name, arguments: args, result: value });
+        calls.push({ name: tool.name, arguments: args, result: value });
         return value;
       },
     });
@@ -58,8 +82,7 @@ export async function connectTaskTools(tasks: TaskService, logger: Logger): Prom
     tools,
     calls,
     async close() {
-      await client.close();
-      await server.close();
+      if (connection) await (await connection).close();
     },
   };
 }

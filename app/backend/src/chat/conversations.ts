@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { conversations, messages, type ConversationRow, type MessageRow } from "../db/schema.js";
-import type { ToolCallRecord } from "../agent/task-tools.js";
+import type { ToolCallRecord } from "./tool-calls.js";
 
 export interface ConversationDto {
   id: number;
@@ -73,10 +73,14 @@ export class ConversationStore {
 
   /*
    * A chat turn is stored in two steps around the agent run (which may call the model for many seconds, so
-   * it holds no transaction): beginTurn stores the user's message, finishTurn the reply. Each step locks the
-   * conversation row, and remove() refuses a conversation whose last message is a user message younger than
-   * the longest turn. So a turn either fails with 404 before anything happens, or runs its tools and is
-   * stored whole: no tool side effects without a stored reply.
+   * it holds no transaction): beginTurn stores the user's message, finishTurn the reply. Each step is one
+   * statement that locks the conversation row (its UPDATE), and remove() refuses a conversation whose last
+   * message is a user message younger than the longest turn. So a turn either fails with 404 before anything
+   * happens, or runs its tools and is stored whole: no tool side effects without a stored reply.
+   *
+   * One statement each (data-modifying CTEs: all parts see the same snapshot, so the history read does not
+   * see the message stored beside it, https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING)
+   * keeps a chat turn at few round trips: begin, the tool calls, finish.
    */
 
   /**
@@ -88,32 +92,49 @@ export class ConversationStore {
     message: string,
     historyLimit: number,
   ): Promise<{ conversationId: number; history: MessageDto[] } | null> {
-    return this.db.transaction(async (tx) => {
-      let id = conversationId;
-      if (id === undefined) {
-        const [created] = await tx.insert(conversations).values({ userId: this.userId }).returning();
-        id = created!.id;
-      } else if (!(await this.lock(tx, id))) {
-        return null;
-      }
-      const recent = await tx
-        .select()
-        .from(messages)
-        .where(eq(messages.conversationId, id))
-        .orderBy(desc(messages.id))
-        .limit(historyLimit);
-      await this.store(tx, id, "user", message, null);
-      return { conversationId: id, history: recent.reverse().map(toMessageDto) };
-    });
+    if (conversationId === undefined) {
+      const { rows } = await this.run<{ conversation_id: number }>(sql`
+        WITH c AS (INSERT INTO ${conversations} (user_id) VALUES (${this.userId}) RETURNING id)
+        INSERT INTO ${messages} (user_id, conversation_id, role, content)
+        SELECT ${this.userId}, c.id, 'user'::message_role, ${message} FROM c
+        RETURNING conversation_id`);
+      return { conversationId: rows[0]!.conversation_id, history: [] };
+    }
+    const { rows } = await this.run<RawMessage & { conversation_id: number }>(sql`
+      WITH c AS (
+        UPDATE ${conversations} SET updated_at = now()
+        WHERE id = ${conversationId} AND user_id = ${this.userId} RETURNING id
+      ), stored AS (
+        INSERT INTO ${messages} (user_id, conversation_id, role, content)
+        SELECT ${this.userId}, c.id, 'user'::message_role, ${message} FROM c RETURNING id
+      )
+      SELECT c.id AS conversation_id, h.id, h.role, h.content, h.tool_calls, h.created_at
+      FROM c LEFT JOIN LATERAL (
+        SELECT id, role, content, tool_calls, created_at FROM ${messages}
+        WHERE conversation_id = c.id ORDER BY id DESC LIMIT ${historyLimit}
+      ) h ON true
+      ORDER BY h.id`);
+    if (rows.length === 0) return null;
+    const history = rows.filter((row) => row.id !== null).map(fromRaw);
+    return { conversationId: rows[0]!.conversation_id, history };
   }
 
   /** Stores the reply of a turn; false when the conversation is gone (deleted past the turn's lease). */
   async finishTurn(conversationId: number, reply: string, toolCalls: ToolCallRecord[]): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      if (!(await this.lock(tx, conversationId))) return false;
-      await this.store(tx, conversationId, "assistant", reply, toolCalls);
-      return true;
-    });
+    const { rows } = await this.run<{ id: number }>(sql`
+      WITH c AS (
+        UPDATE ${conversations} SET updated_at = now()
+        WHERE id = ${conversationId} AND user_id = ${this.userId} RETURNING id
+      )
+      INSERT INTO ${messages} (user_id, conversation_id, role, content, tool_calls)
+      SELECT ${this.userId}, c.id, 'assistant'::message_role, ${reply}, ${JSON.stringify(toolCalls)}::jsonb FROM c
+      RETURNING id`);
+    return rows.length > 0;
+  }
+
+  /** A raw statement; both drivers (node-postgres, PGlite) answer `{rows}` with Dates and parsed JSON. */
+  private async run<Row>(query: SQL): Promise<{ rows: Row[] }> {
+    return (await this.db.execute(query)) as unknown as { rows: Row[] };
   }
 
   /**
@@ -150,17 +171,6 @@ export class ConversationStore {
     return row !== undefined;
   }
 
-  private async store(
-    tx: Transaction,
-    conversationId: number,
-    role: "user" | "assistant",
-    content: string,
-    toolCalls: ToolCallRecord[] | null,
-  ): Promise<void> {
-    await tx.insert(messages).values({ userId: this.userId, conversationId, role, content, toolCalls });
-    await tx.update(conversations).set({ updatedAt: new Date() }).where(this.owned(conversationId));
-  }
-
   private owned(id: number) {
     return and(eq(conversations.id, id), eq(conversations.userId, this.userId));
   }
@@ -184,6 +194,24 @@ function toMessageDto(row: MessageRow): MessageDto {
     content: row.content,
     tool_calls: (row.toolCalls as ToolCallRecord[] | null) ?? null,
     created_at: iso(row.createdAt),
+  };
+}
+
+interface RawMessage {
+  id: number;
+  role: "user" | "assistant";
+  content: string;
+  tool_calls: ToolCallRecord[] | null;
+  created_at: Date | string;
+}
+
+function fromRaw(row: RawMessage): MessageDto {
+  return {
+    id: row.id,
+    role: row.role,
+    content: row.content,
+    tool_calls: row.tool_calls ?? null,
+    created_at: iso(row.created_at),
   };
 }
 

@@ -38,6 +38,13 @@ export interface DatabaseOptions {
   poolMax?: number;
   pgliteDataDir?: string;
   logger: Logger;
+  /** Called with every statement the app sends through Drizzle (tests count a chat turn's statements). */
+  onQuery?: (query: string) => void;
+}
+
+function queryLogger(options: DatabaseOptions) {
+  const onQuery = options.onQuery;
+  return onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {};
 }
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
@@ -95,7 +102,7 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
   });
   // A dropped idle connection emits 'error' on the pool; without a listener the process would crash.
   pool.on("error", (error) => options.logger.warn({ err: error }, "idle database connection lost"));
-  const db = drizzleNodePg({ client: pool, schema }) as unknown as Database;
+  const db = drizzleNodePg({ client: pool, schema, ...queryLogger(options) }) as unknown as Database;
   return {
     kind: "postgres",
     db,
@@ -131,7 +138,7 @@ function openPglite(options: DatabaseOptions): DatabaseHandle {
   const dataDir = options.pgliteDataDir ?? "memory://";
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(dataDir);
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  const db = drizzlePglite({ client, schema, ...queryLogger(options) }) as unknown as Database;
   return {
     kind: "pglite",
     db,

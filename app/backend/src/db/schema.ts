@@ -9,6 +9,7 @@ import {
   serial,
   text,
   timestamp,
+  uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 /* ---------- Better Auth's tables (core schema of better-auth 1.7) ---------- */
@@ -86,18 +87,35 @@ export const rateLimit = pgTable("rate_limit", {
 export const tasks = pgTable(
   "tasks",
   {
+    // The surrogate key: it never leaves the backend. Every API shows `number` as the task's `id`.
     id: serial("id").primaryKey(),
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
+    // The user's own task number: 1, 2, 3... in creation order, handed out by task_counters, never reused.
+    number: integer("number").notNull(),
     title: text("title").notNull(),
     description: text("description"),
     completed: boolean("completed").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index("tasks_user_id_idx").on(table.userId, table.completed)],
+  (table) => [
+    index("tasks_user_id_idx").on(table.userId, table.completed),
+    uniqueIndex("tasks_user_id_number_idx").on(table.userId, table.number),
+  ],
 );
+
+/**
+ * The last task number each user was given. Incremented in the same statement that inserts the task (a row
+ * lock serialises two inserts of one user), so numbers are unique, in creation order and never reused.
+ */
+export const taskCounters = pgTable("task_counters", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => user.id, { onDelete: "cascade" }),
+  lastNumber: integer("last_number").notNull(),
+});
 
 export const conversations = pgTable(
   "conversations",

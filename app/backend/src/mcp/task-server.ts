@@ -1,11 +1,12 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { FastifyBaseLogger as Logger } from "fastify";
 import { z } from "zod";
 import { isDatabaseUnavailable } from "../db/errors.js";
 import { DATABASE_UNAVAILABLE_MESSAGE, INTERNAL_ERROR_MESSAGE } from "../errors.js";
-import type { TaskDto, TaskService } from "../tasks/service.js";
-import { recordId, taskDescription, taskTitle } from "../tasks/schemas.js";
+import type { TaskBefore, TaskService } from "../tasks/service.js";
+import { recordId, taskDescription, taskTitle, type TaskDto, type TaskSummary } from "../tasks/schemas.js";
 
 export const TASK_TOOL_NAMES = [
   "add_task",
@@ -16,28 +17,43 @@ export const TASK_TOOL_NAMES = [
 ] as const;
 export type TaskToolName = (typeof TASK_TOOL_NAMES)[number];
 
-const taskId = recordId("task").describe("The task's number, as shown by list_tasks");
+/**
+ * One JSON Schema validator for every MCP server and client of the process: the SDK would create an Ajv
+ * instance per server and per client (@modelcontextprotocol/sdk dist/esm/server/index.js, client/index.js:
+ * `options?.jsonSchemaValidator ?? new AjvJsonSchemaValidator()`), and Ajv caches compiled schemas per instance.
+ */
+export const sharedJsonSchemaValidator = new AjvJsonSchemaValidator();
+
+const taskId = recordId("task").describe(
+  "The task's number (the user's own 1, 2, 3...), as list_tasks shows it",
+);
 // Accepted for compatibility with the spec's signatures; the user always comes from the caller's token.
 const userIdArgument = z
   .string()
   .optional()
   .describe("Ignored unless it differs from the signed-in user (then the call is refused)");
 
-const taskSummary = (task: TaskDto) => ({
-  id: task.id,
-  title: task.title,
-  description: task.description,
-  completed: task.completed,
-  created_at: task.created_at,
+// The fields of taskSummarySchema, picked by hand: a zod parse per listed task would cost a turn's time.
+const taskSummary = ({ id, title, description, completed, created_at }: TaskDto): TaskSummary => ({
+  id,
+  title,
+  description,
+  completed,
+  created_at,
 });
 
 /**
  * An MCP server exposing the task tools for exactly one user. One is created per request (stateless),
  * so a tool can never reach another user's tasks, whatever its arguments say. `logger` is the request's
  * (it carries the request id): a tool that fails logs the cause there and answers a generic message.
+ *
+ * Write tools answer the spec's `{task_id, status, title}` and, for undo, `before`: the task as it was.
  */
 export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServer {
-  const server = new McpServer({ name: "todo-chatbot-tasks", version: "0.1.0" });
+  const server = new McpServer(
+    { name: "todo-chatbot-tasks", version: "0.1.0" },
+    { jsonSchemaValidator: sharedJsonSchemaValidator },
+  );
   const registerTool: McpServer["registerTool"] = (name, config, handler) =>
     server.registerTool(name, config, guarded(name, handler, logger));
 
@@ -50,12 +66,30 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
     "add_task",
     {
       title: "Add task",
-      description: "Create a new task for the user.",
-      inputSchema: { title: taskTitle, description: taskDescription.optional(), user_id: userIdArgument },
+      description:
+        "Create a new task for the user. To undo a deletion, pass the deleted task's task_id (and completed) " +
+        "to put it back under its own number.",
+      inputSchema: {
+        title: taskTitle,
+        description: taskDescription.optional(),
+        task_id: taskId.optional().describe("Only to restore a deleted task under its old number"),
+        completed: z.boolean().optional().describe("Only with task_id: the restored task's state"),
+        user_id: userIdArgument,
+      },
     },
-    async ({ title, description, user_id }) => {
+    async ({ title, description, task_id, completed, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
+      if (task_id !== undefined) {
+        const restored = await tasks.restore(task_id, {
+          title,
+          description: description ?? null,
+          completed: completed ?? false,
+        });
+        return restored
+          ? success({ task_id: restored.id, status: "created", title: restored.title })
+          : failure(`Task ${task_id} cannot be restored: that number is in use or was never given.`);
+      }
       const task = await tasks.create(title, description);
       return success({ task_id: task.id, status: "created", title: task.title });
     },
@@ -65,7 +99,7 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
     "list_tasks",
     {
       title: "List tasks",
-      description: "List the user's tasks: all, only pending, or only completed.",
+      description: "List the user's tasks (newest first): all, only pending, or only completed.",
       inputSchema: {
         status: z.enum(["all", "pending", "completed"]).default("all").describe("Which tasks to list"),
         user_id: userIdArgument,
@@ -88,40 +122,46 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
       inputSchema: { task_id: taskId, user_id: userIdArgument },
     },
     async ({ task_id, user_id }) =>
-      refuseOtherUser(user_id) ?? outcome(task_id, "completed", await tasks.complete(task_id, true)),
+      refuseOtherUser(user_id) ?? changed(task_id, "completed", await tasks.setCompleted(task_id, true)),
   );
 
   registerTool(
     "delete_task",
     {
       title: "Delete task",
-      description: "Delete a task for good.",
+      description: "Delete a task for good (its number is never given to another task).",
       inputSchema: { task_id: taskId, user_id: userIdArgument },
       annotations: { destructiveHint: true },
     },
-    async ({ task_id, user_id }) =>
-      refuseOtherUser(user_id) ?? outcome(task_id, "deleted", await tasks.remove(task_id)),
+    async ({ task_id, user_id }) => {
+      const refused = refuseOtherUser(user_id);
+      if (refused) return refused;
+      const removed = await tasks.remove(task_id);
+      return changed(task_id, "deleted", removed && { task: removed, before: removed });
+    },
   );
 
   registerTool(
     "update_task",
     {
       title: "Update task",
-      description: "Change a task's title and/or description.",
+      description:
+        "Change a task's title and/or description, or set completed (false reopens a completed task).",
       inputSchema: {
         task_id: taskId,
         title: taskTitle.optional(),
         description: taskDescription.optional(),
+        completed: z.boolean().optional().describe("false reopens the task, true completes it"),
         user_id: userIdArgument,
       },
     },
-    async ({ task_id, title, description, user_id }) => {
+    async ({ task_id, title, description, completed, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
-      if (title === undefined && description === undefined) {
-        return failure("Nothing to change: give a new title and/or description.");
+      if (title === undefined && description === undefined && completed === undefined) {
+        return failure("Nothing to change: give a new title, description and/or completed.");
       }
-      return outcome(task_id, "updated", await tasks.update(task_id, { title, description }));
+      return changed(task_id, "updated", await tasks.change(task_id, { title, description, completed }));
     },
   );
 
@@ -148,11 +188,20 @@ function guarded<Handler extends (...args: never[]) => unknown>(
   }) as Handler;
 }
 
-/** The spec's `{task_id, status, title}` answer, or a tool error when the user has no such task. */
-function outcome(taskId: number, status: string, task: TaskDto | null): CallToolResult {
-  return task
-    ? success({ task_id: task.id, status, title: task.title })
-    : failure(`Task ${taskId} was not found. Use list_tasks to see the task numbers.`);
+/** The spec's `{task_id, status, title}` plus `before`, or a tool error when the user has no such task. */
+function changed(
+  taskId: number,
+  status: string,
+  change: { task: TaskDto; before: TaskBefore } | null,
+): CallToolResult {
+  if (!change) return failure(`Task ${taskId} was not found. Use list_tasks to see the task numbers.`);
+  const { title, description, completed } = change.before;
+  return success({
+    task_id: change.task.id,
+    status,
+    title: change.task.title,
+    before: { title, description, completed },
+  });
 }
 
 function success(result: Record<string, unknown>): CallToolResult {

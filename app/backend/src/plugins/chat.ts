@@ -3,6 +3,7 @@ import { z } from "zod";
 import { runAgent } from "../agent/run-agent.js";
 import type { AppContext } from "../app.js";
 import { ConversationStore } from "../chat/conversations.js";
+import { toolCallSchema } from "../chat/tool-calls.js";
 import { limitExceeded } from "./rate-limits.js";
 import { errorResponseSchema, HttpError, notFound, userRouteErrors as errors } from "../errors.js";
 import { recordId, storedText, userParams } from "../tasks/schemas.js";
@@ -13,9 +14,6 @@ const HISTORY_LIMIT = 20;
 // Time for the last tool call and the reply's storage after the model's timeout fired.
 const TURN_STORAGE_MARGIN_MS = 10_000;
 
-const toolCallSchema = z
-  .object({ name: z.string(), arguments: z.record(z.string(), z.unknown()), result: z.unknown() })
-  .meta({ id: "ToolCall" });
 const conversationSchema = z
   .object({ id: z.number().int(), title: z.string(), created_at: z.string(), updated_at: z.string() })
   .meta({ id: "Conversation" });
@@ -71,7 +69,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       const { conversationId: id, history } = opened;
       const turn = await runAgent({
         model: context.chatModel.model,
-        history: history.map(({ role, content }) => ({ role, content })),
+        maxSteps: context.chatModel.maxSteps,
+        history: history.map(({ role, content, tool_calls }) => ({ role, content, toolCalls: tool_calls })),
         message,
         tasks: new TaskService(context.database.db, request.user.id),
         logger: request.log,

@@ -22,7 +22,7 @@ export const taskDescription = storedText()
 
 export const taskSchema = z
   .object({
-    id: z.number().int(),
+    id: z.number().int().describe("The task's number: 1, 2, 3... per user, in creation order"),
     user_id: z.string(),
     title: z.string(),
     description: z.string().nullable(),
@@ -31,6 +31,19 @@ export const taskSchema = z
     updated_at: z.string().describe("ISO-8601 timestamp"),
   })
   .meta({ id: "Task" });
+
+/** A task as every API shows it (REST, MCP, chat): snake_case, ISO timestamps. */
+export type TaskDto = z.infer<typeof taskSchema>;
+
+/** A task as list_tasks shows it (the Phase III contract's fields). */
+export const taskSummarySchema = taskSchema.pick({
+  id: true,
+  title: true,
+  description: true,
+  completed: true,
+  created_at: true,
+});
+export type TaskSummary = z.infer<typeof taskSummarySchema>;
 
 export const userParams = z.object({
   user_id: z.string().min(1).describe("The signed-in user's id"),

@@ -27,7 +27,12 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
 
 /** Builds the real app on a fresh database for one test file, and tears both down after it. */
 export function useTestApp(
-  options: { env?: Record<string, string | undefined>; chatModel?: ChatModel; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    chatModel?: ChatModel;
+    logger?: Logger;
+    onQuery?: (query: string) => void;
+  } = {},
 ): () => TestApp {
   let current: TestApp | undefined;
   let testDatabase: TestDatabase | undefined;
@@ -35,7 +40,12 @@ export function useTestApp(
     testDatabase = await createTestDatabase();
     const config = testConfig({ DATABASE_URL: testDatabase.url, ...options.env });
     const logger = options.logger ?? pino({ level: "silent" });
-    const database = openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: "memory://", logger });
+    const database = openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      pgliteDataDir: "memory://",
+      logger,
+      ...(options.onQuery ? { onQuery: options.onQuery } : {}),
+    });
     const app = await buildApp({
       config,
       logger,

@@ -1,0 +1,206 @@
+/**
+ * Everything the offline agent says, in the language the user wrote (English, Urdu script, Roman Urdu,
+ * Spanish). Replies are short, name tasks by number and title, and never show tool names or error texts.
+ */
+import type { Language } from "./text.js";
+
+export interface ShownTask {
+  id: number;
+  title: string;
+  completed: boolean;
+}
+
+type Texts = {
+  added: (task: ShownTask) => string;
+  completed: (task: ShownTask) => string;
+  alreadyDone: (task: ShownTask) => string;
+  deleted: (task: ShownTask) => string;
+  reopened: (task: ShownTask) => string;
+  alreadyOpen: (task: ShownTask) => string;
+  updated: (task: ShownTask) => string;
+  undone: string;
+  nothingToUndo: string;
+  listed: (count: number, status: "all" | "pending" | "completed") => string;
+  empty: (status: "all" | "pending" | "completed") => string;
+  done: string;
+  notFound: (id: number) => string;
+  noMatch: (words: string) => string;
+  ambiguous: (words: string) => string;
+  askTitle: string;
+  askNewTitle: (task: ShownTask) => string;
+  askWhich: string;
+  confirmDelete: (count: number) => string;
+  tooMany: (limit: number) => string;
+  cancelled: string;
+  titleTooLong: string;
+  descriptionTooLong: string;
+  thanks: string;
+  greet: string;
+  help: string;
+  unknown: string;
+  failed: string;
+};
+
+const line = (task: ShownTask) => `${task.id}: ${task.title}`;
+
+const TEXTS: Record<Language, Texts> = {
+  en: {
+    added: (t) => `Added task ${t.id}: "${t.title}".`,
+    completed: (t) => `Marked task ${t.id} "${t.title}" as done. Nice work!`,
+    alreadyDone: (t) => `Task ${t.id} "${t.title}" is already done.`,
+    deleted: (t) => `Deleted task ${t.id} "${t.title}".`,
+    reopened: (t) => `Task ${t.id} "${t.title}" is open again.`,
+    alreadyOpen: (t) => `Task ${t.id} "${t.title}" is already open.`,
+    updated: (t) => `Updated task ${t.id}: "${t.title}".`,
+    undone: "Undone:",
+    nothingToUndo: "There's nothing to undo in this conversation yet.",
+    listed: (n, s) =>
+      `You have ${n} ${s === "pending" ? "open " : s === "completed" ? "completed " : ""}task${n === 1 ? "" : "s"}:`,
+    empty: (s) =>
+      s === "completed"
+        ? "You haven't completed any tasks yet."
+        : s === "pending"
+          ? "Nothing open: you're all caught up!"
+          : 'You have no tasks yet. Try "Add a task to buy groceries".',
+    done: "Done.",
+    notFound: (id) => `I can't find task ${id}. Say "show my tasks" to see your task numbers.`,
+    noMatch: (w) => `I couldn't find a task about "${w}". Say "show my tasks" to see them.`,
+    ambiguous: (w) => `More than one task matches "${w}". Which one? Say its number.`,
+    askTitle: "Sure, what's the task?",
+    askNewTitle: (t) => `What should task ${t.id} "${t.title}" say instead?`,
+    askWhich: "Which task? Say its number or a few words of its title.",
+    confirmDelete: (n) => `Delete these ${n} tasks? Say "yes" to delete them or "no" to keep them.`,
+    cancelled: "OK, I left your tasks as they are.",
+    tooMany: (n) => `That's more than ${n} tasks at once — could you narrow it down?`,
+    titleTooLong: "Task titles can be at most 200 characters — shorter?",
+    descriptionTooLong: "Descriptions can be at most 2000 characters — shorter?",
+    thanks: "You're welcome!",
+    greet: 'Hi! Tell me what to do, e.g. "Add a task to buy groceries" or "What\'s pending?".',
+    help: [
+      "I can manage your tasks. Try:",
+      '- "Add a task to buy groceries" (or several: "add bread, milk and eggs")',
+      '- "What\'s pending?" or "Show me all my tasks"',
+      '- "Mark task 3 as done", "I finished the milk one", "reopen task 3"',
+      "- \"Change task 1 to 'Call mom tonight'\"",
+      '- "Delete the meeting task", "delete all my completed tasks"',
+      '- "undo" to take back my last change',
+    ].join("\n"),
+    unknown: "Sorry, I didn't understand that.",
+    failed: "Sorry, that didn't work. Please try again in a moment.",
+  },
+  "roman-ur": {
+    added: (t) => `Task ${t.id} add ho gaya: "${t.title}".`,
+    completed: (t) => `Task ${t.id} "${t.title}" mukammal ho gaya. Shabash!`,
+    alreadyDone: (t) => `Task ${t.id} "${t.title}" pehle se mukammal hai.`,
+    deleted: (t) => `Task ${t.id} "${t.title}" hata diya.`,
+    reopened: (t) => `Task ${t.id} "${t.title}" dobara khul gaya.`,
+    alreadyOpen: (t) => `Task ${t.id} "${t.title}" pehle se baqi hai.`,
+    updated: (t) => `Task ${t.id} badal diya: "${t.title}".`,
+    undone: "Wapas kar diya:",
+    nothingToUndo: "Is guftagu mein wapas karne ko kuch nahi hai.",
+    listed: (n, s) => `Aap ke ${n} ${s === "pending" ? "baqi " : s === "completed" ? "mukammal " : ""}kaam:`,
+    empty: (s) =>
+      s === "completed"
+        ? "Abhi tak koi kaam mukammal nahi hua."
+        : s === "pending"
+          ? "Koi kaam baqi nahi!"
+          : "Aap ka koi kaam nahi hai.",
+    done: "Ho gaya.",
+    notFound: (id) => `Task ${id} nahi mila. "mere tasks dikhao" likhein.`,
+    noMatch: (w) => `"${w}" wala koi task nahi mila.`,
+    ambiguous: (w) => `"${w}" se kai tasks milte hain. Kaun sa? Number batayein.`,
+    askTitle: "Zaroor, task kya hai?",
+    askNewTitle: (t) => `Task ${t.id} "${t.title}" ka naya naam kya ho?`,
+    askWhich: "Kaun sa task? Number ya naam batayein.",
+    confirmDelete: (n) => `Ye ${n} tasks hata doon? "haan" ya "nahi" likhein.`,
+    cancelled: "Theek hai, kuch nahi badla.",
+    tooMany: (n) => `Ek saath ${n} se zyada tasks — thora kam karein?`,
+    titleTooLong: "Task ka naam zyada se zyada 200 huroof ka ho sakta hai — chhota karein?",
+    descriptionTooLong: "Tafseel zyada se zyada 2000 huroof ki ho sakti hai — chhoti karein?",
+    thanks: "Koi baat nahi!",
+    greet: 'Salam! Batayein kya karna hai, jaise "task add karo: doodh lena".',
+    help: 'Main aap ke tasks sambhalta hoon: "task add karo: doodh lena", "mere tasks dikhao", "kya baqi hai?", "task 2 mukammal karo", "task 3 delete kar do", "wapas karo".',
+    unknown: "Maaf kijiye, samajh nahi aaya.",
+    failed: "Maaf kijiye, ye nahi ho saka. Thori dair mein dobara koshish karein.",
+  },
+  ur: {
+    added: (t) => `کام ${t.id} شامل ہو گیا: "${t.title}"۔`,
+    completed: (t) => `کام ${t.id} "${t.title}" مکمل ہو گیا۔ شاباش!`,
+    alreadyDone: (t) => `کام ${t.id} "${t.title}" پہلے سے مکمل ہے۔`,
+    deleted: (t) => `کام ${t.id} "${t.title}" حذف کر دیا۔`,
+    reopened: (t) => `کام ${t.id} "${t.title}" دوبارہ کھل گیا۔`,
+    alreadyOpen: (t) => `کام ${t.id} "${t.title}" پہلے سے باقی ہے۔`,
+    updated: (t) => `کام ${t.id} بدل دیا: "${t.title}"۔`,
+    undone: "واپس کر دیا:",
+    nothingToUndo: "اس گفتگو میں واپس کرنے کو کچھ نہیں۔",
+    listed: (n, s) => `آپ کے ${n} ${s === "pending" ? "باقی " : s === "completed" ? "مکمل " : ""}کام:`,
+    empty: (s) =>
+      s === "completed"
+        ? "ابھی کوئی کام مکمل نہیں ہوا۔"
+        : s === "pending"
+          ? "کوئی کام باقی نہیں!"
+          : "آپ کا کوئی کام نہیں۔",
+    done: "ہو گیا۔",
+    notFound: (id) => `کام ${id} نہیں ملا۔ "میرے کام دکھاؤ" لکھیں۔`,
+    noMatch: (w) => `"${w}" والا کوئی کام نہیں ملا۔`,
+    ambiguous: (w) => `"${w}" سے کئی کام ملتے ہیں۔ کون سا؟ نمبر بتائیں۔`,
+    askTitle: "ضرور، کام کیا ہے؟",
+    askNewTitle: (t) => `کام ${t.id} "${t.title}" کا نیا نام کیا ہو؟`,
+    askWhich: "کون سا کام؟ نمبر یا نام بتائیں۔",
+    confirmDelete: (n) => `یہ ${n} کام حذف کر دوں؟ "ہاں" یا "نہیں" لکھیں۔`,
+    cancelled: "ٹھیک ہے، کچھ نہیں بدلا۔",
+    tooMany: (n) => `ایک ساتھ ${n} سے زیادہ کام — تھوڑا کم کریں؟`,
+    titleTooLong: "کام کا نام زیادہ سے زیادہ 200 حروف کا ہو سکتا ہے — چھوٹا کریں؟",
+    descriptionTooLong: "تفصیل زیادہ سے زیادہ 2000 حروف کی ہو سکتی ہے — چھوٹی کریں؟",
+    thanks: "کوئی بات نہیں!",
+    greet: 'السلام علیکم! بتائیں کیا کرنا ہے، جیسے "نیا کام شامل کرو: دودھ خریدنا"۔',
+    help: 'میں آپ کے کام سنبھالتا ہوں: "نیا کام شامل کرو: دودھ خریدنا"، "میرے کام دکھاؤ"، "کون سے کام باقی ہیں؟"، "کام 2 مکمل کرو"، "کام 3 حذف کرو"۔',
+    unknown: "معاف کیجیے، سمجھ نہیں آیا۔",
+    failed: "معاف کیجیے، یہ نہیں ہو سکا۔ تھوڑی دیر میں دوبارہ کوشش کریں۔",
+  },
+  es: {
+    added: (t) => `Añadí la tarea ${t.id}: "${t.title}".`,
+    completed: (t) => `Marqué la tarea ${t.id} "${t.title}" como hecha. ¡Bien hecho!`,
+    alreadyDone: (t) => `La tarea ${t.id} "${t.title}" ya está hecha.`,
+    deleted: (t) => `Borré la tarea ${t.id} "${t.title}".`,
+    reopened: (t) => `La tarea ${t.id} "${t.title}" vuelve a estar pendiente.`,
+    alreadyOpen: (t) => `La tarea ${t.id} "${t.title}" ya está pendiente.`,
+    updated: (t) => `Actualicé la tarea ${t.id}: "${t.title}".`,
+    undone: "Deshecho:",
+    nothingToUndo: "No hay nada que deshacer en esta conversación.",
+    listed: (n, s) =>
+      `Tienes ${n} tarea${n === 1 ? "" : "s"}${s === "pending" ? " pendiente" + (n === 1 ? "" : "s") : s === "completed" ? " hecha" + (n === 1 ? "" : "s") : ""}:`,
+    empty: (s) =>
+      s === "completed"
+        ? "Todavía no has completado tareas."
+        : s === "pending"
+          ? "¡No tienes nada pendiente!"
+          : "Aún no tienes tareas.",
+    done: "Hecho.",
+    notFound: (id) => `No encuentro la tarea ${id}. Di "muéstrame mis tareas" para ver los números.`,
+    noMatch: (w) => `No encontré ninguna tarea sobre "${w}".`,
+    ambiguous: (w) => `Varias tareas coinciden con "${w}". ¿Cuál? Dime su número.`,
+    askTitle: "Claro, ¿cuál es la tarea?",
+    askNewTitle: (t) => `¿Qué debe decir la tarea ${t.id} "${t.title}"?`,
+    askWhich: "¿Qué tarea? Dime su número o parte del título.",
+    confirmDelete: (n) => `¿Borro estas ${n} tareas? Di "sí" para borrarlas o "no" para dejarlas.`,
+    cancelled: "De acuerdo, no cambié nada.",
+    tooMany: (n) => `Son más de ${n} tareas a la vez — ¿puedes acotarlo?`,
+    titleTooLong: "Los títulos pueden tener como máximo 200 caracteres — ¿uno más corto?",
+    descriptionTooLong: "Las descripciones pueden tener como máximo 2000 caracteres — ¿una más corta?",
+    thanks: "¡De nada!",
+    greet: '¡Hola! Dime qué hacer, por ejemplo "añade una tarea: comprar pan".',
+    help: 'Puedo gestionar tus tareas: "añade una tarea: comprar pan", "muéstrame mis tareas", "¿qué tengo pendiente?", "marca la tarea 2 como hecha", "borra la tarea 3", "deshacer".',
+    unknown: "Perdona, no te entendí.",
+    failed: "Perdona, no funcionó. Inténtalo de nuevo en un momento.",
+  },
+};
+
+export function texts(language: Language): Texts {
+  return TEXTS[language];
+}
+
+/** Tasks as lines of a reply, lowest number first ("the second one" means the second line). */
+export function taskLines(tasks: ShownTask[], markDone: boolean): string {
+  return tasks.map((task) => `- ${line(task)}${markDone && task.completed ? " ✓" : ""}`).join("\n");
+}

@@ -1,0 +1,97 @@
+/** Text helpers of the offline agent: tokens, edit distance, the language a message is written in. */
+
+export type Language = "en" | "ur" | "roman-ur" | "es";
+
+export interface Token {
+  /** As written (punctuation at the ends removed), for titles. */
+  raw: string;
+  /** Lower case, Latin accents removed, apostrophes dropped: what the lexicon is matched against. */
+  norm: string;
+}
+
+const SEPARATORS = new Set([":", ",", ";", "->", "-", "—", "–", "،", "؛"]);
+
+/** Splits a message into word tokens and separator tokens (":", ",", ";", "->"), which carry structure. */
+export function tokenize(message: string): Token[] {
+  const spaced = message
+    .normalize("NFC")
+    .replace(/[\u2018\u2019`´]/g, "'")
+    .replace(/[\u201C\u201D«»]/g, '"')
+    .replace(/->|=>|→/g, " -> ")
+    .replace(/([:;,،؛])(?=\s|$|["'])/g, " $1 ")
+    .replace(/\s[-—–]\s/g, " - ");
+  const tokens: Token[] = [];
+  for (const piece of spaced.split(/\s+/)) {
+    if (!piece) continue;
+    if (SEPARATORS.has(piece)) {
+      tokens.push({ raw: piece, norm: piece === "-" || piece === "—" || piece === "–" ? "-" : piece });
+      continue;
+    }
+    const raw = piece.replace(/^[\s"'¿¡([]+|[\s"'.!?؟۔)\]]+$/g, "");
+    if (!raw) continue;
+    tokens.push({ raw, norm: normalizeWord(raw) });
+  }
+  return tokens;
+}
+
+export function normalizeWord(word: string): string {
+  return word
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .normalize("NFC")
+    .replace(/'/g, "")
+    .replace(/^#(?=\d)/, "");
+}
+
+export const isSeparator = (token: Token) => SEPARATORS.has(token.raw) || token.norm === "-";
+
+/** Damerau–Levenshtein distance (optimal string alignment): a swap of two letters counts as one typo. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      }
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * Whether `word` is a typo of `known`: the same first letter (people rarely mistype it) and at most one
+ * slip, two for long words. Words of two letters or fewer must be exact.
+ */
+export function isTypoOf(word: string, known: string): boolean {
+  if (word === known) return true;
+  if (known.length < 3 || word.length < 2 || word[0] !== known[0]) return false;
+  const allowed = known.length >= 7 ? 2 : 1;
+  return Math.abs(word.length - known.length) <= allowed && editDistance(word, known) <= allowed;
+}
+
+export function detectLanguage(
+  message: string,
+  tokens: Token[],
+  romanUrdu: Set<string>,
+  spanish: Set<string>,
+): Language {
+  if (/[\u0600-\u06FF]/.test(message)) return "ur";
+  if (/[ñ¿¡]/i.test(message)) return "es";
+  const count = (words: Set<string>) => tokens.filter((token) => words.has(token.norm)).length;
+  const urdu = count(romanUrdu);
+  const es = count(spanish);
+  if (urdu === 0 && es === 0) return "en";
+  return urdu >= es ? "roman-ur" : "es";
+}
+
+/** Capitalises the first letter of a Latin title; other scripts have no case. */
+export function capitalize(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}

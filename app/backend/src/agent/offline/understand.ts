@@ -1,0 +1,590 @@
+/**
+ * Understanding one message: normalise it into tokens, find the command words (by edit distance, so typos
+ * count), then read the command's arguments from the rest: titles to add, or which tasks (by number,
+ * ordinal, "all", or words of their titles) and what to change. Resolving those words against the user's
+ * tasks is resolve.ts's job; deciding the tool calls is planner.ts's.
+ */
+import {
+  ALL_WORDS,
+  COMMANDS,
+  CONJUNCTIONS,
+  FILLERS,
+  NEGATIONS,
+  ORDINALS,
+  QUESTION_WORDS,
+  ROMAN_URDU_MARKERS,
+  SPANISH_MARKERS,
+  STATUS_WORDS,
+  PAST_VERBS,
+  SUBJECTS,
+  TASK_NOUNS,
+  VALUE_SEPARATORS,
+} from "./lexicon.js";
+import {
+  capitalize,
+  detectLanguage,
+  isSeparator,
+  isTypoOf,
+  tokenize,
+  type Language,
+  type Token,
+} from "./text.js";
+
+export type Status = "all" | "pending" | "completed";
+
+/** Which tasks a message means, before looking at the user's tasks. */
+export type Target =
+  | { kind: "numbers"; numbers: number[] }
+  | { kind: "ordinals"; ordinals: number[] }
+  | { kind: "words"; phrase: string; parts: string[] }
+  | { kind: "all"; status: Status; about?: string }
+  | { kind: "none" };
+
+export type Intent =
+  | { kind: "add"; titles: string[]; description?: string }
+  | { kind: "list"; status: Status }
+  | { kind: "show"; target: Target }
+  | { kind: "complete"; target: Target }
+  | { kind: "delete"; target: Target }
+  | { kind: "reopen"; target: Target }
+  | { kind: "update"; target: Target; field: "title" | "description"; value: string }
+  | { kind: "statement"; words: string; negated: boolean }
+  | { kind: "undo" }
+  | { kind: "yes" }
+  | { kind: "no" }
+  | { kind: "thanks" }
+  | { kind: "greet" }
+  | { kind: "help" }
+  | { kind: "unknown" };
+
+export interface Understood {
+  intent: Intent;
+  language: Language;
+}
+
+interface Hit {
+  kind: string;
+  start: number;
+  end: number;
+}
+
+type PhraseTable = Record<string, string[]>;
+
+const split = (phrase: string) => phrase.split(" ");
+// Tokens are joined with spaces; a comma or colon goes back against the word before it.
+const SPACE_BEFORE_MARK = / ([,;:،؛])/g;
+const joinRaw = (tokens: Token[]) =>
+  tokens
+    .map((token) => token.raw)
+    .join(" ")
+    .replace(SPACE_BEFORE_MARK, "$1");
+const KNOWN_WORDS = new Set(
+  [
+    ...Object.values(COMMANDS).flatMap((words) => [
+      ...words.phrases,
+      ...(words.leading ?? []),
+      ...(words.weak ?? []),
+    ]),
+    ...QUESTION_WORDS,
+    ...TASK_NOUNS,
+    ...STATUS_WORDS.completed,
+    ...STATUS_WORDS.pending,
+    ...NEGATIONS,
+    ...ALL_WORDS,
+    ...Object.keys(ORDINALS),
+    ...CONJUNCTIONS,
+    ...FILLERS,
+  ].flatMap(split),
+);
+
+/** A token matches a lexicon word exactly, or as a typo when the token is no word the lexicon knows. */
+function wordMatches(token: Token, word: string): boolean {
+  return (
+    token.norm === word ||
+    (!KNOWN_WORDS.has(token.norm) && !/\d/.test(token.norm) && isTypoOf(token.norm, word))
+  );
+}
+
+/** Every occurrence of every phrase of the table, longest first where they overlap. */
+function findHits(tokens: Token[], table: PhraseTable): Hit[] {
+  const hits: Hit[] = [];
+  for (const [kind, phrases] of Object.entries(table)) {
+    for (const phrase of phrases) {
+      const words = split(phrase);
+      for (let start = 0; start + words.length <= tokens.length; start++) {
+        if (words.every((word, offset) => wordMatches(tokens[start + offset]!, word))) {
+          hits.push({ kind, start, end: start + words.length });
+        }
+      }
+    }
+  }
+  hits.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  const kept: Hit[] = [];
+  for (const hit of hits)
+    if (!kept.some((other) => hit.start < other.end && other.start < hit.end)) kept.push(hit);
+  return kept;
+}
+
+const COMMAND_TABLE: PhraseTable = Object.fromEntries(
+  Object.entries(COMMANDS).map(([kind, words]) => [kind, [...words.phrases]]),
+);
+const WEAK_TABLE: PhraseTable = { complete: COMMANDS.complete.weak ?? [] };
+const LEADING_TABLE: PhraseTable = { add: COMMANDS.add.leading ?? [] };
+const CLASS_TABLE: PhraseTable = {
+  question: QUESTION_WORDS,
+  noun: TASK_NOUNS,
+  completed: STATUS_WORDS.completed,
+  pending: STATUS_WORDS.pending,
+  negation: NEGATIONS,
+  all: ALL_WORDS,
+  filler: FILLERS,
+  conjunction: CONJUNCTIONS,
+};
+const SMALL_TALK = new Set<string>(["yes", "no", "thanks", "greet", "help"]);
+const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"]);
+
+/** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
+export function understand(message: string, awaitingAnswer = false): Understood {
+  // Pure, and asked again for every step of a turn and for earlier turns: remember recent answers.
+  const key = `${awaitingAnswer ? 1 : 0}${message}`;
+  const known = remembered.get(key);
+  if (known) return known;
+  const tokens = tokenize(message);
+  const language = detectLanguage(message, tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
+  const understood = { intent: readIntent(tokens, awaitingAnswer), language };
+  if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value!);
+  remembered.set(key, understood);
+  return understood;
+}
+
+const REMEMBERED_MAX = 1_000;
+const remembered = new Map<string, Understood>();
+
+function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
+  if (tokens.length === 0) return { kind: "help" };
+  const words = tokens.filter((token) => !isSeparator(token));
+  const classes = findHits(tokens, CLASS_TABLE);
+  const has = (kind: string) => classes.some((hit) => hit.kind === kind);
+  // A longer state phrase wins over a command inside it ("مکمل شدہ", completed, is not "complete").
+  const commands = findHits(tokens, COMMAND_TABLE).filter(
+    (hit) =>
+      !classes.some(
+        (other) =>
+          (other.kind === "completed" || other.kind === "pending") &&
+          other.end - other.start > hit.end - hit.start &&
+          hit.start < other.end &&
+          other.start < hit.end,
+      ),
+  );
+  if (awaitingAnswer && words.length <= 4 && !words.some((token) => /\d/.test(token.norm))) {
+    const answer = commands.find((hit) => hit.kind === "yes" || hit.kind === "no");
+    if (answer) return { kind: answer.kind as "yes" | "no" };
+  }
+  const first = firstContentIndex(tokens, classes);
+  const leading = findHits(tokens, LEADING_TABLE).filter((hit) => hit.start === first);
+  // "todo: buy milk", "task: call mom", "note: ..." add what follows the colon.
+  if (tokens[first + 1]?.raw === ":" && (has("noun") || commands.some((hit) => hit.start === first))) {
+    leading.push({ kind: "add", start: first, end: first + 1 });
+  }
+  const weak = findHits(tokens, WEAK_TABLE).filter(
+    (hit) => !commands.some((other) => hit.start < other.end && other.start < hit.end),
+  );
+  // "the completed ones", "all finished tasks", "sab mukammal tasks": a state, not an order to complete.
+  const describesTasks = (hit: Hit) =>
+    ["all", "my", "the", "sab", "mis", "las", "todas"].includes(tokens[hit.start - 1]?.norm ?? "") ||
+    ["tasks", "todos", "items", "ones", "things", "tareas"].includes(tokens[hit.end]?.norm ?? "");
+  for (const list of [commands, weak]) {
+    for (let i = list.length - 1; i >= 0; i--)
+      if (list[i]!.kind === "complete" && describesTasks(list[i]!)) list.splice(i, 1);
+  }
+  const numbers = words.filter((token) => /^\d{1,9}$/.test(token.norm));
+  const ordinals = words.filter((token) => token.norm in ORDINALS);
+  const hitsOf = (kind: string) => commands.filter((hit) => hit.kind === kind);
+  const listHit = hitsOf("list")[0];
+  const question = classes.find((hit) => hit.kind === "question");
+  const asksAboutTasks = has("noun") || has("completed") || has("pending");
+  const listing = listHit ?? (question && (asksAboutTasks || numbers.length > 0) ? question : undefined);
+
+  const actions = [...leading, ...commands.filter((hit) => ACTIONS.has(hit.kind))].sort(
+    (a, b) => a.start - b.start,
+  );
+  const firstAction = actions[0];
+  const undo = hitsOf("undo")[0];
+
+  if (undo) {
+    const aboutCompletion = weak.length > 0 || hitsOf("complete").length > 0 || numbers.length > 0;
+    if (!aboutCompletion) return { kind: "undo" };
+    return { kind: "reopen", target: readTarget(tokens, [undo, ...commands, ...weak], classes, "completed") };
+  }
+
+  // A listing, unless an action was asked before it ("add X to my list").
+  if (listing && !(firstAction && firstAction.start < listing.start)) {
+    if (numbers.length > 0 || ordinals.length > 0) {
+      return { kind: "show", target: readTarget(tokens, [listing, ...commands], classes, "all") };
+    }
+    return { kind: "list", status: statusOf(classes, weak) };
+  }
+
+  // "add a description to task 5: ..." changes task 5; "add a task ... with description ..." adds one.
+  const onlyArticles = (from: number, to: number) =>
+    tokens.slice(from, to).every((token) => ["a", "an", "the", "una", "la"].includes(token.norm));
+  const updateHit = hitsOf("update").find(
+    (hit) =>
+      firstAction === hit ||
+      (/^descrip/.test(tokens[hit.start]!.norm) &&
+        firstAction !== undefined &&
+        onlyArticles(firstAction.end, hit.start)),
+  );
+  if (updateHit) return readUpdate(tokens, updateHit);
+
+  const completion = [...hitsOf("complete"), ...weak].sort((a, b) => a.start - b.start)[0];
+  const negated = has("negation") || has("pending");
+  const reopenHit = hitsOf("reopen")[0] ?? (completion && negated ? completion : undefined);
+  const action = firstAction ?? completion;
+  if (reopenHit && (!action || (action.kind !== "add" && action.kind !== "delete"))) {
+    return { kind: "reopen", target: readTarget(tokens, [...commands, ...weak], classes, "completed") };
+  }
+  if (action?.kind === "add") return readAdd(tokens, action);
+  if (action?.kind === "delete") {
+    return { kind: "delete", target: readTarget(tokens, commands, classes, statusOf(classes, weak)) };
+  }
+  if (action)
+    return { kind: "complete", target: readTarget(tokens, [...commands, ...weak], classes, "pending") };
+
+  const talk = commands.find((hit) => SMALL_TALK.has(hit.kind));
+  if (talk && words.length <= 6) return { kind: talk.kind as Intent["kind"] } as Intent;
+  // Only task words ("my tasks", "pending todos"): a listing.
+  if (
+    words.every((token) =>
+      classes.some((hit) => covers(hit, tokens.indexOf(token)) && hit.kind !== "question"),
+    )
+  ) {
+    return asksAboutTasks ? { kind: "list", status: statusOf(classes, weak) } : { kind: "unknown" };
+  }
+  // Only a number or an ordinal ("6", "the second one"): that task (or the answer to "which one?").
+  const rest = contentTokens(tokens, [...commands, ...weak], classes);
+  if (rest.length > 0 && rest.every((token) => /^\d{1,9}$/.test(token.norm) || token.norm in ORDINALS)) {
+    return { kind: "show", target: readTarget(tokens, commands, classes, "all") };
+  }
+  const content = contentText(tokens, [...commands, ...weak], classes);
+  if (!content) return talk ? ({ kind: talk.kind } as Intent) : { kind: "unknown" };
+  // "I paid the electricity bill", "haven't booked the dentist": said about a task the user did (or not).
+  const opening = tokens[firstContentIndex(tokens, classes)]?.norm ?? "";
+  const saysWho =
+    tokens.some((token) => SUBJECTS.includes(token.norm)) ||
+    PAST_VERBS.includes(opening) ||
+    /^[a-z]{3,}ed$/.test(opening);
+  if (!saysWho && !negated) return { kind: "unknown" };
+  return { kind: "statement", words: content, negated };
+}
+
+function covers(hit: Hit, index: number): boolean {
+  return index >= hit.start && index < hit.end;
+}
+
+function firstContentIndex(tokens: Token[], classes: Hit[]): number {
+  let index = 0;
+  while (
+    index < tokens.length &&
+    (isSeparator(tokens[index]!) ||
+      ["ok", "okay", "so", "well", "hey", "hi", "please", "pls", "actually", "oh", "also"].includes(
+        tokens[index]!.norm,
+      ) ||
+      classes.some(
+        (hit) => hit.kind === "filler" && covers(hit, index) && !["i", "to"].includes(tokens[index]!.norm),
+      ))
+  ) {
+    index++;
+  }
+  return index;
+}
+
+function statusOf(classes: Hit[], weak: Hit[]): Status {
+  const negated = classes.some((hit) => hit.kind === "negation");
+  if (classes.some((hit) => hit.kind === "pending")) return "pending";
+  if (classes.some((hit) => hit.kind === "completed") || weak.length > 0)
+    return negated ? "pending" : "completed";
+  return "all";
+}
+
+/** The words left when command words, fillers and task words are taken out: a title to look for. */
+function contentTokens(tokens: Token[], used: Hit[], classes: Hit[]): Token[] {
+  const skip = (index: number) =>
+    used.some((hit) => covers(hit, index)) ||
+    classes.some((hit) => hit.kind !== "conjunction" && covers(hit, index)) ||
+    isSeparator(tokens[index]!);
+  const kept = tokens.filter((_, index) => !skip(index));
+  // Conjunctions at the ends join nothing.
+  while (kept.length && CONJUNCTIONS.includes(kept[0]!.norm)) kept.shift();
+  while (kept.length && CONJUNCTIONS.includes(kept.at(-1)!.norm)) kept.pop();
+  return kept;
+}
+
+function contentText(tokens: Token[], used: Hit[], classes: Hit[]): string {
+  return joinRaw(contentTokens(tokens, used, classes));
+}
+
+function readTarget(tokens: Token[], used: Hit[], classes: Hit[], allStatus: Status): Target {
+  const words = tokens.filter((token) => !isSeparator(token));
+  const numbers = words.filter((token) => /^\d{1,9}$/.test(token.norm)).map((token) => Number(token.norm));
+  if (numbers.length > 0) return { kind: "numbers", numbers };
+  const ordinals = words.filter((token) => token.norm in ORDINALS).map((token) => ORDINALS[token.norm]!);
+  if (ordinals.length > 0) return { kind: "ordinals", ordinals };
+  const content = contentTokens(
+    tokens,
+    used,
+    classes.filter((hit) => hit.kind !== "all"),
+  ).filter((token) => !(token.norm in ORDINALS));
+  const all = classes.some((hit) => hit.kind === "all");
+  const plural = words.some((token) =>
+    ["ones", "tasks", "things", "items", "todos", "tareas"].includes(token.norm),
+  );
+  const stated = classes.find((hit) => hit.kind === "completed" || hit.kind === "pending");
+  const allWordIndex = classes.find((hit) => hit.kind === "all");
+  const about = content.filter((token) => !allWordIndex || tokens.indexOf(token) > allWordIndex.start);
+  if (all || (plural && stated && content.length === 0)) {
+    const status: Status = stated ? (stated.kind as Status) : allStatus;
+    const aboutText = joinRaw(about);
+    return aboutText ? { kind: "all", status: "all", about: aboutText } : { kind: "all", status };
+  }
+  if (content.length === 0) return { kind: "none" };
+  const phrase = joinRaw(content);
+  const parts = splitList(content).map((part) => joinRaw(part));
+  return { kind: "words", phrase, parts };
+}
+
+/** "bread, milk and eggs" -> three parts; separators and conjunctions between content words. */
+function splitList(tokens: Token[]): Token[][] {
+  const parts: Token[][] = [[]];
+  for (const token of tokens) {
+    if (CONJUNCTIONS.includes(token.norm) || [",", ";", "،", "؛"].includes(token.raw)) {
+      if (parts.at(-1)!.length > 0) parts.push([]);
+    } else {
+      parts.at(-1)!.push(token);
+    }
+  }
+  return parts.filter((part) => part.length > 0);
+}
+
+function readAdd(tokens: Token[], first: Hit): Intent {
+  // "I need to remember to pay bills": one request, said twice.
+  let hit = first;
+  for (let next = nextAdd(tokens, hit.end); next; next = nextAdd(tokens, hit.end))
+    hit = { ...hit, end: next.end };
+  let after = tokens.slice(hit.end);
+  // "naya kaam shamil karo: X", "task add karo: X": the title is what follows the colon.
+  const colon = after.findIndex((token) => token.raw === ":");
+  if (colon >= 0 && colon < after.length - 1) after = after.slice(colon + 1);
+  const description = splitDescription(after);
+  after = description.title;
+  let part = trimTitle(after);
+  if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
+  const pluralNoun = tokens.some((token) => ["tasks", "todos", "items", "tareas"].includes(token.norm));
+  const singularNoun = tokens
+    .slice(hit.end, hit.end + 3)
+    .some((token) => ["task", "todo", "item", "tarea", "کام"].includes(token.norm));
+  const hasListMarks = part.some((token) => [",", ";", "،", "؛"].includes(token.raw));
+  let titles: Token[][];
+  if (hasListMarks) {
+    titles = splitOn(part, (token) => [",", ";", "،", "؛"].includes(token.raw)).map((piece) =>
+      stripEnds(piece, (token) => CONJUNCTIONS.includes(token.norm)),
+    );
+  } else {
+    const pieces = splitOn(part, (token) => CONJUNCTIONS.includes(token.norm));
+    const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
+    titles = !singularNoun && (pluralNoun || allSingleWords) && pieces.length > 1 ? pieces : [part];
+  }
+  const cleaned = titles
+    .map((title) => unquote(joinRaw(title)))
+    .filter(Boolean)
+    .map(capitalize);
+  const intent: Intent = { kind: "add", titles: cleaned };
+  if (description.text) intent.description = description.text;
+  return intent;
+}
+
+function nextAdd(tokens: Token[], at: number): Hit | undefined {
+  return findHits(tokens, { add: [...COMMANDS.add.phrases, ...(COMMANDS.add.leading ?? [])] }).find(
+    (hit) => hit.start === at && !["new", "note", "put", "save"].includes(tokens[at]!.norm),
+  );
+}
+
+function splitDescription(tokens: Token[]): { title: Token[]; text?: string } {
+  const index = tokens.findIndex((token) => /^(description|details|notes?|descripcion)$/.test(token.norm));
+  if (index <= 0) return { title: tokens };
+  let titleEnd = index;
+  while (titleEnd > 0 && ["with", "the", "and", ",", "con", "la"].includes(tokens[titleEnd - 1]!.norm))
+    titleEnd--;
+  const text = joinRaw(tokens.slice(index + 1).filter((token, i) => !(i === 0 && isSeparator(token))));
+  return { title: tokens.slice(0, titleEnd), text: unquote(text) };
+}
+
+const LEADING_NOISE = new Set([
+  "a",
+  "an",
+  "the",
+  "new",
+  "another",
+  "task",
+  "tasks",
+  "todo",
+  "todos",
+  "item",
+  "items",
+  "reminder",
+  "to",
+  "for",
+  "called",
+  "named",
+  "titled",
+  "saying",
+  "that",
+  "says",
+  "me",
+  "one",
+  "kaam",
+  "kam",
+  "tarea",
+  "tareas",
+  "una",
+  "un",
+  "nueva",
+  "nuevo",
+  "karo",
+  "kar",
+  "do",
+  "کرو",
+  "کر",
+  "دو",
+  "کام",
+  "نیا",
+  "please",
+]);
+const TRAILING_PHRASES = [
+  "on the list",
+  "on the todo list",
+  "to the todo list",
+  "to my list",
+  "on my list",
+  "to my todo list",
+  "on my todo list",
+  "to the list",
+  "to my tasks",
+  "for me",
+  "please",
+  "pls",
+  "thanks",
+  "kar do",
+  "karo",
+  "kar",
+  "کر دو",
+  "کرو",
+  "por favor",
+  "a mi lista",
+].map((phrase) => phrase.split(" "));
+
+/** Drops the words around a title that only say "a task called ..." or "... to my list please". */
+function trimTitle(part: Token[]): Token[] {
+  let start = 0;
+  while (start < part.length && (isSeparator(part[start]!) || LEADING_NOISE.has(part[start]!.norm))) start++;
+  let end = part.length;
+  for (let changed = true; changed;) {
+    changed = false;
+    while (end > start && isSeparator(part[end - 1]!)) {
+      end--;
+      changed = true;
+    }
+    for (const phrase of TRAILING_PHRASES) {
+      if (end - start < phrase.length + 1) continue;
+      if (phrase.every((word, offset) => part[end - phrase.length + offset]!.norm === word)) {
+        end -= phrase.length;
+        changed = true;
+      }
+    }
+  }
+  return part.slice(start, end);
+}
+
+function splitOn(tokens: Token[], isBreak: (token: Token) => boolean): Token[][] {
+  const pieces: Token[][] = [[]];
+  for (const token of tokens) {
+    if (isBreak(token)) pieces.push([]);
+    else pieces.at(-1)!.push(token);
+  }
+  return pieces.filter((piece) => piece.length > 0);
+}
+
+function stripEnds(tokens: Token[], drop: (token: Token) => boolean): Token[] {
+  let start = 0;
+  let end = tokens.length;
+  while (start < end && drop(tokens[start]!)) start++;
+  while (end > start && drop(tokens[end - 1]!)) end--;
+  return tokens.slice(start, end);
+}
+
+function unquote(value: string): string {
+  return value
+    .trim()
+    .replace(/^["'`](.*)["'`]$/s, "$1")
+    .replace(/[.!?؟۔]+$/, "")
+    .trim();
+}
+
+const FIELD_WORDS = new Set([
+  "title",
+  "name",
+  "naam",
+  "titulo",
+  "نام",
+  "description",
+  "details",
+  "notes",
+  "descripcion",
+]);
+
+/**
+ * "change task 2 to X", "rename the milk task: X", "call mom should be X", "task 1 ka naam badal ke X kar
+ * do": the target is what names a task, the value what follows the separator after it.
+ */
+function readUpdate(tokens: Token[], hit: Hit): Intent {
+  const field = tokens.some((token) => /^(description|details|notes|descripcion)$/.test(token.norm))
+    ? "description"
+    : "title";
+  const before = tokens.slice(0, hit.start);
+  const beforeContent = contentTokens(
+    before,
+    findHits(before, COMMAND_TABLE),
+    findHits(before, CLASS_TABLE),
+  ).filter((token) => !FIELD_WORDS.has(token.norm));
+  let targetTokens: Token[];
+  let valueTokens: Token[];
+  if (hit.start > 0 && beforeContent.length > 0) {
+    // The task comes first (Urdu word order, "X should be Y"): the value is what follows the verb.
+    targetTokens = tokens.slice(0, hit.start);
+    valueTokens = tokens.slice(hit.end);
+    if (valueTokens[0] && (isSeparator(valueTokens[0]) || VALUE_SEPARATORS.includes(valueTokens[0].norm))) {
+      valueTokens = valueTokens.slice(1);
+    }
+  } else {
+    const rest = tokens.slice(hit.end);
+    let split = -1;
+    for (let index = 0; index < rest.length; index++) {
+      const token = rest[index]!;
+      if (!(isSeparator(token) || VALUE_SEPARATORS.includes(token.norm))) continue;
+      const between = rest.slice(0, index).filter((word) => !FIELD_WORDS.has(word.norm));
+      const hasReference =
+        between.some((word) => /^\d+$/.test(word.norm) || word.norm in ORDINALS) ||
+        contentTokens(between, [], findHits(between, CLASS_TABLE)).length > 0;
+      if (hasReference) {
+        split = index;
+        break;
+      }
+    }
+    targetTokens = split < 0 ? rest : rest.slice(0, split);
+    valueTokens = split < 0 ? [] : rest.slice(split + 1);
+  }
+  const value = unquote(joinRaw(trimTitle(valueTokens)));
+  const targetOnly = targetTokens.filter((token) => !FIELD_WORDS.has(token.norm));
+  const target = readTarget(targetOnly, [], findHits(targetOnly, CLASS_TABLE), "all");
+  return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value };
+}

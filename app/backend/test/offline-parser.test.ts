@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { planNextStep, type PastTurn, type ToolOutcome } from "../src/agent/offline/planner.js";
+import { understand } from "../src/agent/offline/understand.js";
+
+// Pure: no database, no HTTP. What the offline agent understands from one message.
+describe("offline agent: understanding a message", () => {
+  it.each([
+    ["Add a task to buy groceries", { kind: "add", titles: ["Buy groceries"] }],
+    ["ad task pay rent", { kind: "add", titles: ["Pay rent"] }],
+    [
+      "add tasks: buy bread, call mom, and renew passport",
+      { kind: "add", titles: ["Buy bread", "Call mom", "Renew passport"] },
+    ],
+    ["add a task: salt and pepper shakers", { kind: "add", titles: ["Salt and pepper shakers"] }],
+    ["Add a task", { kind: "add", titles: [] }],
+    ["pls remind me to water the ferns", { kind: "add", titles: ["Water the ferns"] }],
+    ["what's pending?", { kind: "list", status: "pending" }],
+    ["which ones did I finish", { kind: "list", status: "completed" }],
+    ["shwo everything", { kind: "list", status: "all" }],
+    ["mark tasks 6 and 7 as done", { kind: "complete", target: { kind: "numbers", numbers: [6, 7] } }],
+    ["complet task 2", { kind: "complete", target: { kind: "numbers", numbers: [2] } }],
+    [
+      "I finished the milk one",
+      { kind: "complete", target: { kind: "words", phrase: "milk", parts: ["milk"] } },
+    ],
+    ["mark task 1 as not done", { kind: "reopen", target: { kind: "numbers", numbers: [1] } }],
+    ["reopen task 12", { kind: "reopen", target: { kind: "numbers", numbers: [12] } }],
+    ["delet the milk task", { kind: "delete", target: { kind: "words", phrase: "milk", parts: ["milk"] } }],
+    ["delete all my completed tasks", { kind: "delete", target: { kind: "all", status: "completed" } }],
+    [
+      "remove everything about the dentist",
+      { kind: "delete", target: { kind: "all", status: "all", about: "dentist" } },
+    ],
+    ["what's task 5?", { kind: "show", target: { kind: "numbers", numbers: [5] } }],
+    [
+      "rename task 3 to Call the bank",
+      { kind: "update", target: { kind: "numbers", numbers: [3] }, field: "title", value: "Call the bank" },
+    ],
+    [
+      "actually I haven't paid the electricity bill yet",
+      { kind: "statement", words: "paid electricity bill", negated: true },
+    ],
+    ["bought the milk", { kind: "statement", words: "bought milk", negated: false }],
+    ["what is the meaning of life, the universe and everything", { kind: "unknown" }],
+    ["undo", { kind: "undo" }],
+    ["thanks!", { kind: "thanks" }],
+    ["task 2 mukammal karo", { kind: "complete", target: { kind: "numbers", numbers: [2] } }],
+    ["کام 5 حذف کرو", { kind: "delete", target: { kind: "numbers", numbers: [5] } }],
+    ["borra la tarea 4", { kind: "delete", target: { kind: "numbers", numbers: [4] } }],
+  ])("%s", (message, intent) => {
+    expect(understand(message).intent).toEqual(intent);
+  });
+
+  it.each([
+    ["mere tasks dikhao", "roman-ur"],
+    ["میرے کام دکھاؤ", "ur"],
+    ["muéstrame mis tareas", "es"],
+    ["show my tasks", "en"],
+  ])("%s is answered in %s", (message, language) => {
+    expect(understand(message).language).toBe(language);
+  });
+});
+
+const listed = (tasks: Array<[number, string, boolean]>): ToolOutcome => ({
+  tool: "list_tasks",
+  input: { status: "all" },
+  ok: true,
+  value: {
+    status: "all",
+    count: tasks.length,
+    tasks: tasks.map(([id, title, completed]) => ({ id, title, completed })),
+  },
+});
+const TASKS = listed([
+  [1, "Buy milk", false],
+  [2, "Call mom", false],
+  [4, "Book dentist appointment", true],
+  [6, "Pick up dentist x-rays", false],
+]);
+
+describe("offline agent: planning across turns", () => {
+  it("looks tasks up before acting on a title, then acts on the one match", () => {
+    expect(planNextStep({ message: "done with call mom", turns: [], outcomes: [] })).toEqual({
+      tool: "list_tasks",
+      input: { status: "all" },
+    });
+    expect(planNextStep({ message: "done with call mom", turns: [], outcomes: [TASKS] })).toEqual({
+      tool: "complete_task",
+      input: { task_id: 2 },
+    });
+  });
+
+  it("asks which one when two tasks match, and acts on the number given next", () => {
+    const step = planNextStep({ message: "remove the dentist one", turns: [], outcomes: [TASKS] });
+    expect(step).toMatchObject({ reply: expect.stringMatching(/which one/i) });
+    const turns: PastTurn[] = [{ user: "remove the dentist one", calls: [TASKS] }];
+    expect(planNextStep({ message: "6", turns, outcomes: [] })).toEqual({
+      tool: "delete_task",
+      input: { task_id: 6 },
+    });
+  });
+
+  it('"the second one" is the second line of the last listing', () => {
+    const turns: PastTurn[] = [{ user: "show my tasks", calls: [TASKS] }];
+    expect(planNextStep({ message: "complete the second one", turns, outcomes: [TASKS] })).toEqual({
+      tool: "complete_task",
+      input: { task_id: 2 },
+    });
+  });
+
+  it("asks before deleting several tasks; yes deletes them, no keeps them", () => {
+    const ask = planNextStep({
+      message: "remove everything about the dentist",
+      turns: [],
+      outcomes: [TASKS],
+    });
+    expect(ask).toMatchObject({ reply: expect.stringMatching(/\?/) });
+    const turns: PastTurn[] = [{ user: "remove everything about the dentist", calls: [TASKS] }];
+    expect(planNextStep({ message: "yes", turns, outcomes: [TASKS] })).toEqual({
+      tool: "delete_task",
+      input: { task_id: 4 },
+    });
+    expect(planNextStep({ message: "no", turns, outcomes: [] })).toMatchObject({ reply: expect.any(String) });
+  });
+
+  it('the answer to "what\'s the task?" or "what should it say?" is the title', () => {
+    expect(
+      planNextStep({ message: "buy milk", turns: [{ user: "Add a task", calls: [] }], outcomes: [] }),
+    ).toEqual({
+      tool: "add_task",
+      input: { title: "Buy milk" },
+    });
+    const turns: PastTurn[] = [{ user: "rename task 2", calls: [TASKS] }];
+    expect(planNextStep({ message: "call mom tonight", turns, outcomes: [] })).toEqual({
+      tool: "update_task",
+      input: { task_id: 2, title: "Call mom tonight" },
+    });
+  });
+
+  it("undo takes back the last change: a deleted task comes back under its own number", () => {
+    const deleted: ToolOutcome = {
+      tool: "delete_task",
+      input: { task_id: 2 },
+      ok: true,
+      value: {
+        task_id: 2,
+        status: "deleted",
+        title: "Call mom",
+        before: { title: "Call mom", description: null, completed: false },
+      },
+    };
+    expect(
+      planNextStep({ message: "undo", turns: [{ user: "delete task 2", calls: [deleted] }], outcomes: [] }),
+    ).toEqual({
+      tool: "add_task",
+      input: { title: "Call mom", task_id: 2, completed: false },
+    });
+  });
+
+  it("a title over 200 characters is refused in the user's words, before any call", () => {
+    expect(planNextStep({ message: `add ${"x".repeat(201)}`, turns: [], outcomes: [] })).toEqual({
+      reply: "Task titles can be at most 200 characters — shorter?",
+    });
+  });
+});
