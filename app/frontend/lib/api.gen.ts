@@ -957,7 +957,15 @@ export interface components {
         field?: string;
       };
     };
+    ToolCallInput: {
+      name: string;
+      arguments: {
+        [key: string]: unknown;
+      };
+      result: unknown;
+    };
     TaskInput: {
+      /** @description The task's number: 1, 2, 3... per user, in creation order */
       id: number;
       user_id: string;
       title: string;
@@ -967,13 +975,6 @@ export interface components {
       created_at: string;
       /** @description ISO-8601 timestamp */
       updated_at: string;
-    };
-    ToolCallInput: {
-      name: string;
-      arguments: {
-        [key: string]: unknown;
-      };
-      result: unknown;
     };
     ConversationInput: {
       id: number;
@@ -1001,7 +1002,15 @@ export interface components {
         field?: string;
       };
     };
+    ToolCall: {
+      name: string;
+      arguments: {
+        [key: string]: unknown;
+      };
+      result: unknown;
+    };
     Task: {
+      /** @description The task's number: 1, 2, 3... per user, in creation order */
       id: number;
       user_id: string;
       title: string;
@@ -1011,13 +1020,6 @@ export interface components {
       created_at: string;
       /** @description ISO-8601 timestamp */
       updated_at: string;
-    };
-    ToolCall: {
-      name: string;
-      arguments: {
-        [key: string]: unknown;
-      };
-      result: unknown;
     };
     Conversation: {
       id: number;
