@@ -7,6 +7,10 @@ export type Finding = { scheme: string; rule: string; impact: string; targets: s
 
 export async function seriousViolations(page: Page): Promise<Finding[]> {
   const findings: Finding[] = [];
+  // After a client-side navigation (sign-up -> router.replace("/")) Next applies the new route's metadata a
+  // moment after its content, so a scan in that gap saw no <title>. Wait for it; a page that never gets a
+  // title still fails here, by timing out.
+  await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 5_000 });
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
     const results = await new AxeBuilder({ page }).analyze();
