@@ -9,35 +9,24 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { pino, type Logger } from "pino";
 import { createChatModel, type ChatModel } from "./agent/model.js";
-import { createAuth, type Auth, type SessionUser } from "./auth.js";
+import { createAuth } from "./auth.js";
 import type { Config } from "./config.js";
 import { openDatabase, type DatabaseHandle } from "./db/client.js";
 import { registerErrorHandling } from "./errors.js";
-import { authRoutes } from "./plugins/auth-routes.js";
-import { chatRoutes } from "./plugins/chat.js";
-import { healthRoutes, MigrationRunner } from "./plugins/health.js";
-import { mcpRoutes } from "./plugins/mcp.js";
-import { registerOpenApi } from "./plugins/openapi.js";
-import { registerRateLimits } from "./plugins/rate-limits.js";
+import type { AppContext } from "./context.js";
+import { MigrationRunner } from "./db/migrations.js";
+import { openApi } from "./plugins/openapi.js";
+import { rateLimits } from "./plugins/rate-limits.js";
 import { standardHeaders } from "./plugins/response-headers.js";
-import { taskRoutes } from "./plugins/tasks.js";
+import { sessionSlot } from "./plugins/session.js";
 import { userScope } from "./plugins/user-scope.js";
+import { authRoutes } from "./routes/auth.js";
+import { chatRoutes } from "./routes/chat.js";
+import { healthRoutes } from "./routes/health.js";
+import { mcpRoutes } from "./routes/mcp.js";
+import { taskRoutes } from "./routes/tasks.js";
 import { SessionCache } from "./session-cache.js";
-import { compileTrustedProxies, type TrustedProxy } from "./trusted-proxies.js";
-
-/** Everything a route needs, created once per process and passed explicitly to each plugin. */
-export interface AppContext {
-  config: Config;
-  database: DatabaseHandle;
-  auth: Auth;
-  /** Session lookups of the request path, cached for a few seconds (session-cache.ts). */
-  sessions: SessionCache;
-  chatModel: ChatModel;
-  migrations: MigrationRunner;
-  logger: FastifyBaseLogger;
-  /** TRUSTED_PROXIES: whose X-Forwarded-* headers count (request.ip, and the origin Better Auth trusts). */
-  trustedProxy: TrustedProxy;
-}
+import { compileTrustedProxies } from "./trusted-proxies.js";
 
 export interface BuildAppOptions {
   config: Config;
@@ -138,9 +127,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (closing) void reply.header("connection", "close");
   });
   registerErrorHandling(app, database);
-  app.decorateRequest("user", null as unknown as SessionUser);
-  await registerRateLimits(app, config);
-  await registerOpenApi(app, context);
+  await app.register(sessionSlot);
+  await app.register(rateLimits, { config });
+  await app.register(openApi, { context });
 
   await app.register(healthRoutes, { context });
   await app.register(authRoutes, { context });

@@ -30,7 +30,7 @@ export const AUTH_RATE_LIMITS = {
 } as const;
 
 /**
- * The header auth-routes.ts sets to the client's address (resolved by TRUSTED_PROXIES) before Better Auth
+ * The header plugins/session.ts sets to the client's address (resolved by TRUSTED_PROXIES) before Better Auth
  * sees the request; a value the client sent is replaced, never used.
  */
 export const CLIENT_ADDRESS_HEADER = "x-forwarded-for";
@@ -77,7 +77,7 @@ export function createAuth(config: Config, db: Database, logger: Logger, session
     // error handler (503 DATABASE_UNAVAILABLE / 500 with a JSON body) instead of a bare 500 with no body
     // (better-call dist/router.mjs: onError rethrows, APIErrors still become responses).
     onAPIError: { throw: true },
-    // auth-routes.ts passes X-Forwarded-Host/-Proto on only from a trusted proxy (the frontend, which sets them
+    // plugins/session.ts passes X-Forwarded-Host/-Proto on only from a trusted proxy (the frontend, which sets them
     // from the browser's own request), so the origin the browser used is trusted; a client's own value is not.
     trustedOrigins: (request) => [...config.TRUSTED_ORIGINS, forwardedOrigin(request)],
     // Every path that ends a session deletes its row through Better Auth's internal adapter, which runs these

@@ -1,5 +1,6 @@
 import rateLimit from "@fastify/rate-limit";
-import type { FastifyInstance, preHandlerAsyncHookHandler } from "fastify";
+import type { preHandlerAsyncHookHandler } from "fastify";
+import fp from "fastify-plugin";
 import type { Config } from "../config.js";
 import { HttpError } from "../errors.js";
 
@@ -20,22 +21,25 @@ declare module "fastify" {
  * single client writes thousands of tasks a second) without a shared store; a Redis store is the plugin's
  * option for an exact cluster-wide limit (docs/security.md).
  */
-export async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
-  await app.register(rateLimit, {
-    global: false,
-    hook: "preHandler",
-    keyGenerator: (request) => request.user?.id ?? request.ip,
-    errorResponseBuilder: limitExceeded("requests"),
-  });
-  app.decorate(
-    "writeLimit",
-    app.rateLimit({
-      max: config.WRITE_RATE_LIMIT_PER_MINUTE,
-      timeWindow: "1 minute",
-      errorResponseBuilder: limitExceeded("changes (task writes and MCP requests together)"),
-    }),
-  );
-}
+export const rateLimits = fp<{ config: Config }>(
+  async (app, { config }) => {
+    await app.register(rateLimit, {
+      global: false,
+      hook: "preHandler",
+      keyGenerator: (request) => request.user?.id ?? request.ip,
+      errorResponseBuilder: limitExceeded("requests"),
+    });
+    app.decorate(
+      "writeLimit",
+      app.rateLimit({
+        max: config.WRITE_RATE_LIMIT_PER_MINUTE,
+        timeWindow: "1 minute",
+        errorResponseBuilder: limitExceeded("changes (task writes and MCP requests together)"),
+      }),
+    );
+  },
+  { name: "rate-limits" },
+);
 
 /** The 429 answer: what was limited, the limit, and when to try again (with the Retry-After header). */
 export function limitExceeded(what: string) {

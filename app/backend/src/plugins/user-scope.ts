@@ -1,15 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
-import type { AppContext } from "../app.js";
-import type { SessionUser } from "../auth.js";
+import type { AppContext } from "../context.js";
 import { HttpError } from "../errors.js";
-import { requireUser } from "./auth-routes.js";
-
-declare module "fastify" {
-  interface FastifyRequest {
-    /** The signed-in user; set for every route under /api/:user_id and for /mcp. */
-    user: SessionUser;
-  }
-}
+import { requireUser } from "./session.js";
 
 export type UserRoutes = FastifyPluginAsync<{ context: AppContext }>;
 

@@ -1,12 +1,14 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { runAgent } from "../agent/run-agent.js";
-import type { AppContext } from "../app.js";
+import type { AppContext } from "../context.js";
 import { ConversationStore } from "../chat/conversations.js";
 import { toolCallSchema } from "../chat/tool-calls.js";
-import { limitExceeded } from "./rate-limits.js";
+import { limitExceeded } from "../plugins/rate-limits.js";
 import { errorResponseSchema, HttpError, notFound, userRouteErrors as errors } from "../errors.js";
 import { recordId, storedText, userParams } from "../tasks/schemas.js";
+import { signedInUser } from "../plugins/session.js";
 import { TaskService } from "../tasks/service.js";
 
 // The model sees at most this many earlier messages: enough context, bounded cost.
@@ -39,7 +41,9 @@ const conversationParams = userParams.extend({ id: conversationId });
 
 /** The chat endpoint (stateless: everything is loaded from and stored in the database) and conversations. */
 export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async (app, { context }) => {
-  const store = (userId: string) => new ConversationStore(context.database.db, userId);
+  // The signed-in user's conversations (user-scope.ts checked the session and the path's user_id).
+  const store = (request: FastifyRequest) =>
+    new ConversationStore(context.database.db, signedInUser(request).id);
   // The longest a turn can run: the model's whole-turn timeout, plus storing the reply.
   const turnLeaseMs = context.config.LLM_TIMEOUT_MS + TURN_STORAGE_MARGIN_MS;
 
@@ -62,7 +66,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       },
     },
     async (request) => {
-      const conversations = store(request.user.id);
+      const conversations = store(request);
       const { conversation_id: requestedId, message } = request.body;
       const opened = await conversations.beginTurn(requestedId, message, HISTORY_LIMIT);
       if (!opened) throw notFound("Conversation", requestedId!);
@@ -72,7 +76,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         maxSteps: context.chatModel.maxSteps,
         history: history.map(({ role, content, tool_calls }) => ({ role, content, toolCalls: tool_calls })),
         message,
-        tasks: new TaskService(context.database.db, request.user.id),
+        tasks: new TaskService(context.database.db, signedInUser(request).id),
         logger: request.log,
         timeoutMs: context.config.LLM_TIMEOUT_MS,
       });
@@ -98,7 +102,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
         response: { 200: z.array(conversationSchema), ...errors },
       },
     },
-    async (request) => store(request.user.id).list(),
+    async (request) => store(request).list(),
   );
 
   app.get(
@@ -112,7 +116,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       },
     },
     async (request) => {
-      const conversations = store(request.user.id);
+      const conversations = store(request);
       const conversation = await conversations.get(request.params.id);
       if (!conversation) throw notFound("Conversation", request.params.id);
       return { ...conversation, messages: await conversations.messages(conversation.id) };
@@ -130,7 +134,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       },
     },
     async (request, reply) => {
-      const outcome = await store(request.user.id).remove(request.params.id, turnLeaseMs);
+      const outcome = await store(request).remove(request.params.id, turnLeaseMs);
       if (outcome === "missing") throw notFound("Conversation", request.params.id);
       if (outcome !== "deleted") {
         void reply.header("retry-after", String(Math.ceil(outcome.busyForMs / 1000)));

@@ -1,10 +1,10 @@
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { FastifyPluginAsync, onRequestAsyncHookHandler } from "fastify";
-import type { AppContext } from "../app.js";
+import type { AppContext } from "../context.js";
 import { createTaskMcpServer } from "../mcp/task-server.js";
 import { TaskService } from "../tasks/service.js";
-import { sessionUser } from "./auth-routes.js";
-import { standardHeaders } from "./response-headers.js";
+import { sessionUser, signedInUser } from "../plugins/session.js";
+import { standardHeaders } from "../plugins/response-headers.js";
 
 /**
  * The task tools for outside MCP clients (kagent, desktop assistants): Streamable HTTP, stateless — a new
@@ -34,7 +34,10 @@ export const mcpRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
     "/mcp",
     { schema: { hide: true }, onRequest: authenticate, preHandler: app.writeLimit },
     async (request, reply) => {
-      const server = createTaskMcpServer(new TaskService(context.database.db, request.user.id), request.log);
+      const server = createTaskMcpServer(
+        new TaskService(context.database.db, signedInUser(request).id),
+        request.log,
+      );
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,

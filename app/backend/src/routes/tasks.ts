@@ -1,6 +1,7 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AppContext } from "../app.js";
+import type { AppContext } from "../context.js";
 import { errorResponseSchema, notFound, userRouteErrors as errors } from "../errors.js";
 import {
   completeTaskBody,
@@ -12,6 +13,7 @@ import {
   updateTaskBody,
   userParams,
 } from "../tasks/schemas.js";
+import { signedInUser } from "../plugins/session.js";
 import { TaskService } from "../tasks/service.js";
 
 // Writes also answer 429 once the user's write budget (plugins/rate-limits.ts) is spent.
@@ -19,7 +21,8 @@ const writeErrors = { ...errors, 429: errorResponseSchema };
 
 /** REST for tasks: /api/:user_id/tasks (the Phase II contract). */
 export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async (app, { context }) => {
-  const service = (userId: string) => new TaskService(context.database.db, userId);
+  // The signed-in user's tasks (user-scope.ts checked the session and the path's user_id).
+  const service = (request: FastifyRequest) => new TaskService(context.database.db, signedInUser(request).id);
 
   app.get(
     "/tasks",
@@ -37,7 +40,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
     },
     async (request, reply) => {
       const { status, limit, cursor } = request.query;
-      const page = await service(request.user.id).list(status, { limit, cursor });
+      const page = await service(request).list(status, { limit, cursor });
       if (page.next !== undefined) {
         // A relative reference (RFC 8288 §3.1): it resolves against the URL the client used, proxy or not.
         const next = new URL(request.url, "http://relative.invalid");
@@ -63,7 +66,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       preHandler: app.writeLimit,
     },
     async (request, reply) => {
-      const task = await service(request.user.id).create(request.body.title, request.body.description);
+      const task = await service(request).create(request.body.title, request.body.description);
       return reply.status(201).send(task);
     },
   );
@@ -79,8 +82,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       },
     },
     async (request) =>
-      (await service(request.user.id).get(request.params.id)) ??
-      Promise.reject(notFound("Task", request.params.id)),
+      (await service(request).get(request.params.id)) ?? Promise.reject(notFound("Task", request.params.id)),
   );
 
   app.put(
@@ -96,7 +98,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       preHandler: app.writeLimit,
     },
     async (request) =>
-      (await service(request.user.id).update(request.params.id, request.body)) ??
+      (await service(request).update(request.params.id, request.body)) ??
       Promise.reject(notFound("Task", request.params.id)),
   );
 
@@ -112,7 +114,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       preHandler: app.writeLimit,
     },
     async (request, reply) => {
-      const removed = await service(request.user.id).remove(request.params.id);
+      const removed = await service(request).remove(request.params.id);
       if (!removed) throw notFound("Task", request.params.id);
       return reply.status(204).send(null);
     },
@@ -131,7 +133,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       preHandler: app.writeLimit,
     },
     async (request) =>
-      (await service(request.user.id).complete(request.params.id, request.body?.completed)) ??
+      (await service(request).complete(request.params.id, request.body?.completed)) ??
       Promise.reject(notFound("Task", request.params.id)),
   );
 };
