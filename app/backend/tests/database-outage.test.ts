@@ -1,24 +1,13 @@
 import { createHmac } from "node:crypto";
 import type { FastifyInstance, InjectOptions } from "fastify";
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
-import { openDatabase } from "../src/db/client.js";
-import { createTask, signUp, TEST_SECRET, testConfig, waitForReady, type TestUser } from "./support/app.js";
-import { createTestDatabase, usingPostgres } from "./support/database.js";
+import { appOn, createTask, signUp, TEST_SECRET, withAppBehindProxy, type TestUser } from "./support/app.js";
+import { usingPostgres } from "./support/database.js";
 import { freePort } from "./support/server-process.js";
-import { silentServer, TcpProxy } from "./support/tcp-proxy.js";
+import { silentServer } from "./support/tcp-proxy.js";
 
 // "Quickly": well before a user gives up or a proxy times out, and far from the 5 s the API used to take.
 const ANSWER_WITHIN_MS = 4_000;
-
-async function appOn(databaseUrl: string) {
-  const config = testConfig({ DATABASE_URL: databaseUrl });
-  const logger = pino({ level: "silent" });
-  const app = await buildApp({ config, logger, database: openDatabase({ databaseUrl, logger }) });
-  await app.ready();
-  return app;
-}
 
 async function timed(app: FastifyInstance, request: InjectOptions) {
   const started = Date.now();
@@ -86,25 +75,6 @@ describe("database outage: 503 DATABASE_UNAVAILABLE, quickly", () => {
 });
 
 describe.skipIf(!usingPostgres)("database outage on real PostgreSQL (through a TCP proxy)", () => {
-  async function withProxiedApp(run: (app: FastifyInstance, proxy: TcpProxy) => Promise<void>) {
-    const database = await createTestDatabase();
-    const target = new URL(database.url!);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.open();
-    const viaProxy = new URL(database.url!);
-    viaProxy.hostname = "127.0.0.1";
-    viaProxy.port = String(proxy.port);
-    const app = await appOn(viaProxy.toString());
-    try {
-      await waitForReady(app);
-      await run(app, proxy);
-    } finally {
-      proxy.thaw();
-      await app.close();
-      await database.drop();
-    }
-  }
-
   async function expectRecovered(app: FastifyInstance, user: TestUser) {
     // No restart, no manual step: the next requests after the database is back succeed.
     const deadline = Date.now() + 10_000;
@@ -125,7 +95,7 @@ describe.skipIf(!usingPostgres)("database outage on real PostgreSQL (through a T
   }
 
   it("the database goes away (connections dropped, port closed), then comes back", async () => {
-    await withProxiedApp(async (app, proxy) => {
+    await withAppBehindProxy(async (app, proxy) => {
       const user = await signUp(app);
       await createTask(app, user, "before the outage");
       await proxy.cut();
@@ -136,7 +106,7 @@ describe.skipIf(!usingPostgres)("database outage on real PostgreSQL (through a T
   });
 
   it("the database freezes (open connections stop answering), then thaws", async () => {
-    await withProxiedApp(async (app, proxy) => {
+    await withAppBehindProxy(async (app, proxy) => {
       const user = await signUp(app);
       await createTask(app, user, "before the outage");
       proxy.freeze();

@@ -1,20 +1,13 @@
 import { readFileSync } from "node:fs";
-import { pino, type Logger } from "pino";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
 import { openDatabase } from "../src/db/client.js";
-import { testConfig, useTestApp, waitForReady } from "./support/app.js";
+import { appOn, useTestApp, waitForReady, withAppBehindProxy } from "./support/app.js";
 import { createTestDatabase, usingPostgres } from "./support/database.js";
 import { freePort } from "./support/server-process.js";
 import { captureLogs } from "./support/log-capture.js";
-import { TcpProxy } from "./support/tcp-proxy.js";
 
 const testApp = useTestApp();
-
-async function appOn(databaseUrl: string, logger: Logger = pino({ level: "silent" })) {
-  const config = testConfig({ DATABASE_URL: databaseUrl });
-  return buildApp({ config, logger, database: openDatabase({ databaseUrl, logger }) });
-}
 
 describe("health probes", () => {
   it("/health and /ready answer 200 when the database is up", async () => {
@@ -52,16 +45,7 @@ describe("health probes", () => {
 
 describe.skipIf(!usingPostgres)("database faults (real PostgreSQL through a TCP proxy)", () => {
   it("/ready turns 503 while the database is unreachable, /health stays 200, and it recovers by itself", async () => {
-    const database = await createTestDatabase();
-    const target = new URL(database.url!);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.open();
-    const viaProxy = new URL(database.url!);
-    viaProxy.hostname = "127.0.0.1";
-    viaProxy.port = String(proxy.port);
-    const app = await appOn(viaProxy.toString());
-    try {
-      await waitForReady(app);
+    await withAppBehindProxy(async (app, proxy) => {
       await proxy.cut();
       const down = await app.inject({ method: "GET", url: "/ready" });
       expect(down.statusCode).toBe(503);
@@ -75,10 +59,7 @@ describe.skipIf(!usingPostgres)("database faults (real PostgreSQL through a TCP 
 
       await proxy.open();
       await waitForReady(app, 15_000);
-    } finally {
-      await app.close();
-      await database.drop();
-    }
+    });
   });
 
   it("several replicas migrating one empty database at once all succeed (advisory lock)", async () => {

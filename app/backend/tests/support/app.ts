@@ -6,6 +6,7 @@ import { buildApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { openDatabase, type DatabaseHandle } from "../../src/db/client.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
+import { TcpProxy } from "./tcp-proxy.js";
 
 export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 
@@ -23,6 +24,39 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     LOG_LEVEL: "silent",
     ...env,
   });
+}
+
+/** The real app on the database at `databaseUrl` (which may be down: migrations retry in the background). */
+export async function appOn(databaseUrl: string, logger: Logger = pino({ level: "silent" })) {
+  const config = testConfig({ DATABASE_URL: databaseUrl });
+  const app = await buildApp({ config, logger, database: openDatabase({ databaseUrl, logger }) });
+  await app.ready();
+  return app;
+}
+
+/**
+ * Runs `run` with the real app on a fresh PostgreSQL database reached through a TCP proxy that can cut or
+ * freeze the path; the app is ready when `run` starts. Everything is torn down afterwards.
+ */
+export async function withAppBehindProxy(
+  run: (app: FastifyInstance, proxy: TcpProxy) => Promise<void>,
+): Promise<void> {
+  const database = await createTestDatabase();
+  const target = new URL(database.url!);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.open();
+  const viaProxy = new URL(database.url!);
+  viaProxy.hostname = "127.0.0.1";
+  viaProxy.port = String(proxy.port);
+  const app = await appOn(viaProxy.toString());
+  try {
+    await waitForReady(app);
+    await run(app, proxy);
+  } finally {
+    proxy.thaw();
+    await app.close();
+    await database.drop();
+  }
 }
 
 /** Builds the real app on a fresh database for one test file, and tears both down after it. */
