@@ -360,6 +360,27 @@ describe("the todo chatbot in a real browser", () => {
     expect(await page.getByRole("checkbox", { name: "Call the plumber at 9" }).count()).toBe(0);
   });
 
+  it("deletes by chat, and the reply's Undo asks the assistant to put the task back under its number", async () => {
+    await addFromList(page, "Water the ferns");
+    const ferns = page.getByRole("checkbox", { name: "Water the ferns" });
+    const number = Number(
+      (await taskList(page).locator("li", { has: ferns }).locator(".task-id").innerText()).replace("#", ""),
+    );
+    await sendChat(page, `delete task ${number}`);
+    await expect.poll(() => ferns.count(), { timeout: 10_000 }).toBe(0);
+    await toast(page).getByRole("button", { name: "Undo" }).click();
+    // The Undo sent "undo" to the conversation: the backend restored the task with its number.
+    await expect.poll(() => ferns.count(), { timeout: 20_000 }).toBe(1);
+    await page.reload();
+    await ferns.waitFor();
+    expect(await taskList(page).locator("li", { has: ferns }).locator(".task-id").innerText()).toBe(
+      `#${number}`,
+    );
+    // Leave the list as the next steps expect it.
+    await sendChat(page, `delete task ${number}`);
+    await expect.poll(() => ferns.count(), { timeout: 10_000 }).toBe(0);
+  });
+
   it("answers a body over 2 MB with the backend's 413, not 502, to the browser and to a fast client", async () => {
     const { userId, statuses } = await page.evaluate(async () => {
       const { user } = (await (await fetch("/api/me")).json()) as { user: { id: string } };
