@@ -131,7 +131,9 @@ try {
   const reset = () =>
     stack.psql(
       `DELETE FROM tasks WHERE user_id = '${user.id}'; DELETE FROM conversations WHERE user_id = '${user.id}';` +
-        ` INSERT INTO tasks (user_id, title) SELECT '${user.id}', 'seed ' || n FROM generate_series(1, 20) n;`,
+        ` INSERT INTO tasks (user_id, number, title) SELECT '${user.id}', n, 'seed ' || n FROM generate_series(1, 20) n;` +
+        ` INSERT INTO task_counters (user_id, last_number) VALUES ('${user.id}', 20)` +
+        ` ON CONFLICT (user_id) DO UPDATE SET last_number = 20;`,
     );
   const getTasks = (base: string) => ({ url: `${base}/api/${user.id}/tasks`, headers: auth });
   const postTask = (base: string) => ({ ...getTasks(base), method: "POST", body: '{"title":"bench"}' });

@@ -28,7 +28,7 @@ app.get("/", async () => ({ hello: "world" }));
 app.get("/api/:user/tasks", async (request, reply) => {
   if ((await userOf(request)) !== request.params.user) return reply.code(401).send();
   const { rows } = await pool.query(
-    "SELECT id, title, description, completed, created_at, updated_at FROM tasks WHERE user_id = $1 ORDER BY id DESC",
+    "SELECT number AS id, title, description, completed, created_at, updated_at FROM tasks WHERE user_id = $1 ORDER BY number DESC",
     [request.params.user],
   );
   return rows;
@@ -36,7 +36,11 @@ app.get("/api/:user/tasks", async (request, reply) => {
 app.post("/api/:user/tasks", async (request, reply) => {
   if ((await userOf(request)) !== request.params.user) return reply.code(401).send();
   const { rows } = await pool.query(
-    "INSERT INTO tasks (user_id, title) VALUES ($1, $2) RETURNING id, title, description, completed, created_at, updated_at",
+    // The task's per-user number comes from task_counters in the same statement, as the backend does it.
+    "WITH counter AS (INSERT INTO task_counters (user_id, last_number) VALUES ($1, 1) ON CONFLICT (user_id) " +
+      "DO UPDATE SET last_number = task_counters.last_number + 1 RETURNING last_number) " +
+      "INSERT INTO tasks (user_id, number, title) SELECT $1, last_number, $2 FROM counter " +
+      "RETURNING number AS id, title, description, completed, created_at, updated_at",
     [request.params.user, request.body.title],
   );
   return reply.code(201).send(rows[0]);
