@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { chat, listTasks, signUp, useTestApp, type TestUser } from "./support/app.js";
+import { chat, listTasks, postChat, signUp, type TestUser, useTestApp } from "./support/app.js";
 import { FakeLlm } from "./support/fake-llm.js";
 
 // A real model path (a fake OpenAI-compatible server), so a turn can be held open at a known point.
@@ -18,12 +18,7 @@ async function startSlowTurn(user: TestUser, conversationId: number) {
     { text: "Added it.", delayMs: 1_500 },
   );
   const { app } = testApp();
-  const reply = app.inject({
-    method: "POST",
-    url: `/api/${user.id}/chat`,
-    headers: user.headers,
-    payload: { message: "add it", conversation_id: conversationId },
-  });
+  const reply = postChat(app, user, { message: "add it", conversation_id: conversationId });
   // The second model request means the tool has run: the turn has side effects and no stored reply yet.
   for (const deadline = Date.now() + 10_000; llm.requests.length < 2;) {
     if (Date.now() > deadline) throw new Error("the turn never reached its final model call");
@@ -78,12 +73,7 @@ describe("a chat turn is never half done", () => {
     await app.inject({ method: "DELETE", url: `/api/${user.id}/conversations/${id}`, headers: user.headers });
 
     llm.willReply({ toolCall: { name: "add_task", arguments: { title: "Must not exist" } } });
-    const response = await app.inject({
-      method: "POST",
-      url: `/api/${user.id}/chat`,
-      headers: user.headers,
-      payload: { message: "add it", conversation_id: id },
-    });
+    const response = await postChat(app, user, { message: "add it", conversation_id: id });
     expect(response.statusCode).toBe(404);
     expect(llm.requests).toHaveLength(0);
     expect(await listTasks(app, user)).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chat, listTasks, signUp, useTestApp, type TestUser } from "./support/app.js";
+import { chat, listTasks, postChat, signUp, type TestUser, useTestApp } from "./support/app.js";
 
 const testApp = useTestApp();
 
@@ -54,12 +54,7 @@ describe("chat input", () => {
   it("a NUL character in the message -> 400 naming message, and nothing is stored", async () => {
     const { app } = testApp();
     const user = await signUp(app);
-    const response = await app.inject({
-      method: "POST",
-      url: `/api/${user.id}/chat`,
-      headers: user.headers,
-      payload: { message: "Add a task to buy milk\u0000" },
-    });
+    const response = await postChat(app, user, { message: "Add a task to buy milk\u0000" });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({ code: "VALIDATION_ERROR", field: "message" });
     expect(response.json().error.message).toMatch(/U\+0000/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chat, createTask, listTasks, signUp, useTestApp } from "./support/app.js";
+import { chat, createTask, listTasks, postChat, signUp, useTestApp } from "./support/app.js";
 
 const testApp = useTestApp();
 const toolNames = (answer: { tool_calls: Array<{ name: string }> }) =>
@@ -282,12 +282,7 @@ describe("chat is stateless: every turn is stored and conversations resume", () 
   it("an unknown conversation id is 404 and stores nothing", async () => {
     const { app } = testApp();
     const user = await signUp(app);
-    const response = await app.inject({
-      method: "POST",
-      url: `/api/${user.id}/chat`,
-      headers: user.headers,
-      payload: { message: "hi", conversation_id: 424242 },
-    });
+    const response = await postChat(app, user, { message: "hi", conversation_id: 424242 });
     expect(response.statusCode).toBe(404);
     const list = await app.inject({
       method: "GET",
@@ -300,12 +295,7 @@ describe("chat is stateless: every turn is stored and conversations resume", () 
   it("an empty message is 400 naming message", async () => {
     const { app } = testApp();
     const user = await signUp(app);
-    const response = await app.inject({
-      method: "POST",
-      url: `/api/${user.id}/chat`,
-      headers: user.headers,
-      payload: { message: "  " },
-    });
+    const response = await postChat(app, user, { message: "  " });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.field).toBe("message");
   });

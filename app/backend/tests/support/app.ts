@@ -3,6 +3,7 @@ import { pino, type Logger } from "pino";
 import { afterAll, beforeAll } from "vitest";
 import type { ChatModel } from "../../src/agent/model.js";
 import { buildApp } from "../../src/app.js";
+import type { ToolCallRecord } from "../../src/chat/tool-calls.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { openDatabase, type DatabaseHandle } from "../../src/db/client.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
@@ -144,19 +145,20 @@ export async function signUp(app: FastifyInstance, name = "Test User"): Promise<
 }
 
 /** Sends one chat message as `user` and returns the parsed answer. */
+/** POST /chat as this user, answer unread: for tests of refusals (400, 404, 409). */
+export function postChat(app: FastifyInstance, user: TestUser, payload: Record<string, unknown>) {
+  return app.inject({ method: "POST", url: `/api/${user.id}/chat`, headers: user.headers, payload });
+}
+
+/** One chat turn that must succeed; its answer. */
 export async function chat(app: FastifyInstance, user: TestUser, message: string, conversationId?: number) {
-  const response = await app.inject({
-    method: "POST",
-    url: `/api/${user.id}/chat`,
-    headers: user.headers,
-    payload: conversationId ? { message, conversation_id: conversationId } : { message },
-  });
+  const response = await postChat(
+    app,
+    user,
+    conversationId ? { message, conversation_id: conversationId } : { message },
+  );
   if (response.statusCode !== 200) throw new Error(`chat failed: ${response.statusCode} ${response.body}`);
-  return response.json() as {
-    conversation_id: number;
-    response: string;
-    tool_calls: Array<{ name: string; arguments: Record<string, unknown>; result: unknown }>;
-  };
+  return response.json() as { conversation_id: number; response: string; tool_calls: ToolCallRecord[] };
 }
 
 export async function listTasks(app: FastifyInstance, user: TestUser, status = "all") {
