@@ -155,8 +155,8 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged, onShowTas
             </div>
             {agent.mode === "offline" ? (
               <p className="small">
-                No AI model is configured, so a built-in assistant answers. It understands everyday phrasing in
-                English, Urdu and Spanish, such as “I finished the milk one” or “undo”.
+                No AI model is configured, so a built-in assistant answers. It understands everyday phrasing
+                in English, Urdu and Spanish, such as “I finished the milk one” or “undo”.
               </p>
             ) : null}
           </li>
