@@ -1,4 +1,4 @@
-// The request log at the chart's info level: one line a request, with what Fastify's two lines had.
+// The request log at the chart's info level: one flat line a request.
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FastifyInstance } from "fastify";
@@ -12,7 +12,7 @@ describe("request log", () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     const config = testConfig({ LOG_LEVEL: "info" });
-    const database = openDatabase({ pgliteDataDir: "memory://", logger: pino({ level: "silent" }) });
+    const database = await openDatabase({ pgliteDataDir: "memory://", logger: pino({ level: "silent" }) });
     app = await buildApp({ config, logger: logs.logger, database });
     await app.ready();
   });
@@ -29,9 +29,12 @@ describe("request log", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 30,
-      req: { method: "GET", url: "/openapi.json?v=1" },
-      res: { statusCode: 200 },
-      responseTime: expect.any(Number),
+      method: "GET",
+      url: "/openapi.json?v=1",
+      statusCode: 200,
+      responseTimeMs: expect.any(Number),
     });
+    // Flat fields only: nested objects are what made the line costly.
+    expect(Object.values(lines[0]!).filter((value) => typeof value === "object")).toEqual([]);
   });
 });
