@@ -1,5 +1,5 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { FastifyBaseLogger as Logger } from "fastify";
 import { z } from "zod";
@@ -42,6 +42,62 @@ const taskSummary = ({ id, title, description, completed, created_at }: TaskDto)
   created_at,
 });
 
+/*
+ * The tools' descriptions and input schemas, built once per process: the SDK turns a raw zod shape into a
+ * z.object on every registerTool (@modelcontextprotocol/sdk dist/esm/server/mcp.js, getZodSchemaObject), and
+ * building five zod objects was about a tenth of a chat turn's CPU, for a server made per turn (issue 17).
+ */
+const TOOLS = {
+  add_task: {
+    title: "Add task",
+    description:
+      "Create a new task for the user. To undo a deletion, pass the deleted task's task_id (and completed) " +
+      "to put it back under its own number.",
+    inputSchema: z.object({
+      title: taskTitle,
+      description: taskDescription.optional(),
+      task_id: taskId.optional().describe("Only to restore a deleted task under its old number"),
+      completed: z.boolean().optional().describe("Only with task_id: the restored task's state"),
+      user_id: userIdArgument,
+    }),
+  },
+  list_tasks: {
+    title: "List tasks",
+    description: "List the user's tasks (newest first): all, only pending, or only completed.",
+    inputSchema: z.object({
+      status: z.enum(["all", "pending", "completed"]).default("all").describe("Which tasks to list"),
+      user_id: userIdArgument,
+    }),
+    annotations: { readOnlyHint: true },
+  },
+  complete_task: {
+    title: "Complete task",
+    description: "Mark a task as complete.",
+    inputSchema: z.object({ task_id: taskId, user_id: userIdArgument }),
+  },
+  delete_task: {
+    title: "Delete task",
+    description: "Delete a task for good (its number is never given to another task).",
+    inputSchema: z.object({ task_id: taskId, user_id: userIdArgument }),
+    annotations: { destructiveHint: true },
+  },
+  update_task: {
+    title: "Update task",
+    description:
+      "Change a task's title and/or description, or set completed (false reopens a completed task).",
+    inputSchema: z.object({
+      task_id: taskId,
+      title: taskTitle.optional(),
+      description: taskDescription.optional(),
+      completed: z.boolean().optional().describe("false reopens the task, true completes it"),
+      user_id: userIdArgument,
+    }),
+  },
+} satisfies Record<
+  TaskToolName,
+  { title: string; description: string; inputSchema: z.ZodObject; annotations?: ToolAnnotations }
+>;
+
 /**
  * An MCP server exposing the task tools for exactly one user. One is created per request (stateless),
  * so a tool can never reach another user's tasks, whatever its arguments say. `logger` is the request's
@@ -54,30 +110,15 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
     { name: "todo-chatbot-tasks", version: "0.1.0" },
     { jsonSchemaValidator: sharedJsonSchemaValidator },
   );
-  const registerTool: McpServer["registerTool"] = (name, config, handler) =>
-    server.registerTool(name, config, guarded(name, handler, logger));
-
   const refuseOtherUser = (userId: string | undefined): CallToolResult | undefined =>
     userId !== undefined && userId !== tasks.userId
       ? failure(`user_id "${userId}" is not the signed-in user; leave user_id out.`)
       : undefined;
 
-  registerTool(
+  server.registerTool(
     "add_task",
-    {
-      title: "Add task",
-      description:
-        "Create a new task for the user. To undo a deletion, pass the deleted task's task_id (and completed) " +
-        "to put it back under its own number.",
-      inputSchema: {
-        title: taskTitle,
-        description: taskDescription.optional(),
-        task_id: taskId.optional().describe("Only to restore a deleted task under its old number"),
-        completed: z.boolean().optional().describe("Only with task_id: the restored task's state"),
-        user_id: userIdArgument,
-      },
-    },
-    async ({ title, description, task_id, completed, user_id }) => {
+    TOOLS.add_task,
+    guarded("add_task", logger, async ({ title, description, task_id, completed, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
       if (task_id !== undefined) {
@@ -92,77 +133,53 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
       }
       const task = await tasks.create(title, description);
       return success({ task_id: task.id, status: "created", title: task.title });
-    },
+    }),
   );
 
-  registerTool(
+  server.registerTool(
     "list_tasks",
-    {
-      title: "List tasks",
-      description: "List the user's tasks (newest first): all, only pending, or only completed.",
-      inputSchema: {
-        status: z.enum(["all", "pending", "completed"]).default("all").describe("Which tasks to list"),
-        user_id: userIdArgument,
-      },
-      annotations: { readOnlyHint: true },
-    },
-    async ({ status, user_id }) => {
+    TOOLS.list_tasks,
+    guarded("list_tasks", logger, async ({ status, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
       const { tasks: list } = await tasks.list(status);
       return success({ status, count: list.length, tasks: list.map(taskSummary) });
-    },
+    }),
   );
 
-  registerTool(
+  server.registerTool(
     "complete_task",
-    {
-      title: "Complete task",
-      description: "Mark a task as complete.",
-      inputSchema: { task_id: taskId, user_id: userIdArgument },
-    },
-    async ({ task_id, user_id }) =>
-      refuseOtherUser(user_id) ?? changed(task_id, "completed", await tasks.setCompleted(task_id, true)),
+    TOOLS.complete_task,
+    guarded(
+      "complete_task",
+      logger,
+      async ({ task_id, user_id }) =>
+        refuseOtherUser(user_id) ?? changed(task_id, "completed", await tasks.setCompleted(task_id, true)),
+    ),
   );
 
-  registerTool(
+  server.registerTool(
     "delete_task",
-    {
-      title: "Delete task",
-      description: "Delete a task for good (its number is never given to another task).",
-      inputSchema: { task_id: taskId, user_id: userIdArgument },
-      annotations: { destructiveHint: true },
-    },
-    async ({ task_id, user_id }) => {
+    TOOLS.delete_task,
+    guarded("delete_task", logger, async ({ task_id, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
       const removed = await tasks.remove(task_id);
       return changed(task_id, "deleted", removed && { task: removed, before: removed });
-    },
+    }),
   );
 
-  registerTool(
+  server.registerTool(
     "update_task",
-    {
-      title: "Update task",
-      description:
-        "Change a task's title and/or description, or set completed (false reopens a completed task).",
-      inputSchema: {
-        task_id: taskId,
-        title: taskTitle.optional(),
-        description: taskDescription.optional(),
-        completed: z.boolean().optional().describe("false reopens the task, true completes it"),
-        user_id: userIdArgument,
-      },
-    },
-    async ({ task_id, title, description, completed, user_id }) => {
+    TOOLS.update_task,
+    guarded("update_task", logger, async ({ task_id, title, description, completed, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
       if (title === undefined && description === undefined && completed === undefined) {
         return failure("Nothing to change: give a new title, description and/or completed.");
       }
       return changed(task_id, "updated", await tasks.change(task_id, { title, description, completed }));
-    },
+    }),
   );
 
   return server;
@@ -174,9 +191,9 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
  * history. The cause goes to the log instead; the caller reads a message that says what to do.
  */
 function guarded<Handler extends (...args: never[]) => unknown>(
-  tool: string,
-  handler: Handler,
+  tool: TaskToolName,
   logger: Logger,
+  handler: Handler,
 ): Handler {
   return (async (...args: Parameters<Handler>) => {
     try {
