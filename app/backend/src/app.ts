@@ -81,19 +81,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const logger = options.logger ?? createLogger(config);
   const database =
     options.database ??
-    openDatabase({
+    (await openDatabase({
       databaseUrl: config.DATABASE_URL,
       poolMax: config.DATABASE_POOL_MAX,
       pgliteDataDir: config.PGLITE_DATA_DIR,
       logger,
-    });
+    }));
   const sessions = new SessionCache(options.clock ? { now: options.clock } : {});
   const context: AppContext = {
     config,
     database,
     auth: createAuth(config, database.db, logger, sessions),
     sessions,
-    chatModel: options.chatModel ?? createChatModel(config),
+    chatModel: options.chatModel ?? (await createChatModel(config)),
     migrations: new MigrationRunner(database, logger),
     logger,
     trustedProxy: compileTrustedProxies(config.TRUSTED_PROXIES),

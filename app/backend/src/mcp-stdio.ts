@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
   if (!email)
     throw new Error("MCP_USER_EMAIL is not set: set it to the email of the account whose tasks to serve.");
-  const database = openDatabase({
+  const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     poolMax: 2,
     pgliteDataDir: config.PGLITE_DATA_DIR,

@@ -65,7 +65,9 @@ describe.skipIf(!usingPostgres)("database faults (real PostgreSQL through a TCP 
   it("several replicas migrating one empty database at once all succeed (advisory lock)", async () => {
     const database = await createTestDatabase();
     const logger = pino({ level: "silent" });
-    const replicas = Array.from({ length: 4 }, () => openDatabase({ databaseUrl: database.url, logger }));
+    const replicas = await Promise.all(
+      Array.from({ length: 4 }, () => openDatabase({ databaseUrl: database.url, logger })),
+    );
     try {
       await Promise.all(replicas.map((replica) => replica.migrate()));
       const [{ rows }] = await Promise.all([

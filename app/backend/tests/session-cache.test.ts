@@ -118,7 +118,7 @@ describe("two replicas on one database, sharing a clock", () => {
     testDatabase = await createTestDatabase();
     const config = testConfig({ DATABASE_URL: testDatabase.url });
     const logger = pino({ level: "silent" });
-    database = openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: "memory://", logger });
+    database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: "memory://", logger });
     const shared = { ...database, close: async () => {} }; // closed once, below
     here = await buildApp({ config, logger, database: shared, clock: () => clock.now });
     there = await buildApp({ config, logger, database: shared, clock: () => clock.now });

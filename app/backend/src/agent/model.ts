@@ -1,4 +1,3 @@
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import type { Config } from "../config.js";
 import { OFFLINE_MODEL_ID, OfflineModel } from "./offline-model.js";
@@ -17,8 +16,11 @@ const LLM_MAX_STEPS = 6;
 // The offline agent makes one tool call a step: a lookup, up to BULK_LIMIT changes, and the reply.
 const OFFLINE_MAX_STEPS = BULK_LIMIT + 2;
 
-/** A real model through an OpenAI-compatible API when a key is set; the built-in offline agent otherwise. */
-export function createChatModel(config: Config): ChatModel {
+/**
+ * A real model through an OpenAI-compatible API when a key is set; the built-in offline agent otherwise.
+ * The provider's code loads only when a key is set.
+ */
+export async function createChatModel(config: Config): Promise<ChatModel> {
   if (!config.LLM_API_KEY) {
     return {
       mode: "offline",
@@ -27,6 +29,7 @@ export function createChatModel(config: Config): ChatModel {
       maxSteps: OFFLINE_MAX_STEPS,
     };
   }
+  const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
   const provider = createOpenAICompatible({
     name: "llm",
     baseURL: config.LLM_BASE_URL,

@@ -1,12 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import type { FastifyBaseLogger as Logger } from "fastify";
 import { isDatabaseUnavailable } from "./errors.js";
@@ -47,8 +44,9 @@ function queryLogger(options: DatabaseOptions) {
   return onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {};
 }
 
-export function openDatabase(options: DatabaseOptions): DatabaseHandle {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
+/** PostgreSQL when there is a URL; PGlite otherwise, whose code (about 5 MiB of memory) loads only then. */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : await openPglite(options);
 }
 
 /*
@@ -134,7 +132,12 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
   };
 }
 
-function openPglite(options: DatabaseOptions): DatabaseHandle {
+async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
   const dataDir = options.pgliteDataDir ?? "memory://";
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(dataDir);

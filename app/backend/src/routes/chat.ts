@@ -1,7 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { runAgent } from "../agent/run-agent.js";
 import type { AppContext } from "../context.js";
 import { ConversationStore } from "../chat/conversations.js";
 import { toolCallSchema } from "../chat/tool-calls.js";
@@ -15,6 +14,11 @@ import { TaskService } from "../tasks/service.js";
 const HISTORY_LIMIT = 20;
 // Time for the last tool call and the reply's storage after the model's timeout fired.
 const TURN_STORAGE_MARGIN_MS = 10_000;
+
+// The agent loop (the AI SDK, the MCP client and server) loads on the first chat turn, not at start: it is
+// about a fifth of the backend's idle memory and of its start-up time (issue 17, docs/benchmarks.md).
+let agentLoop: Promise<typeof import("../agent/run-agent.js")> | undefined;
+const loadAgentLoop = () => (agentLoop ??= import("../agent/run-agent.js"));
 
 const conversationSchema = z
   .object({ id: z.number().int(), title: z.string(), created_at: z.string(), updated_at: z.string() })
@@ -71,6 +75,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       const opened = await conversations.beginTurn(requestedId, message, HISTORY_LIMIT);
       if (!opened) throw notFound("Conversation", requestedId!);
       const { conversationId: id, history } = opened;
+      const { runAgent } = await loadAgentLoop();
       const turn = await runAgent({
         model: context.chatModel.model,
         maxSteps: context.chatModel.maxSteps,

@@ -1,10 +1,23 @@
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { FastifyPluginAsync, onRequestAsyncHookHandler } from "fastify";
 import type { AppContext } from "../context.js";
-import { createTaskMcpServer } from "../mcp/task-server.js";
 import { TaskService } from "../tasks/service.js";
 import { sessionUser, signedInUser } from "../plugins/session.js";
 import { standardHeaders } from "../plugins/response-headers.js";
+
+// The MCP SDK loads on the first request to /mcp, not at start (see chat.ts's agent loop).
+let mcpModules:
+  | Promise<
+      [
+        typeof import("@modelcontextprotocol/sdk/server/streamableHttp.js"),
+        typeof import("../mcp/task-server.js"),
+      ]
+    >
+  | undefined;
+const loadMcp = () =>
+  (mcpModules ??= Promise.all([
+    import("@modelcontextprotocol/sdk/server/streamableHttp.js"),
+    import("../mcp/task-server.js"),
+  ]));
 
 /**
  * The task tools for outside MCP clients (kagent, desktop assistants): Streamable HTTP, stateless — a new
@@ -34,6 +47,7 @@ export const mcpRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
     "/mcp",
     { schema: { hide: true }, onRequest: authenticate, preHandler: app.writeLimit },
     async (request, reply) => {
+      const [{ StreamableHTTPServerTransport }, { createTaskMcpServer }] = await loadMcp();
       const server = createTaskMcpServer(
         new TaskService(context.database.db, signedInUser(request).id),
         request.log,

@@ -30,7 +30,7 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
 /** The real app on the database at `databaseUrl` (which may be down: migrations retry in the background). */
 export async function appOn(databaseUrl: string, logger: Logger = pino({ level: "silent" })) {
   const config = testConfig({ DATABASE_URL: databaseUrl });
-  const app = await buildApp({ config, logger, database: openDatabase({ databaseUrl, logger }) });
+  const app = await buildApp({ config, logger, database: await openDatabase({ databaseUrl, logger }) });
   await app.ready();
   return app;
 }
@@ -75,7 +75,7 @@ export function useTestApp(
     testDatabase = await createTestDatabase();
     const config = testConfig({ DATABASE_URL: testDatabase.url, ...options.env });
     const logger = options.logger ?? pino({ level: "silent" });
-    const database = openDatabase({
+    const database = await openDatabase({
       databaseUrl: config.DATABASE_URL,
       pgliteDataDir: "memory://",
       logger,
