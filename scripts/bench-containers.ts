@@ -50,8 +50,8 @@ const table = (head: string[], rows: (string | number)[][]) =>
     ...rows.map((r) => `| ${r.join(" | ")} |`),
   ].join("\n");
 
+await prepareImages(); // first: it starts the Docker engine, which describeMachine() asks for its version
 console.log(`# container benchmark: ${describeMachine()}\n`);
-await prepareImages();
 removeLabelled();
 
 // ---- image sizes: what each image adds on top of the base, against the budget
