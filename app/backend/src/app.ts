@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from "fastify";
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { pino, type Logger } from "pino";
 import { createChatModel, type ChatModel } from "./agent/model.js";
 import { createAuth } from "./auth.js";
@@ -17,6 +17,7 @@ import type { AppContext } from "./context.js";
 import { MigrationRunner } from "./db/migrations.js";
 import { openApi } from "./plugins/openapi.js";
 import { rateLimits } from "./plugins/rate-limits.js";
+import { responseSerializerCompiler } from "./response-serializer.js";
 import { standardHeaders } from "./plugins/response-headers.js";
 import { sessionSlot } from "./plugins/session.js";
 import { userScope } from "./plugins/user-scope.js";
@@ -123,7 +124,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy: (address) => context.trustedProxy(address),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   let closing = false;
   app.addHook("preClose", async () => {
     closing = true;
