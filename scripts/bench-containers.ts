@@ -27,6 +27,8 @@ import {
 import { IMAGE_BUDGET_MIB, IMAGES, prepareImages, startStack } from "./docker-stack.js";
 // @ts-expect-error -- plain ESM script without type declarations
 import { NODE_IMAGE } from "./no-registry/stand-in-images.mjs";
+// @ts-expect-error -- plain ESM script without type declarations
+import { resetSql } from "./bench-sql.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SECONDS = Number(/--seconds=(\d+)/.exec(process.argv.join(" "))?.[1] ?? 5);
@@ -128,13 +130,7 @@ try {
   const user = await signUp(backend, stack.frontendUrl);
   const auth = { authorization: `Bearer ${user.token}`, "content-type": "application/json" };
   /** The known state every row starts from: 20 open tasks, no conversations. */
-  const reset = () =>
-    stack.psql(
-      `DELETE FROM tasks WHERE user_id = '${user.id}'; DELETE FROM conversations WHERE user_id = '${user.id}';` +
-        ` INSERT INTO tasks (user_id, number, title) SELECT '${user.id}', n, 'seed ' || n FROM generate_series(1, 20) n;` +
-        ` INSERT INTO task_counters (user_id, last_number) VALUES ('${user.id}', 20)` +
-        ` ON CONFLICT (user_id) DO UPDATE SET last_number = 20;`,
-    );
+  const reset = () => stack.psql(resetSql(user.id));
   const getTasks = (base: string) => ({ url: `${base}/api/${user.id}/tasks`, headers: auth });
   const postTask = (base: string) => ({ ...getTasks(base), method: "POST", body: '{"title":"bench"}' });
   const chat = {
