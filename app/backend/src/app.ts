@@ -68,6 +68,8 @@ class OneLinePerRequest extends LogController {
     const line = {
       method: request.method,
       url: request.url,
+      // The client's address (TRUSTED_PROXIES decides which X-Forwarded-For entry): what the sign-in limits count.
+      ip: request.ip,
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
     };

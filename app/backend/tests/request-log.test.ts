@@ -20,7 +20,7 @@ describe("request log", () => {
     await app?.close();
   });
 
-  it("logs one line per request, with its id, method, URL, status and time", async () => {
+  it("logs one line per request, with its id, method, URL, client address, status and time", async () => {
     await app.inject({ method: "GET", url: "/openapi.json?v=1", headers: { "x-request-id": "req-42" } });
     const ofRequest = () => logs.entries().filter((entry) => entry.reqId === "req-42");
     // The line is written when the response has finished, which may be just after inject() resolves.
@@ -31,6 +31,7 @@ describe("request log", () => {
       level: 30,
       method: "GET",
       url: "/openapi.json?v=1",
+      ip: "127.0.0.1", // inject()'s client address
       statusCode: 200,
       responseTimeMs: expect.any(Number),
     });

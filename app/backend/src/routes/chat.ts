@@ -16,9 +16,14 @@ const HISTORY_LIMIT = 20;
 const TURN_STORAGE_MARGIN_MS = 10_000;
 
 // The agent loop (the AI SDK, the MCP client and server) loads on the first chat turn, not at start: it is
-// about a fifth of the backend's idle memory and of its start-up time (issue 17, docs/benchmarks.md).
+// about a fifth of the backend's idle memory and of its start-up time (issue 17, docs/benchmarks.md). A failed
+// load is not kept, so the next turn tries again.
 let agentLoop: Promise<typeof import("../agent/run-agent.js")> | undefined;
-const loadAgentLoop = () => (agentLoop ??= import("../agent/run-agent.js"));
+const loadAgentLoop = () =>
+  (agentLoop ??= import("../agent/run-agent.js").catch((error: unknown) => {
+    agentLoop = undefined;
+    throw error;
+  }));
 
 const conversationSchema = z
   .object({ id: z.number().int(), title: z.string(), created_at: z.string(), updated_at: z.string() })
@@ -70,12 +75,13 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       },
     },
     async (request) => {
+      // Before the turn is opened: a turn whose agent cannot load leaves no message waiting for a reply.
+      const { runAgent } = await loadAgentLoop();
       const conversations = store(request);
       const { conversation_id: requestedId, message } = request.body;
       const opened = await conversations.beginTurn(requestedId, message, HISTORY_LIMIT);
       if (!opened) throw notFound("Conversation", requestedId!);
       const { conversationId: id, history } = opened;
-      const { runAgent } = await loadAgentLoop();
       const turn = await runAgent({
         model: context.chatModel.model,
         maxSteps: context.chatModel.maxSteps,

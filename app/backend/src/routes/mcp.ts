@@ -17,7 +17,10 @@ const loadMcp = () =>
   (mcpModules ??= Promise.all([
     import("@modelcontextprotocol/sdk/server/streamableHttp.js"),
     import("../mcp/task-server.js"),
-  ]));
+  ]).catch((error: unknown) => {
+    mcpModules = undefined; // not kept: the next request tries again
+    throw error;
+  }));
 
 /**
  * The task tools for outside MCP clients (kagent, desktop assistants): Streamable HTTP, stateless — a new
