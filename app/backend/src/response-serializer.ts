@@ -11,8 +11,10 @@ import { z } from "zod";
  *
  * What stays the same: only the schema's properties are written (`additionalProperties: false` objects drop
  * whatever else a handler returns, as zod's strip did), and a missing required property fails the response
- * (500) instead of sending it. What a zod parse checked and this does not: the values' types (the handlers
- * are typed against the same schemas at compile time).
+ * (500) instead of sending it. What a zod parse checked and this does not: the values' types. fast-json-stringify
+ * coerces instead (null becomes "" in a string field, a Date its ISO string), and a required key whose value is
+ * undefined fails where zod left it out. The handlers are typed against the same schemas at compile time. A
+ * schema it cannot compile fails on the route's first answer with that status, not at start.
  */
 export const responseSerializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema }) => {
   // Compiled on the first response that needs it, once per schema: most of the routes' status codes share
