@@ -376,7 +376,11 @@ describe("the todo chatbot in a real browser", () => {
     expect(await taskList(page).locator("li", { has: ferns }).locator(".task-id").innerText()).toBe(
       `#${number}`,
     );
-    // Leave the list as the next steps expect it.
+    // Leave the list as the next steps expect it, once the reloaded page shows the conversation again:
+    // sendChat counts the replies before it sends, and a history arriving after that count is not its reply.
+    await expect
+      .poll(() => chatMessages(page).locator(".from-assistant:not(.typing)").count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await sendChat(page, `delete task ${number}`);
     await expect.poll(() => ferns.count(), { timeout: 10_000 }).toBe(0);
   });
