@@ -110,76 +110,63 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
     { name: "todo-chatbot-tasks", version: "0.1.0" },
     { jsonSchemaValidator: sharedJsonSchemaValidator },
   );
+  const registerTool: McpServer["registerTool"] = (name, config, handler) =>
+    server.registerTool(name, config, guarded(name, logger, handler));
+
   const refuseOtherUser = (userId: string | undefined): CallToolResult | undefined =>
     userId !== undefined && userId !== tasks.userId
       ? failure(`user_id "${userId}" is not the signed-in user; leave user_id out.`)
       : undefined;
 
-  server.registerTool(
-    "add_task",
-    TOOLS.add_task,
-    guarded("add_task", logger, async ({ title, description, task_id, completed, user_id }) => {
-      const refused = refuseOtherUser(user_id);
-      if (refused) return refused;
-      if (task_id !== undefined) {
-        const restored = await tasks.restore(task_id, {
-          title,
-          description: description ?? null,
-          completed: completed ?? false,
-        });
-        return restored
-          ? success({ task_id: restored.id, status: "created", title: restored.title })
-          : failure(`Task ${task_id} cannot be restored: that number is in use or was never given.`);
-      }
-      const task = await tasks.create(title, description);
-      return success({ task_id: task.id, status: "created", title: task.title });
-    }),
-  );
+  registerTool("add_task", TOOLS.add_task, async ({ title, description, task_id, completed, user_id }) => {
+    const refused = refuseOtherUser(user_id);
+    if (refused) return refused;
+    if (task_id !== undefined) {
+      const restored = await tasks.restore(task_id, {
+        title,
+        description: description ?? null,
+        completed: completed ?? false,
+      });
+      return restored
+        ? success({ task_id: restored.id, status: "created", title: restored.title })
+        : failure(`Task ${task_id} cannot be restored: that number is in use or was never given.`);
+    }
+    const task = await tasks.create(title, description);
+    return success({ task_id: task.id, status: "created", title: task.title });
+  });
 
-  server.registerTool(
-    "list_tasks",
-    TOOLS.list_tasks,
-    guarded("list_tasks", logger, async ({ status, user_id }) => {
-      const refused = refuseOtherUser(user_id);
-      if (refused) return refused;
-      const { tasks: list } = await tasks.list(status);
-      return success({ status, count: list.length, tasks: list.map(taskSummary) });
-    }),
-  );
+  registerTool("list_tasks", TOOLS.list_tasks, async ({ status, user_id }) => {
+    const refused = refuseOtherUser(user_id);
+    if (refused) return refused;
+    const { tasks: list } = await tasks.list(status);
+    return success({ status, count: list.length, tasks: list.map(taskSummary) });
+  });
 
-  server.registerTool(
+  registerTool(
     "complete_task",
     TOOLS.complete_task,
-    guarded(
-      "complete_task",
-      logger,
-      async ({ task_id, user_id }) =>
-        refuseOtherUser(user_id) ?? changed(task_id, "completed", await tasks.setCompleted(task_id, true)),
-    ),
+    async ({ task_id, user_id }) =>
+      refuseOtherUser(user_id) ?? changed(task_id, "completed", await tasks.setCompleted(task_id, true)),
   );
 
-  server.registerTool(
-    "delete_task",
-    TOOLS.delete_task,
-    guarded("delete_task", logger, async ({ task_id, user_id }) => {
-      const refused = refuseOtherUser(user_id);
-      if (refused) return refused;
-      const removed = await tasks.remove(task_id);
-      return changed(task_id, "deleted", removed && { task: removed, before: removed });
-    }),
-  );
+  registerTool("delete_task", TOOLS.delete_task, async ({ task_id, user_id }) => {
+    const refused = refuseOtherUser(user_id);
+    if (refused) return refused;
+    const removed = await tasks.remove(task_id);
+    return changed(task_id, "deleted", removed && { task: removed, before: removed });
+  });
 
-  server.registerTool(
+  registerTool(
     "update_task",
     TOOLS.update_task,
-    guarded("update_task", logger, async ({ task_id, title, description, completed, user_id }) => {
+    async ({ task_id, title, description, completed, user_id }) => {
       const refused = refuseOtherUser(user_id);
       if (refused) return refused;
       if (title === undefined && description === undefined && completed === undefined) {
         return failure("Nothing to change: give a new title, description and/or completed.");
       }
       return changed(task_id, "updated", await tasks.change(task_id, { title, description, completed }));
-    }),
+    },
   );
 
   return server;
@@ -191,7 +178,7 @@ export function createTaskMcpServer(tasks: TaskService, logger: Logger): McpServ
  * history. The cause goes to the log instead; the caller reads a message that says what to do.
  */
 function guarded<Handler extends (...args: never[]) => unknown>(
-  tool: TaskToolName,
+  tool: string,
   logger: Logger,
   handler: Handler,
 ): Handler {
