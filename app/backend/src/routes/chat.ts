@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../context.js";
+import { loadOnce } from "../load-once.js";
 import { ConversationStore } from "../chat/conversations.js";
 import { toolCallSchema } from "../chat/tool-calls.js";
 import { limitExceeded } from "../plugins/rate-limits.js";
@@ -16,14 +17,8 @@ const HISTORY_LIMIT = 20;
 const TURN_STORAGE_MARGIN_MS = 10_000;
 
 // The agent loop (the AI SDK, the MCP client and server) loads on the first chat turn, not at start: it is
-// about a fifth of the backend's idle memory and of its start-up time (issue 17, docs/benchmarks.md). A failed
-// load is not kept, so the next turn tries again.
-let agentLoop: Promise<typeof import("../agent/run-agent.js")> | undefined;
-const loadAgentLoop = () =>
-  (agentLoop ??= import("../agent/run-agent.js").catch((error: unknown) => {
-    agentLoop = undefined;
-    throw error;
-  }));
+// about a fifth of the backend's idle memory and of its start-up time (issue 17, docs/benchmarks.md).
+const loadAgentLoop = loadOnce(() => import("../agent/run-agent.js"));
 
 const conversationSchema = z
   .object({ id: z.number().int(), title: z.string(), created_at: z.string(), updated_at: z.string() })

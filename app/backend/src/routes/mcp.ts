@@ -1,26 +1,17 @@
 import type { FastifyPluginAsync, onRequestAsyncHookHandler } from "fastify";
 import type { AppContext } from "../context.js";
+import { loadOnce } from "../load-once.js";
 import { TaskService } from "../tasks/service.js";
 import { sessionUser, signedInUser } from "../plugins/session.js";
 import { standardHeaders } from "../plugins/response-headers.js";
 
 // The MCP SDK loads on the first request to /mcp, not at start (see chat.ts's agent loop).
-let mcpModules:
-  | Promise<
-      [
-        typeof import("@modelcontextprotocol/sdk/server/streamableHttp.js"),
-        typeof import("../mcp/task-server.js"),
-      ]
-    >
-  | undefined;
-const loadMcp = () =>
-  (mcpModules ??= Promise.all([
+const loadMcp = loadOnce(() =>
+  Promise.all([
     import("@modelcontextprotocol/sdk/server/streamableHttp.js"),
     import("../mcp/task-server.js"),
-  ]).catch((error: unknown) => {
-    mcpModules = undefined; // not kept: the next request tries again
-    throw error;
-  }));
+  ]),
+);
 
 /**
  * The task tools for outside MCP clients (kagent, desktop assistants): Streamable HTTP, stateless — a new
