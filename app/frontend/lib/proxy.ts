@@ -15,13 +15,19 @@ import {
   connectionTokens,
   describe,
   HOP_BY_HOP as CONNECTION_HEADERS,
+  isApiPath,
   targetUrl,
   unreachable,
 } from "../server/forward.mts";
+import { obscuredPath } from "../server/gate.mts";
 
 // The production server proxies /api itself (server/forward.mts); this route-handler version serves `next dev`.
 // It re-streams the body, so its length and framing are recomputed by the next hop.
 const HOP_BY_HOP = new Set([...CONNECTION_HEADERS, "content-length", "transfer-encoding"]);
+
+function apiError(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
+}
 
 export function backendUnreachable(detail: string): Response {
   return Response.json(unreachable(detail), { status: 502, headers: { "cache-control": "no-store" } });
@@ -104,7 +110,13 @@ async function sendBody({ reader, first }: Body, outgoing: http.ClientRequest, a
 }
 
 export async function forwardToBackend(request: Request, backendUrl: string): Promise<Response> {
+  // new URL has resolved the dot segments: a path that left /api on the way is not the browser's API.
   const url = new URL(request.url);
+  const obscured = obscuredPath(url.pathname);
+  if (obscured) return apiError(400, "INVALID_PATH", obscured);
+  if (!isApiPath(url.pathname)) {
+    return apiError(404, "NOT_FOUND", `${url.pathname} is not part of the API: API paths start with /api/.`);
+  }
   const target = targetUrl(backendUrl, url.pathname + url.search);
   let body: Body | null;
   try {

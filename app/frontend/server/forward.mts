@@ -77,11 +77,27 @@ export function targetUrl(base: string, pathAndQuery: string): URL {
   return new URL(base.replace(/\/+$/, "") + pathAndQuery);
 }
 
+/**
+ * A request's path and query with its dot segments resolved, the way the WHATWG URL parser resolves them when
+ * the backend's URL is built (targetUrl): `/api/../openapi.json` is `/openapi.json`. Which side serves a path is
+ * decided on this form, never on the raw one. (Encoded dot segments and backslashes, which the parser resolves
+ * too, are refused before this by the request gate.)
+ */
+export function resolvedPath(pathAndQuery: string): string {
+  const url = new URL(`http://frontend.invalid${pathAndQuery.startsWith("/") ? "" : "/"}${pathAndQuery}`);
+  return url.pathname + url.search;
+}
+
+/** Whether a resolved path is the browser's API (/api and below), the only part of the backend it may reach. */
+export function isApiPath(pathname: string): boolean {
+  return pathname === "/api" || pathname.startsWith("/api/");
+}
+
 /** /api and everything under it goes to the backend; the rest to `next` (Next's own request listener). */
 export function apiFirst(next: RequestListener, backend: () => string = backendUrl): RequestListener {
   return (req, res) => {
-    const path = (req.url ?? "/").split("?")[0]!;
-    if (path === "/api" || path.startsWith("/api/")) forward(req, res, backend());
+    req.url = resolvedPath(req.url ?? "/");
+    if (isApiPath(req.url.split("?")[0]!)) forward(req, res, backend());
     else next(req, res);
   };
 }

@@ -10,6 +10,7 @@
 //   decode (Next's decodePathParams throws a DecodeError, and an App Router app has no page to render its 400).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { connectionTokens } from "./forward.mts";
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -33,6 +34,21 @@ const ADDRESS_CLAIMS = new Set([
   "fastly-client-ip",
 ]);
 
+/**
+ * Why a raw path is refused, if it is: clients that mean a path send it resolved (browsers do), so an escaped
+ * dot segment (`%2e%2e`) or a backslash, which URL parsers read as `..` and `/`, only hides where it goes.
+ */
+export function obscuredPath(path: string): string | undefined {
+  if (/\\|%5c/i.test(path)) {
+    return "The URL path contains a backslash (\\ or %5C). Separate path segments with /.";
+  }
+  const dots = path.split("/").find((segment) => /^(?:\.|%2e){1,2}$/i.test(segment) && /%2e/i.test(segment));
+  if (dots) {
+    return `The URL path contains the escaped dot segment "${dots}". Send the path with its dot segments resolved.`;
+  }
+  return undefined;
+}
+
 type Rejection = { status: number; code: string; message: string; headers?: Record<string, string> };
 
 function rejection(req: IncomingMessage): Rejection | undefined {
@@ -47,6 +63,8 @@ function rejection(req: IncomingMessage): Rejection | undefined {
       headers: { allow: allowed.join(", ") },
     };
   }
+  const obscured = obscuredPath(path);
+  if (obscured) return { status: 400, code: "INVALID_PATH", message: obscured };
   try {
     decodeURIComponent(path);
   } catch {
@@ -71,8 +89,18 @@ function send(res: ServerResponse, { status, code, message, headers }: Rejection
   res.end(JSON.stringify({ error: { code, message } }));
 }
 
+// Connection options that are not header names (RFC 9112 9.3, 9.6).
+const CONNECTION_OPTIONS = new Set(["close", "keep-alive"]);
+
 /** Replaces whatever the client said about its address and origin with what this connection shows. */
 export function setForwardedHeaders(req: IncomingMessage): void {
+  // Headers the client names in Connection are for this hop only (RFC 9110 7.6.1): they end here, before the
+  // gate states its own, so that `Connection: x-forwarded-for` cannot make the proxy drop the address set below.
+  const connection = [...connectionTokens(req.headers.connection)];
+  for (const name of connection) if (!CONNECTION_OPTIONS.has(name)) delete req.headers[name];
+  const options = connection.filter((token) => CONNECTION_OPTIONS.has(token));
+  if (options.length > 0) req.headers.connection = options.join(", ");
+  else delete req.headers.connection;
   for (const name of Object.keys(req.headers)) {
     if (name.startsWith("x-forwarded-") || ADDRESS_CLAIMS.has(name)) delete req.headers[name];
   }

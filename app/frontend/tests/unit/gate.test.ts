@@ -1,6 +1,8 @@
 // @vitest-environment node
 // The request gate in front of the proxy, over real sockets: client -> gate + proxy -> recording backend.
+import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { forwardToBackend } from "../../lib/proxy";
 import * as apiRoute from "../../app/api/[...path]/route";
 import { rawRequest, startFrontServer, type FrontServer } from "./frontServer";
 import { startRecordingServer, type RecordingServer } from "./recordingServer";
@@ -77,5 +79,88 @@ describe("the request gate", () => {
     const answer = await rawRequest(`${front.url}/api/a%20b%2Fc/tasks?q=%zz`);
     expect(answer.status).toBe(200);
     expect(backend.requests.map((request) => request.url)).toEqual(["/api/a%20b%2Fc/tasks?q=%zz"]);
+  });
+});
+
+/** One request with its path sent exactly as written (fetch and http.request(url) would resolve it first). */
+function rawPath(base: string, method: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, method, path, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end(method === "POST" ? "{}" : undefined);
+  });
+}
+
+// Paths a raw client can send to climb out of /api to the backend's own routes (/openapi.json, /ready,
+// /health, /mcp), which are not for the browser.
+const ESCAPES = [
+  { method: "GET", path: "/api/../openapi.json" },
+  { method: "GET", path: "/api/%2e%2e/ready" },
+  { method: "GET", path: "/api/.%2E/ready" },
+  { method: "GET", path: "/api/..\\health" },
+  { method: "GET", path: "/api/..%5chealth" },
+  { method: "POST", path: "/api/./../mcp" },
+  { method: "POST", path: "/api/tasks/../../mcp?x=1" },
+];
+
+describe.each(["server", "route handler"] as const)("paths that leave /api (%s)", (via) => {
+  it.each(ESCAPES)("$method $path never reaches the backend", async ({ method, path }) => {
+    backend = await startRecordingServer();
+    front = await startFrontServer(backend.url, via);
+    const answer = await rawPath(front.url, method, path);
+    expect([400, 404]).toContain(answer.status);
+    expect(backend.requests).toEqual([]);
+  });
+
+  it("an escaped dot segment or a backslash is 400 naming it; a dot segment within /api is resolved", async () => {
+    backend = await startRecordingServer();
+    front = await startFrontServer(backend.url, via);
+    const escaped = await rawPath(front.url, "GET", "/api/%2e%2e/ready");
+    expect(escaped.status).toBe(400);
+    expect(JSON.parse(escaped.body).error.message).toContain('"%2e%2e"');
+    const backslash = await rawPath(front.url, "GET", "/api/..\\health");
+    expect(backslash.status).toBe(400);
+    expect(JSON.parse(backslash.body).error.message).toContain("backslash");
+
+    expect((await rawPath(front.url, "GET", "/api/x/../me?a=1")).status).toBe(200);
+    expect(backend.requests.map((request) => request.url)).toEqual(["/api/me?a=1"]);
+  });
+});
+
+describe("the /api route handler alone (next dev has no gate)", () => {
+  it.each(ESCAPES)("refuses $method $path with 400 or 404", async ({ method, path }) => {
+    backend = await startRecordingServer();
+    const request = new Request(`http://app.example.test${path}`, {
+      method,
+      ...(method === "POST" ? { body: "{}" } : {}),
+    });
+    const response = await forwardToBackend(request, backend.url);
+    expect([400, 404]).toContain(response.status);
+    expect(backend.requests).toEqual([]);
+  });
+});
+
+describe("hop-by-hop headers", () => {
+  it("a client's Connection: x-forwarded-for does not drop the address the gate states", async () => {
+    for (const via of ["server", "route handler"] as const) {
+      backend = await startRecordingServer();
+      front = await startFrontServer(backend.url, via);
+      const answer = await rawRequest(`${front.url}/api/me`, {
+        headers: { connection: "keep-alive, X-Forwarded-For, x-forwarded-host, x-custom", "x-custom": "1" },
+      });
+      expect(answer.status).toBe(200);
+      const seen = backend.requests[0]!.headers;
+      expect(seen["x-forwarded-for"], via).toBe("127.0.0.1");
+      expect(seen["x-forwarded-host"], via).toBe(new URL(front.url).host);
+      expect(seen["x-custom"], via).toBeUndefined();
+      await front.close();
+      await backend.close();
+    }
   });
 });
