@@ -19,6 +19,14 @@ const suites = [
     format: "vitest",
     postgres: true,
   },
+  // The built bundle (what the image runs), HTTP-level files only: app/backend/vitest.bundle.config.ts.
+  {
+    name: "backend (bundle, PostgreSQL)",
+    script: "test:bundle:ci",
+    workspace: "app/backend",
+    format: "vitest",
+    postgres: true,
+  },
   { name: "frontend unit", script: "test:ci", workspace: "app/frontend", format: "vitest" },
   { name: "frontend e2e (Chromium)", script: "test:e2e:ci", workspace: "app/frontend", format: "vitest" },
   { name: "helm chart", script: "test:chart:ci", format: "mocha" },

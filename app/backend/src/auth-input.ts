@@ -2,6 +2,7 @@
 // Better Auth checks only the password's length and the email's form; these rules run first, as a `before` hook.
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { APIError } from "better-auth/api";
+import { loadOnce } from "./load-once.js";
 
 export const LIMITS = {
   nameMax: 100,
@@ -31,25 +32,34 @@ const FIELDS: Record<
 // Control characters cannot be shown, and PostgreSQL text cannot store U+0000.
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
-let zxcvbn: Promise<ZxcvbnFactory> | undefined;
 // Built on first use: loading the dictionaries takes about 0.2 s and about 40 MiB, most of the backend's idle
 // memory if they were imported at start (issue 17), so they are imported here. The check runs on the event loop, so its
 // work is capped: only the first 64 characters are scored (a longer strong prefix is strong anyway) and
 // at most 10 l33t substitutions are tried. Measured on 2 cores with 128-character l33t-heavy repetitions (the
 // worst inputs found): at most 0.13 s, where the defaults (256, 100) took up to 2 s, and 6 s with Levenshtein.
-function strengthChecker(): Promise<ZxcvbnFactory> {
-  zxcvbn ??= Promise.all([import("@zxcvbn-ts/language-common"), import("@zxcvbn-ts/language-en")]).then(
-    ([common, en]) =>
-      new ZxcvbnFactory({
-        dictionary: { ...common.dictionary, ...en.dictionary },
-        graphs: common.adjacencyGraphs,
-        translations: en.translations,
-        maxLength: 64,
-        l33tMaxSubstitutions: 10,
-      }),
-  );
-  return zxcvbn;
-}
+//
+// The language packages are CommonJS (package.json "main": dist/index.cjs, no "exports"). Their exports are
+// read from `default`, which is module.exports both in Node (https://nodejs.org/api/esm.html#commonjs-namespaces)
+// and in the esbuild bundle, whose split chunk for a dynamically imported CommonJS module has `default` only
+// (https://esbuild.github.io/content-types/#default-interop). Named exports would be undefined in the bundle,
+// and zxcvbn would score every password with no dictionaries: so a checker without them is refused here.
+const strengthChecker = loadOnce(async () => {
+  const [{ default: common }, { default: en }] = await Promise.all([
+    import("@zxcvbn-ts/language-common"),
+    import("@zxcvbn-ts/language-en"),
+  ]);
+  const dictionary = { ...common?.dictionary, ...en?.dictionary };
+  if (Object.keys(dictionary).length === 0 || !common?.adjacencyGraphs || !en?.translations) {
+    throw new Error("the password-strength dictionaries (@zxcvbn-ts/language-common, -en) did not load");
+  }
+  return new ZxcvbnFactory({
+    dictionary,
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+    maxLength: 64,
+    l33tMaxSubstitutions: 10,
+  });
+});
 
 function invalid(field: string, message: string, code = "VALIDATION_ERROR"): APIError {
   return new APIError("BAD_REQUEST", { code, message: `${field}: ${message}`, field });

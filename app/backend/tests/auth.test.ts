@@ -172,6 +172,10 @@ describe("sign-up input", () => {
     { what: "a common number sequence", body: { password: "12345678" }, field: "password" },
     { what: "the most common password", body: { password: "password" }, field: "password" },
     { what: "eight spaces", body: { password: " ".repeat(8) }, field: "password" },
+    // Guessable only with zxcvbn's dictionaries and keyboard graphs: these pass when those fail to load.
+    ...["password123", "Password1!", "qwertyuiop", "iloveyou123", "letmein123", "football2024"].map(
+      (password) => ({ what: `the guessable "${password}"`, body: { password }, field: "password" }),
+    ),
     { what: "a password over the length limit", body: { password: "x".repeat(10_000) }, field: "password" },
     { what: "an empty name", body: { name: "" }, field: "name" },
     { what: "a blank name", body: { name: "   " }, field: "name" },

@@ -105,6 +105,36 @@ describe("MCP server at /mcp (official SDK client over Streamable HTTP)", () => 
     await client.close();
   });
 
+  it("refuses a JSON-RPC batch with 400 and runs none of its calls (MCP 2025-06-18 has no batches)", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    const calls = Array.from({ length: 100 }, (_, i) => ({
+      jsonrpc: "2.0",
+      id: i + 1,
+      method: "tools/call",
+      params: { name: "add_task", arguments: { title: `Batched ${i}` } },
+    }));
+    const post = (body: unknown) =>
+      fetch(`${baseUrl}/mcp`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${user.token}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2025-03-26",
+        },
+        body: JSON.stringify(body),
+      });
+    for (const body of [calls, [calls[0]], 42, "add_task"]) {
+      const response = await post(body);
+      expect(response.status).toBe(400);
+      const answer = (await response.json()) as { error: { code: number; message: string } };
+      expect(answer.error.code).toBe(-32600);
+      expect(answer.error.message).toContain("one JSON-RPC message per POST");
+    }
+    expect(await listTasks(app, user)).toEqual([]);
+  });
+
   it("refuses a request without a valid bearer token (401)", async () => {
     const response = await fetch(`${baseUrl}/mcp`, {
       method: "POST",

@@ -4,21 +4,23 @@
 // server.js starts Next through next/dist/server/lib/start-server.js, which creates its HTTP server with
 // `http.createServer(requestListener)` and offers no hook that runs before Next reads a request. So, for this
 // process only, http.createServer puts the gate (./gate.mts) in front of the listener Next passes, and the /api
-// proxy (./forward.mts) between the gate and Next.
+// proxy (./forward.mts) between the gate and Next, and gives the server the limits of ./limits.mts.
 import http from "node:http";
 import { apiFirst } from "./forward.mts";
 import { gate, type RequestListener } from "./gate.mts";
+import { limitConnections, serverOptions } from "./limits.mts";
 
 const createServer = http.createServer;
 let gated = 0;
 
+// Next calls http.createServer(requestListener), with no options (start-server.js).
 function gatedCreateServer(...args: unknown[]): http.Server {
   const at = args.findIndex((arg) => typeof arg === "function");
-  if (at >= 0) {
-    args[at] = gate(apiFirst(args[at] as RequestListener));
-    gated += 1;
-  }
-  return (createServer as (...all: unknown[]) => http.Server)(...args);
+  if (at < 0) return (createServer as (...all: unknown[]) => http.Server)(...args);
+  const options = at > 0 ? (args[0] as http.ServerOptions) : {};
+  gated += 1;
+  const listener = gate(apiFirst(args[at] as RequestListener));
+  return limitConnections(createServer({ ...serverOptions(), ...options }, listener));
 }
 Object.defineProperty(http, "createServer", { value: gatedCreateServer, configurable: true, writable: true });
 

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, onRequestAsyncHookHandler } from "fastify";
+import type { FastifyPluginAsync, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from "fastify";
 import type { AppContext } from "../context.js";
 import { loadOnce } from "../load-once.js";
 import { TaskService } from "../tasks/service.js";
@@ -35,11 +35,31 @@ export const mcpRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
     request.user = user;
   };
 
+  // One JSON-RPC message a POST. JSON-RPC batches (an array) were removed from MCP in revision 2025-06-18
+  // (https://modelcontextprotocol.io/specification/2025-06-18/changelog, "Remove support for JSON-RPC
+  // batching"); the SDK still accepts them for older clients, and one batch of 100 tool calls would count as
+  // one request against the write limit. So only a single message (an object) reaches the transport.
+  const oneMessage: preValidationAsyncHookHandler = async (request, reply) => {
+    const body = request.body;
+    if (typeof body === "object" && body !== null && !Array.isArray(body)) return;
+    const what = Array.isArray(body) ? `a JSON-RPC batch (an array of ${body.length})` : "not a JSON object";
+    return reply
+      .status(400)
+      .send(
+        jsonRpcError(-32600, `Invalid Request: the body is ${what}; send one JSON-RPC message per POST.`),
+      );
+  };
+
   // Every MCP request counts against the user's write budget: the transport reads the JSON-RPC message
   // only after this point, and a normal session needs a handful of requests a minute.
   app.post(
     "/mcp",
-    { schema: { hide: true }, onRequest: authenticate, preHandler: app.writeLimit },
+    {
+      schema: { hide: true },
+      onRequest: authenticate,
+      preValidation: oneMessage,
+      preHandler: app.writeLimit,
+    },
     async (request, reply) => {
       const [{ StreamableHTTPServerTransport }, { createTaskMcpServer }] = await loadMcp();
       const server = createTaskMcpServer(

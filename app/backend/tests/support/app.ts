@@ -7,6 +7,8 @@ import type { ToolCallRecord } from "../../src/chat/tool-calls.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { openDatabase, type DatabaseHandle } from "../../src/db/client.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
+import { httpApp, loopbackTrustedProxies, underBundle } from "./http-app.js";
+import { startServer } from "./server-process.js";
 import { TcpProxy } from "./tcp-proxy.js";
 
 export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -71,6 +73,7 @@ export function useTestApp(
 ): () => TestApp {
   let current: TestApp | undefined;
   let testDatabase: TestDatabase | undefined;
+  if (underBundle) return useBundleApp(options);
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
     const config = testConfig({ DATABASE_URL: testDatabase.url, ...options.env });
@@ -93,6 +96,52 @@ export function useTestApp(
   });
   afterAll(async () => {
     await current?.app.close();
+    await testDatabase?.drop();
+  });
+  return () => {
+    if (!current) throw new Error("the test app is not built yet");
+    return current;
+  };
+}
+
+/**
+ * useTestApp under BACKEND_UNDER_TEST=bundle: the built bundle as its own process on a fresh PostgreSQL
+ * database, reached over HTTP; `database` is a connection of the test's own to that database.
+ */
+function useBundleApp(options: Parameters<typeof useTestApp>[0] & object): () => TestApp {
+  if (options.chatModel || options.logger || options.onQuery) {
+    throw new Error(
+      "chatModel, logger and onQuery need the app in-process: leave this file out of the bundle run",
+    );
+  }
+  let current: TestApp | undefined;
+  let testDatabase: TestDatabase | undefined;
+  beforeAll(async () => {
+    if (!process.env.TEST_DATABASE_URL) {
+      throw new Error("the bundle run needs TEST_DATABASE_URL (a PostgreSQL server): `npm test` starts one");
+    }
+    testDatabase = await createTestDatabase();
+    const env = { ...options.env };
+    if (env.TRUSTED_PROXIES) env.TRUSTED_PROXIES = loopbackTrustedProxies(env.TRUSTED_PROXIES);
+    const config = testConfig({ DATABASE_URL: testDatabase.url, ...options.env });
+    const server = await startServer({
+      DATABASE_URL: testDatabase.url,
+      BETTER_AUTH_SECRET: TEST_SECRET,
+      LOG_LEVEL: "warn",
+      ...env,
+    });
+    let stopped: Promise<unknown> | undefined;
+    const stop = async () => {
+      stopped ??= (server.child.kill("SIGTERM"), server.exited);
+      await stopped;
+    };
+    const logger = pino({ level: "silent" });
+    const database = await openDatabase({ databaseUrl: testDatabase.url, logger });
+    current = { app: httpApp(server.url, stop), database, config };
+  }, 120_000);
+  afterAll(async () => {
+    await current?.app.close();
+    await current?.database.close();
     await testDatabase?.drop();
   });
   return () => {

@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { underBundle } from "./http-app.js";
 
 const BACKEND_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
-/** The backend as its own process (src/server.ts through tsx), as a container would run it. */
+/**
+ * The backend as its own process, as a container would run it: src/server.ts through tsx, or under
+ * BACKEND_UNDER_TEST=bundle the built dist/bundle/server.mjs (the image's entry point).
+ */
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -15,7 +19,8 @@ export interface ServerProcess {
 
 export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const entry = underBundle ? ["dist/bundle/server.mjs"] : ["--import", "tsx", "src/server.ts"];
+  const child = spawn(process.execPath, entry, {
     cwd: BACKEND_DIR,
     env: {
       ...process.env,

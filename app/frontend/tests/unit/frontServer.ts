@@ -10,6 +10,12 @@ import { forwardToBackend } from "../../lib/proxy";
 import { EarlyAnswerAgent } from "../../server/earlyAnswer.mts";
 import { apiFirst } from "../../server/forward.mts";
 import { gate } from "../../server/gate.mts";
+import {
+  CONNECTION_LIMITS,
+  limitConnections,
+  serverOptions,
+  type ConnectionLimits,
+} from "../../server/limits.mts";
 
 export type FrontServer = { url: string; close: () => Promise<void> };
 
@@ -40,13 +46,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, backendUrl: str
 
 export type Via = "server" | "route handler";
 
-export async function startFrontServer(backendUrl: string, via: Via = "server"): Promise<FrontServer> {
+export async function startFrontServer(
+  backendUrl: string,
+  via: Via = "server",
+  limits: ConnectionLimits = CONNECTION_LIMITS,
+): Promise<FrontServer> {
   const notNext = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(404).end();
   const listener =
     via === "server"
       ? apiFirst(notNext, () => backendUrl)
       : (req: IncomingMessage, res: ServerResponse) => void handle(req, res, backendUrl);
-  const server = http.createServer(gate(listener));
+  const server = limitConnections(http.createServer(serverOptions(limits), gate(listener)), limits);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
