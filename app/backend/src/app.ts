@@ -78,6 +78,14 @@ class OneLinePerRequest extends LogController {
   }
 }
 
+// Room for a UUID or a trace id with a prefix; letters, digits and . _ : - only.
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** The caller's request id if it is safe to echo and log as it is. */
+function acceptedRequestId(value: string | string[] | undefined): string | undefined {
+  return typeof value === "string" && REQUEST_ID.test(value) ? value : undefined;
+}
+
 /** Builds the API. Migrations start in the background: /ready turns 200 once they are applied. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -105,9 +113,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    requestIdHeader: "x-request-id",
+    // A caller's X-Request-Id (a proxy's or a client's) is kept when it is a short token of safe characters,
+    // so it can join log lines across services; anything else is replaced, never echoed or logged as sent.
+    requestIdHeader: false,
     logController: new OneLinePerRequest(),
-    genReqId: () => randomUUID(),
+    genReqId: (request) => acceptedRequestId(request.headers["x-request-id"]) ?? randomUUID(),
     // Node's HTTP server limits (https://nodejs.org/api/http.html#serverrequesttimeout; Fastify passes
     // `http` to http.createServer and sets the rest, fastify/lib/server.js). Receiving a request (headers
     // and body) may take REQUEST_TIMEOUT_MS; Node checks every connectionsCheckingInterval (30 s by

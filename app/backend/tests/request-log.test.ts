@@ -38,4 +38,21 @@ describe("request log", () => {
     // Flat fields only: nested objects are what made the line costly.
     expect(Object.values(lines[0]!).filter((value) => typeof value === "object")).toEqual([]);
   });
+
+  it.each([
+    { what: "8,000 characters", id: "r".repeat(8_000), mark: "r".repeat(40) },
+    { what: "a line break and a forged log line", id: 'a\n{"level":60,"msg":"forged"}', mark: "forged" },
+    { what: "markup", id: "<script>alert(1)</script>", mark: "alert(1)" },
+    { what: "an empty value", id: "", mark: undefined },
+  ])("replaces an X-Request-Id of $what with its own, in the answer and the log", async ({ id, mark }) => {
+    const response = await app.inject({
+      method: "GET",
+      url: "/openapi.json",
+      headers: { "x-request-id": id },
+    });
+    const given = response.headers["x-request-id"] as string;
+    expect(given).toMatch(/^[0-9a-f-]{36}$/);
+    await vi.waitFor(() => expect(logs.entries().some((entry) => entry.reqId === given)).toBe(true));
+    if (mark) expect(JSON.stringify(logs.entries())).not.toContain(mark);
+  });
 });
