@@ -155,7 +155,16 @@ export class KagentOps extends pulumi.ComponentResource {
           ...Object.fromEntries(KAGENT_BUILTIN_AGENTS.map((agent) => [agent, { enabled: false }])),
           "grafana-mcp": { enabled: false },
           querydoc: { enabled: false },
-          "kagent-tools": { enabled: true },
+          // The tool server's own RBAC and mode (kagent-tools chart 0.2.1, the version kagent 0.9.9's
+          // helm/kagent/Chart-template.yaml pins; github.com/kagent-dev/tools helm/kagent-tools/values.yaml
+          // `rbac.readOnly`, templates/clusterrole.yaml): without readOnly the chart binds its service account to a
+          // `*-cluster-admin-role` (all verbs on all resources). Read-only is get/list/watch on workloads, logs and
+          // events, no Secrets (`rbac.allowSecrets`); `--read-only` (cmd/main.go) also leaves out the write tools.
+          "kagent-tools": {
+            enabled: true,
+            rbac: { create: true, readOnly: true, allowSecrets: false },
+            tools: { args: ["--read-only"] },
+          },
           kmcp: { enabled: true },
           // The chart's own `default-model-config` points at our Secret too, so kagent's UI works out of the box.
           providers: {

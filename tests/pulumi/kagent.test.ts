@@ -190,6 +190,15 @@ describe("KagentOps (kagent for the todo app)", function () {
       }
     });
 
+    it("gives kagent's tool server read-only RBAC without Secrets, and its read-only mode", () => {
+      // kagent-tools 0.2.1 (github.com/kagent-dev/tools helm/kagent-tools/templates/clusterrole.yaml) binds a
+      // cluster-admin role unless rbac.readOnly is true.
+      const tools = findResource(full.resources, RELEASE, "kagent-kagent").inputs.values["kagent-tools"];
+      assert.equal(tools.rbac.readOnly, true);
+      assert.notEqual(tools.rbac.allowSecrets, true);
+      assert.ok(tools.tools.args.includes("--read-only"), JSON.stringify(tools.tools));
+    });
+
     it("installs the CRDs before kagent, and kagent after the model key's Secret", async () => {
       assert.deepEqual(await dependencyNames(full.options.get("kagent-kagent")), [
         "kagent-crds",
