@@ -16,6 +16,7 @@ interface ComponentDefaults {
 }
 
 export interface ChartDefaults {
+  preStopSleepSeconds: number;
   backend: ComponentDefaults & { logLevel: string; chatRateLimitPerMinute: number; trustedProxies: string[] };
   frontend: ComponentDefaults & { service: { type: string; port: number } };
   database: { poolMax: number };

@@ -149,6 +149,11 @@ function appDeployment(
               startupProbe: copyProbe(app.startupProbe),
               livenessProbe: copyProbe(app.livenessProbe),
               readinessProbe: copyProbe(app.readinessProbe),
+              // Keep serving while the endpoints update, then SIGTERM (_app.tpl; Kubernetes' sleep action,
+              // https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations).
+              ...(app.preStopSleepSeconds > 0
+                ? { lifecycle: { preStop: { sleep: { seconds: app.preStopSleepSeconds } } } }
+                : {}),
               resources: copyResources(app.resources),
               securityContext: containerSecurityContext(app.runAsUser),
               // The root filesystem is read-only; these are the only writable paths.

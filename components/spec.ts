@@ -38,6 +38,8 @@ export interface AppComponentSpec {
   readinessProbe: Probe;
   /** a PodDisruptionBudget keeping one pod during drains; only with two or more replicas */
   podDisruptionBudget: boolean;
+  /** seconds the pod keeps serving before SIGTERM (preStop sleep), so endpoints stop sending to it first */
+  preStopSleepSeconds: number;
 }
 
 export interface AppSpec {
@@ -99,7 +101,8 @@ export function namePrefix(mode: DeployMode): string {
 /** What a component takes from the chart's defaults: port, user, sizes and probes. */
 function component(defaults: ChartDefaults["backend" | "frontend"]) {
   const { port, runAsUser, resources, startupProbe, livenessProbe, readinessProbe } = defaults;
-  return { port, runAsUser, resources, startupProbe, livenessProbe, readinessProbe };
+  const { preStopSleepSeconds } = CHART;
+  return { port, runAsUser, resources, startupProbe, livenessProbe, readinessProbe, preStopSleepSeconds };
 }
 
 export interface BuiltImages {

@@ -287,11 +287,23 @@ describe("chart wiring: settings, images, names, exposure", function () {
     );
   });
 
-  it("renders no optional object (HPA, PDB, NetworkPolicy, Ingress) by default", () => {
+  it("renders no optional object (HPA, PDB, Ingress) by default", () => {
     const objects = render();
-    for (const kind of ["HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Ingress"]) {
+    for (const kind of ["HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress"]) {
       assert.deepEqual(ofKind(objects, kind), [], kind);
     }
+  });
+
+  it("renders the NetworkPolicies by default, since the backend trusts X-Forwarded-For from private ranges", () => {
+    const objects = render();
+    const trusted = find(objects, "ConfigMap", name("config")).data?.TRUSTED_PROXIES ?? "";
+    assert.ok(trusted.length > 0, "the default backend trusts forwarding proxies");
+    assert.deepEqual(
+      ofKind(objects, "NetworkPolicy")
+        .map((p) => p.metadata.name)
+        .sort(),
+      [name("backend"), name("frontend"), name("postgresql")],
+    );
   });
 });
 
@@ -396,5 +408,23 @@ describe("chart wiring: helm test pod and NOTES.txt", function () {
       renderNotes({ set: ["frontend.service.type=ClusterIP"] }),
       /port-forward svc\/todo-chatbot-frontend 3000:80/,
     );
+  });
+});
+
+describe("chart wiring: shutdown", function () {
+  this.timeout(30_000);
+
+  it("keeps both app pods serving for preStopSleepSeconds before SIGTERM, so a rollout drains", () => {
+    const preStop = (objects: K8sObject[]) =>
+      [backendOf(objects), frontendOf(objects)].map(
+        (container) =>
+          (container.lifecycle as { preStop?: { sleep?: { seconds: number } } } | undefined)?.preStop,
+      );
+    for (const hook of preStop(render())) assert.ok((hook?.sleep?.seconds ?? 0) > 0, JSON.stringify(hook));
+    assert.deepEqual(preStop(render({ set: ["preStopSleepSeconds=7"] })), [
+      { sleep: { seconds: 7 } },
+      { sleep: { seconds: 7 } },
+    ]);
+    assert.deepEqual(preStop(render({ set: ["preStopSleepSeconds=0"] })), [undefined, undefined]);
   });
 });

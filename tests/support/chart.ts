@@ -140,6 +140,7 @@ export interface Container {
   startupProbe?: unknown;
   livenessProbe?: unknown;
   readinessProbe?: unknown;
+  lifecycle?: { preStop?: { sleep?: { seconds: number } } };
   volumeMounts?: { name: string; mountPath: string }[];
 }
 export interface PodSpec {

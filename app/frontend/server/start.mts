@@ -6,6 +6,7 @@
 // process only, http.createServer puts the gate (./gate.mts) in front of the listener Next passes, and the /api
 // proxy (./forward.mts) between the gate and Next, and gives the server the limits of ./limits.mts.
 import http from "node:http";
+import { drainable } from "./drain.mts";
 import { apiFirst } from "./forward.mts";
 import { gate, type RequestListener } from "./gate.mts";
 import { limitConnections, serverOptions } from "./limits.mts";
@@ -19,8 +20,10 @@ function gatedCreateServer(...args: unknown[]): http.Server {
   if (at < 0) return (createServer as (...all: unknown[]) => http.Server)(...args);
   const options = at > 0 ? (args[0] as http.ServerOptions) : {};
   gated += 1;
-  const listener = gate(apiFirst(args[at] as RequestListener));
-  return limitConnections(createServer({ ...serverOptions(), ...options }, listener));
+  const { listener, track, drain } = drainable(gate(apiFirst(args[at] as RequestListener)));
+  // Registered before Next's own SIGTERM handler (which closes the server), so it runs first.
+  process.once("SIGTERM", drain);
+  return track(limitConnections(createServer({ ...serverOptions(), ...options }, listener)));
 }
 Object.defineProperty(http, "createServer", { value: gatedCreateServer, configurable: true, writable: true });
 

@@ -58,6 +58,13 @@ spec:
             {{- toYaml $values.livenessProbe | nindent 12 }}
           readinessProbe:
             {{- toYaml $values.readinessProbe | nindent 12 }}
+          {{- with $ctx.Values.preStopSleepSeconds }}
+          # Keep serving while the endpoints update, then SIGTERM (Kubernetes' sleep action needs no binary).
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: {{ . }}
+          {{- end }}
           resources:
             {{- toYaml $values.resources | nindent 12 }}
           securityContext:
