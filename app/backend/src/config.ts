@@ -106,16 +106,48 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/**
+ * The secrets that may come from a file instead: `<NAME>_FILE` holds the path (a mounted Kubernetes Secret, a
+ * Docker secret), so the value is not in the process environment, which `/proc/<pid>/environ`, crash reports
+ * and child processes can see (CIS Kubernetes Benchmark 5.4.1).
+ */
+export const SECRET_FILE_VARIABLES = ["DATABASE_URL", "BETTER_AUTH_SECRET", "LLM_API_KEY"] as const;
+
+/** The environment with each `<NAME>_FILE` read into `<NAME>`; problems as "  VARIABLE: what and fix" lines. */
+function withSecretFiles(env: Record<string, string | undefined>) {
+  const resolved = { ...env };
+  const problems: string[] = [];
+  for (const name of SECRET_FILE_VARIABLES) {
+    const path = env[`${name}_FILE`]?.trim();
+    if (!path) continue;
+    if (env[name]?.trim()) {
+      problems.push(`  ${name}_FILE=${JSON.stringify(path)}: ${name} is set too; set only one of them`);
+      continue;
+    }
+    try {
+      // A trailing line break is how most tools write such a file; it is not part of the value.
+      resolved[name] = readFileSync(path, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      problems.push(
+        `  ${name}_FILE=${JSON.stringify(path)}: cannot be read (${reason}); mount the secret there or fix the path`,
+      );
+    }
+  }
+  return { resolved, problems };
+}
+
 /** Parses the environment; throws one ConfigError naming every bad variable, its value and the fix. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = configSchema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  const { resolved, problems } = withSecretFiles(env);
+  const result = configSchema.safeParse(resolved);
+  if (result.success && problems.length === 0) return result.data;
+  const lines = (result.success ? [] : result.error.issues).map((issue) => {
     const key = String(issue.path[0] ?? "environment");
-    const shown = describeValue(key, env[key]);
+    const shown = describeValue(key, resolved[key]);
     return `  ${key}${shown}: ${issue.message}`;
   });
-  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  throw new ConfigError(`Invalid configuration:\n${[...problems, ...lines].join("\n")}`);
 }
 
 /**

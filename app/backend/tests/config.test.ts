@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -73,6 +73,37 @@ describe("configuration from the environment", () => {
       for (const mention of mentions) expect((caught as Error).message).toMatch(mention);
     });
   }
+
+  it("reads DATABASE_URL, BETTER_AUTH_SECRET and LLM_API_KEY from <NAME>_FILE (a mounted Secret)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "todo-secret-files-"));
+    try {
+      const file = (name: string, content: string) => {
+        writeFileSync(join(dir, name), content);
+        return join(dir, name);
+      };
+      const config = loadConfig({
+        NODE_ENV: "production",
+        DATABASE_URL_FILE: file("database-url", "postgresql://todo:pw@db:5432/todo\n"),
+        BETTER_AUTH_SECRET_FILE: file("auth-secret", "f".repeat(8) + "0123456789abcdefghijklmnopqrstuv"),
+        LLM_API_KEY_FILE: file("llm-api-key", "sk-from-a-file\r\n"),
+      });
+      expect(config.DATABASE_URL).toBe("postgresql://todo:pw@db:5432/todo");
+      expect(config.BETTER_AUTH_SECRET).toBe("f".repeat(8) + "0123456789abcdefghijklmnopqrstuv");
+      expect(config.LLM_API_KEY).toBe("sk-from-a-file");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a <NAME>_FILE that cannot be read, or one set beside <NAME>, naming both and the fix", () => {
+    const missing = join(tmpdir(), "todo-no-such-dir", "auth-secret");
+    expect(() => loadConfig({ BETTER_AUTH_SECRET_FILE: missing })).toThrow(
+      new RegExp(`BETTER_AUTH_SECRET_FILE="${missing}": cannot be read \\(ENOENT\\); mount the secret`),
+    );
+    expect(() => loadConfig({ LLM_API_KEY: "sk-a", LLM_API_KEY_FILE: "/run/secrets/llm" })).toThrow(
+      /LLM_API_KEY_FILE="\/run\/secrets\/llm": LLM_API_KEY is set too; set only one of them/,
+    );
+  });
 
   it("never prints a secret's value", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://user:hunter2@host/db" })).toThrow(/hidden/);
