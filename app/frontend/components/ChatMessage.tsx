@@ -1,20 +1,12 @@
-import { touchedTasks, withoutListedTasks, type TaskState } from "../lib/touchedTasks";
+import { STATE_WORD } from "../lib/taskWords";
+import { touchedTasks, withoutListedTasks } from "../lib/touchedTasks";
 import type { ChatEntry } from "./useChat";
-
-const STATE_TEXT: Record<TaskState, string> = {
-  created: "Added",
-  completed: "Completed",
-  deleted: "Deleted",
-  updated: "Updated",
-  pending: "Pending",
-  done: "Done",
-};
 
 type Props = { entry: ChatEntry; onShowTask?: (id: number) => void };
 
 export function ChatMessage({ entry, onShowTask }: Props) {
   const mine = entry.role === "user";
-  const tasks = mine ? [] : touchedTasks(entry.tool_calls);
+  const tasks = mine ? [] : touchedTasks(entry.tool_calls, entry.content);
   return (
     <li className={`message ${mine ? "from-user" : "from-assistant"}`}>
       <span className="sr-only">{mine ? "You said:" : "Assistant said:"}</span>
@@ -26,7 +18,7 @@ export function ChatMessage({ entry, onShowTask }: Props) {
               <>
                 <span className="task-chip-id">#{task.id}</span>{" "}
                 <span className="task-chip-title">{task.title}</span>{" "}
-                <span className="task-chip-state">{STATE_TEXT[task.state]}</span>
+                <span className="task-chip-state">{STATE_WORD[task.state]}</span>
               </>
             );
             return (
