@@ -1,3 +1,4 @@
+import { curlyQuotes } from "../lib/quotes";
 import { STATE_WORD } from "../lib/taskWords";
 import { touchedTasks, withoutListedTasks } from "../lib/touchedTasks";
 import type { ChatEntry } from "./useChat";
@@ -10,7 +11,9 @@ export function ChatMessage({ entry, onShowTask }: Props) {
   return (
     <li className={`message ${mine ? "from-user" : "from-assistant"}`}>
       <span className="sr-only">{mine ? "You said:" : "Assistant said:"}</span>
-      <div className="bubble">{withoutListedTasks(entry.content, tasks)}</div>
+      <div className="bubble">
+        {mine ? entry.content : curlyQuotes(withoutListedTasks(entry.content, tasks))}
+      </div>
       {tasks.length > 0 ? (
         <ul className="task-chips" aria-label="Tasks in this reply">
           {tasks.map((task) => {

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { curlyQuotes } from "../lib/quotes";
 import { describeChange } from "../lib/taskWords";
 import { undoableChanges } from "../lib/touchedTasks";
 import { LIMITS, type AgentInfo } from "../lib/types";
@@ -164,7 +165,11 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged, onShowTas
 
       {/* Screen readers hear each new reply once, without re-reading the whole log. */}
       <p className="sr-only" aria-live="polite" role="status">
-        {chat.sending ? "Assistant is thinking…" : lastReply ? `Assistant: ${lastReply.content}` : ""}
+        {chat.sending
+          ? "Assistant is thinking…"
+          : lastReply
+            ? `Assistant: ${curlyQuotes(lastReply.content)}`
+            : ""}
       </p>
 
       {chat.error ? (
