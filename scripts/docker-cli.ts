@@ -10,8 +10,13 @@ import { hostname } from "node:os";
 export const LABEL = "todo-chatbot.system-test";
 /** ... and OWNER_LABEL=<host>/<pid>, so a later run can tell a crashed run's objects from a live run's. */
 const OWNER_LABEL = "todo-chatbot.system-test.owner";
-/** This process's run: unique even across machines sharing an engine (the pid alone repeats in containers). */
-export const RUN_ID = `${process.pid}-${randomBytes(3).toString("hex")}`;
+/**
+ * This process's run: unique even across machines sharing an engine (the pid alone repeats in containers). Kept
+ * in the environment, so every copy of this module in the process (mocha loads its root hooks apart from the test
+ * files) and the processes a run starts agree on it.
+ */
+export const RUN_ID =
+  (process.env.TODO_CHATBOT_SYSTEM_TEST_RUN ??= `${process.pid}-${randomBytes(3).toString("hex")}`);
 const OWNER = `${hostname()}/${process.pid}`;
 /** The `docker run`/`create`/`build` flags that mark an object as this run's. */
 export const RUN_LABELS = [`--label=${LABEL}=${RUN_ID}`, `--label=${OWNER_LABEL}=${OWNER}`];

@@ -11,7 +11,7 @@ export function ChatMessage({ entry, onShowTask }: Props) {
   return (
     <li className={`message ${mine ? "from-user" : "from-assistant"}`}>
       <span className="sr-only">{mine ? "You said:" : "Assistant said:"}</span>
-      <div className="bubble">
+      <div className="bubble" dir="auto">
         {mine ? entry.content : curlyQuotes(withoutListedTasks(entry.content, tasks))}
       </div>
       {tasks.length > 0 ? (
@@ -20,7 +20,9 @@ export function ChatMessage({ entry, onShowTask }: Props) {
             const body = (
               <>
                 <span className="task-chip-id">#{task.id}</span>{" "}
-                <span className="task-chip-title">{task.title}</span>{" "}
+                <span className="task-chip-title" dir="auto">
+                  {task.title}
+                </span>{" "}
                 <span className="task-chip-state">{STATE_WORD[task.state]}</span>
               </>
             );

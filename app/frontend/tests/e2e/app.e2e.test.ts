@@ -207,8 +207,8 @@ describe("the todo chatbot in a real browser", () => {
   it("deletes from the list without asking, Undo keeps the task, and the toast running out deletes it", async () => {
     const item = await addFromList(page, "Throw away");
 
-    await page.getByRole("button", { name: "Delete Throw away" }).click();
     const number = await item.locator(".task-id").innerText();
+    await page.getByRole("button", { name: "Delete Throw away" }).click();
     await holdToast(page, `Deleted ${number} “Throw away”`);
     expect(await item.count()).toBe(0);
     await toast(page).getByRole("button", { name: "Undo" }).click();
