@@ -18,9 +18,10 @@ import {
   containerIp,
   containerMemoryMiB,
   docker,
-  LABEL,
   memoryMiB,
-  removeLabelled,
+  removeRun,
+  RUN_ID,
+  RUN_LABELS,
   statusOf,
   waitFor,
 } from "./docker-cli.js";
@@ -38,7 +39,7 @@ const CHART_VALUES = Object.fromEntries(
     process.argv[i - 1] === "--set" ? [arg.split(/=(.*)/s).slice(0, 2)] : [],
   ),
 ) as Record<string, string>;
-const PREFIX = `todo-bench-${process.pid}`;
+const PREFIX = `todo-bench-${RUN_ID}`;
 // Issue 17: at least twice the offline chat's 165 req/s at 1 connection before it (docs/benchmarks.md).
 const CHAT_TARGET_RPS = 330;
 
@@ -54,7 +55,6 @@ const table = (head: string[], rows: (string | number)[][]) =>
 
 await prepareImages(); // first: it starts the Docker engine, which describeMachine() asks for its version
 console.log(`# container benchmark: ${describeMachine()}\n`);
-removeLabelled();
 
 // ---- image sizes: what each image adds on top of the base, against the budget
 const baseBytes = Number(docker(["image", "inspect", "-f", "{{.Size}}", NODE_IMAGE]));
@@ -99,7 +99,7 @@ try {
   // The floor server: the backend's image, flags, limits and database, with the floor bundle mounted in.
   const floor = `${PREFIX}-floor`;
   docker([
-    ...["run", "-d", "--name", floor, `--label=${LABEL}=${PREFIX}`, `--network=${stack.names.network}`],
+    ...["run", "-d", "--name", floor, ...RUN_LABELS, `--network=${stack.names.network}`],
     ...stack.specs.backend.runFlags,
     ...stack.specs.backend.limitFlags,
     ...["-e", `DATABASE_URL=${stack.databaseUrl}`],
@@ -255,7 +255,7 @@ try {
       `backend peak ${(peak.backend ?? 0).toFixed(0)} MiB (target ≤ 200)\n`,
   );
 } finally {
-  removeLabelled(); // first: the floor container also sits on the stack's network
+  removeRun(); // everything this run created: the floor container (on the stack's network), the stack, the images
   stack.remove();
   rmSync(floorDir, { recursive: true, force: true });
 }
@@ -328,11 +328,11 @@ function buildTimes(): (string | number)[][] {
       frontend: { file: "app/frontend/app/layout.tsx", text: 'title: "Todo Chatbot' },
     };
     return (["backend", "frontend"] as const).map((component) => {
-      const tag = `todo-chatbot-${component}:bench`;
+      const tag = `todo-chatbot-${component}:bench-${RUN_ID}`;
       const build = (extra: string[]) => {
         const started = performance.now();
         docker([
-          ...["build", "-q", ...extra, "--build-arg", `NODE_IMAGE=${NODE_IMAGE}`],
+          ...["build", "-q", ...RUN_LABELS, ...extra, "--build-arg", `NODE_IMAGE=${NODE_IMAGE}`],
           ...["-f", `app/${component}/Dockerfile`, "-t", tag, copy],
         ]);
         return (performance.now() - started) / 1000;

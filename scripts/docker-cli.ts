@@ -1,9 +1,25 @@
 // Thin helpers over the docker CLI for the system tests and the container benchmark (TypeScript because the
-// mocha system tests import them). Every object they create carries LABEL, so a crashed run's leftovers can be
-// found and removed by the next one.
+// mocha system tests import them). Several runs can share one engine (two clones, a developer and CI), so each
+// run labels and tags what it creates with its own RUN_ID and removes only that; a run that crashed is recognised
+// by its owner process being gone, and its leftovers are removed by the next run on the same machine.
 import { execFile, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 
+/** Every container, network, volume and image a run creates carries LABEL=<its RUN_ID>. */
 export const LABEL = "todo-chatbot.system-test";
+/** ... and OWNER_LABEL=<host>/<pid>, so a later run can tell a crashed run's objects from a live run's. */
+const OWNER_LABEL = "todo-chatbot.system-test.owner";
+/**
+ * This process's run: unique even across machines sharing an engine (the pid alone repeats in containers). Kept
+ * in the environment, so every copy of this module in the process (mocha loads its root hooks apart from the test
+ * files) and the processes a run starts agree on it.
+ */
+export const RUN_ID =
+  (process.env.TODO_CHATBOT_SYSTEM_TEST_RUN ??= `${process.pid}-${randomBytes(3).toString("hex")}`);
+const OWNER = `${hostname()}/${process.pid}`;
+/** The `docker run`/`create`/`build` flags that mark an object as this run's. */
+export const RUN_LABELS = [`--label=${LABEL}=${RUN_ID}`, `--label=${OWNER_LABEL}=${OWNER}`];
 
 /** Classic builder: the Dockerfiles must build without BuildKit, and buildx is not installed here. */
 const dockerEnv = { ...process.env, DOCKER_BUILDKIT: "0" };
@@ -39,15 +55,75 @@ export function dockerAsync(args: string[]): Promise<{ code: number; stdout: str
   });
 }
 
-/** Removes every container, network and volume a system-test run labelled, running or not. */
-export function removeLabelled(): void {
-  const filter = `label=${LABEL}`;
-  const containers = docker(["ps", "-aq", "--filter", filter]).split("\n").filter(Boolean);
-  if (containers.length) docker(["rm", "-f", "-v", ...containers]);
-  const networks = docker(["network", "ls", "-q", "--filter", filter]).split("\n").filter(Boolean);
-  if (networks.length) docker(["network", "rm", ...networks]);
-  const volumes = docker(["volume", "ls", "-q", "--filter", filter]).split("\n").filter(Boolean);
-  if (volumes.length) docker(["volume", "rm", "-f", ...volumes]);
+type Kind = "container" | "network" | "volume" | "image";
+const KINDS = ["container", "network", "volume", "image"] as const; // containers first: they hold the rest
+const LIST: Record<Kind, string[]> = {
+  container: ["ps", "-a", "--format", "{{.ID}}"],
+  network: ["network", "ls", "--format", "{{.ID}}"],
+  volume: ["volume", "ls", "--format", "{{.Name}}"],
+  image: ["image", "ls", "--format", "{{.ID}}"],
+};
+const REMOVE: Record<Kind, string[]> = {
+  container: ["rm", "-f", "-v"],
+  network: ["network", "rm"],
+  volume: ["volume", "rm", "-f"],
+  image: ["image", "rm", "-f"],
+};
+// Where `docker inspect` keeps an object's labels.
+const LABELS_FIELD: Record<Kind, string> = {
+  container: ".Config.Labels",
+  network: ".Labels",
+  volume: ".Labels",
+  image: ".Config.Labels",
+};
+
+/** The objects of one kind that carry `label` (`key=value`, or just `key`). */
+const labelled = (kind: Kind, label: string) => [
+  ...new Set(
+    docker([...LIST[kind], "--filter", `label=${label}`])
+      .split("\n")
+      .filter(Boolean),
+  ),
+];
+
+function removeLabelled(label: string): void {
+  for (const kind of KINDS) {
+    const ids = labelled(kind, label);
+    if (ids.length) docker([...REMOVE[kind], ...ids]);
+  }
+}
+
+/** Removes every container, network, volume and image a run (this one by default) created, running or not. */
+export function removeRun(runId = RUN_ID): void {
+  removeLabelled(`${LABEL}=${runId}`);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, another user's
+  }
+};
+
+/**
+ * Removes what runs on this machine left behind when they crashed (their process is gone). Objects of live runs,
+ * and of runs on other machines sharing the engine, are left alone.
+ */
+export function removeOrphans(): void {
+  const host = hostname();
+  const dead = new Set<string>();
+  for (const kind of KINDS) {
+    const ids = labelled(kind, OWNER_LABEL);
+    if (!ids.length) continue;
+    const format = `{{index ${LABELS_FIELD[kind]} "${OWNER_LABEL}"}}`;
+    for (const owner of docker([kind, "inspect", "--format", format, ...ids]).split("\n")) {
+      const [ownerHost, pid] = owner.split("/");
+      if (ownerHost === host && !alive(Number(pid))) dead.add(owner);
+    }
+  }
+  for (const owner of dead) removeLabelled(`${OWNER_LABEL}=${owner}`);
 }
 
 export type ContainerState = { running: boolean; exitCode: number; status: string };

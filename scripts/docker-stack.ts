@@ -8,16 +8,17 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chartContainers, type ContainerRunSpec } from "./chart-containers.js";
-import { docker, LABEL, statusOf, waitFor } from "./docker-cli.js";
+import { docker, removeOrphans, RUN_ID, RUN_LABELS, statusOf, waitFor } from "./docker-cli.js";
 // @ts-expect-error -- plain ESM script without type declarations
 import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "./no-registry/stand-in-images.mjs";
 // @ts-expect-error -- plain ESM script without type declarations
 import { ensureDockerEngine } from "./no-registry/docker-engine.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
+/** This run's own tags (another run on the same engine builds and removes its own). */
 export const IMAGES = {
-  backend: "todo-chatbot-backend:system-test",
-  frontend: "todo-chatbot-frontend:system-test",
+  backend: `todo-chatbot-backend:system-test-${RUN_ID}`,
+  frontend: `todo-chatbot-frontend:system-test-${RUN_ID}`,
   postgres: POSTGRES_IMAGE as string,
 };
 /**
@@ -33,26 +34,36 @@ const SERVICE = {
   backend: "todo-chatbot-backend",
 };
 
-/** Starts the engine if needed and builds the stand-in images and both app images. */
-export async function prepareImages(): Promise<Record<"backend" | "frontend" | "postgres", number>> {
-  await ensureDockerEngine();
-  ensureStandInImages();
-  const seconds = (build: () => void) => {
-    const started = performance.now();
-    build();
-    return (performance.now() - started) / 1000;
-  };
-  return {
-    postgres: 0, // a stand-in built once by ensureStandInImages
-    backend: seconds(() => buildAppImage("backend")),
-    frontend: seconds(() => buildAppImage("frontend")),
-  };
+type BuildSeconds = Record<"backend" | "frontend" | "postgres", number>;
+let prepared: Promise<BuildSeconds> | undefined;
+
+/**
+ * Starts the engine if needed, removes what crashed runs left, and builds the stand-in images and this run's app
+ * images: once a process (every system test file calls it).
+ */
+export function prepareImages(): Promise<BuildSeconds> {
+  prepared ??= (async () => {
+    await ensureDockerEngine();
+    removeOrphans();
+    ensureStandInImages();
+    const seconds = (build: () => void) => {
+      const started = performance.now();
+      build();
+      return (performance.now() - started) / 1000;
+    };
+    return {
+      postgres: 0, // a stand-in built once by ensureStandInImages
+      backend: seconds(() => buildAppImage("backend")),
+      frontend: seconds(() => buildAppImage("frontend")),
+    };
+  })();
+  return prepared;
 }
 
 /** `docker build` of one app image from its unchanged Dockerfile, repository root as context. */
 export function buildAppImage(component: "backend" | "frontend", extraArgs: string[] = []): void {
   docker([
-    ...["build", "-q", "--build-arg", `NODE_IMAGE=${NODE_IMAGE}`, ...extraArgs],
+    ...["build", "-q", ...RUN_LABELS, "--build-arg", `NODE_IMAGE=${NODE_IMAGE}`, ...extraArgs],
     ...["-f", `app/${component}/Dockerfile`, "-t", IMAGES[component], ROOT],
   ]);
 }
@@ -122,15 +133,14 @@ export async function startStack(
   const frontendUrl = `http://127.0.0.1:${frontendPort}`;
   const specs = chartContainers({ ...chartValues, publicUrl: frontendUrl });
   const password = randomBytes(18).toString("hex");
-  const label = `--label=${LABEL}=${prefix}`;
   const readyMs = { postgres: 0, backend: 0, frontend: 0 };
   try {
-    docker(["network", "create", label, names.network]);
-    docker(["volume", "create", label, volume]);
+    docker(["network", "create", ...RUN_LABELS, names.network]);
+    docker(["volume", "create", ...RUN_LABELS, volume]);
 
     let started = performance.now();
     docker([
-      ...["run", "-d", "--name", names.postgres, label, `--network=${names.network}`],
+      ...["run", "-d", "--name", names.postgres, ...RUN_LABELS, `--network=${names.network}`],
       `--network-alias=${SERVICE.postgres}`,
       `--mount=type=volume,source=${volume},destination=/var/lib/postgresql/data`,
       ...["-e", "POSTGRES_USER=todo", "-e", `POSTGRES_PASSWORD=${password}`],
@@ -193,7 +203,7 @@ export async function startStack(
 
     started = performance.now();
     docker([
-      ...["run", "-d", "--name", names.backend, label, `--network=${names.network}`],
+      ...["run", "-d", "--name", names.backend, ...RUN_LABELS, `--network=${names.network}`],
       `--network-alias=${SERVICE.backend}`,
       ...specs.backend.runFlags,
       ...(limits ? specs.backend.limitFlags : []),
@@ -207,7 +217,7 @@ export async function startStack(
 
     started = performance.now();
     docker([
-      ...["run", "-d", "--name", names.frontend, label, `--network=${names.network}`],
+      ...["run", "-d", "--name", names.frontend, ...RUN_LABELS, `--network=${names.network}`],
       ...specs.frontend.runFlags,
       ...(limits ? specs.frontend.limitFlags : []),
       ...envArgs(specs.frontend.env),
@@ -240,7 +250,7 @@ function removeQuietly(remove: () => void) {
   try {
     remove();
   } catch {
-    // The caller reports the original error; leftovers carry LABEL and go with the next run.
+    // The caller reports the original error; leftovers carry the run's labels and go with removeRun().
   }
 }
 

@@ -6,12 +6,19 @@ import { join, resolve } from "node:path";
 import { postgresInstalled, startTempPostgres } from "./no-registry/postgres-temp.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const REPORTS = join(ROOT, ".test-results");
+// This run's own folder: another `npm test` in the same checkout keeps its reports.
+const REPORTS = join(ROOT, ".test-results", `run-${process.pid}`);
 const inCi = process.env.CI === "true";
 const filters = process.argv.slice(2);
 
 const suites = [
-  { name: "backend (PGlite)", script: "test:ci", workspace: "app/backend", format: "vitest" },
+  {
+    name: "backend (PGlite)",
+    script: "test:ci",
+    workspace: "app/backend",
+    format: "vitest",
+    skipReason: "PostgreSQL-only tests; the PostgreSQL pass runs them",
+  },
   {
     name: "backend (PostgreSQL)",
     script: "test:ci",
@@ -99,6 +106,7 @@ try {
 } finally {
   postgres?.stop();
   if (clusterStartedHere) cluster("down");
+  rmSync(REPORTS, { recursive: true, force: true });
 }
 
 printSummary(rows);
@@ -172,13 +180,29 @@ function readReport(file, format) {
   if (!existsSync(file)) return undefined;
   const report = JSON.parse(readFileSync(file, "utf8"));
   if (format === "mocha") {
-    return { passed: report.stats.passes, failed: report.stats.failures, skipped: report.stats.pending };
+    return {
+      passed: report.stats.passes,
+      failed: report.stats.failures,
+      skipped: report.stats.pending,
+      skippedTitles: (report.pending ?? []).map((test) => test.fullTitle),
+    };
   }
+  const skippedTests = (report.testResults ?? [])
+    .flatMap((file) => file.assertionResults ?? [])
+    .filter((test) => ["pending", "skipped", "todo"].includes(test.status));
   return {
     passed: report.numPassedTests,
     failed: report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0),
     skipped: report.numPendingTests + report.numTodoTests,
+    // A skipped describe block names the reason better than its tests: the outermost title, once.
+    skippedTitles: skippedTests.map((test) => test.ancestorTitles?.[0] ?? test.title),
   };
+}
+
+/** Why a row's tests were skipped: the suite's stated reason or the runner's note, and the skipped groups. */
+function whySkipped(row) {
+  const titles = [...new Set(row.skippedTitles ?? [])].map((title) => `“${title}”`).join(", ");
+  return [row.skipReason ?? row.note, titles].filter(Boolean).join(": ") || "the runner gave no reason";
 }
 
 function printSummary(results) {
@@ -190,4 +214,7 @@ function printSummary(results) {
   }
   const total = (key) => results.reduce((sum, row) => sum + row[key], 0);
   console.log(`\n${total("passed")} passed, ${total("failed")} failed, ${total("skipped")} skipped`);
+  for (const row of results.filter((row) => row.skipped > 0)) {
+    console.log(`  ${row.skipped} skipped in ${row.name}: ${whySkipped(row)}`);
+  }
 }

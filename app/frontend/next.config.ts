@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
   // (app/frontend/Dockerfile); turning optimization on means keeping it there.
   images: { unoptimized: true },
   reactStrictMode: true,
+  // `next dev`'s floating indicator sits bottom-left, over the phone layout's Tasks tab. Build and runtime
+  // errors still open Next's overlay without it (nextjs.org/docs/app/api-reference/config/next-config-js/devIndicators).
+  devIndicators: false,
   // On every answer, pages and /api alike. The Content-Security-Policy, which needs a nonce per request, is
   // set by proxy.ts.
   async headers() {

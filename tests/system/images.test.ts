@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { chartContainers } from "../../scripts/chart-containers.js";
-import { docker, LABEL, waitFor } from "../../scripts/docker-cli.js";
+import { docker, RUN_ID, RUN_LABELS, waitFor } from "../../scripts/docker-cli.js";
 import { IMAGE_BUDGET_MIB, IMAGES, prepareImages } from "../../scripts/docker-stack.js";
 // @ts-expect-error -- plain ESM script without type declarations
 import { NODE_IMAGE } from "../../scripts/no-registry/stand-in-images.mjs";
 
-const PREFIX = `todo-imagetest-${process.pid}`;
+const PREFIX = `todo-imagetest-${RUN_ID}`;
 
 const bytes = (image: string) => Number(docker(["image", "inspect", "-f", "{{.Size}}", image]));
 
@@ -32,7 +32,7 @@ describe("the app images", function () {
 
   it("the frontend image carries no sharp: next.config.ts turns image optimisation off", () => {
     const found = docker([
-      ...["run", "--rm", `--label=${LABEL}=${PREFIX}`, "--entrypoint", "sh", IMAGES.frontend, "-c"],
+      ...["run", "--rm", ...RUN_LABELS, "--entrypoint", "sh", IMAGES.frontend, "-c"],
       "find /app/node_modules -maxdepth 2 \\( -name sharp -o -name 'sharp-*' \\)",
     ]);
     assert.equal(found, "");
@@ -48,7 +48,7 @@ describe("the app images", function () {
       this.timeout(180_000);
       const { backend } = chartContainers({ publicUrl: origin });
       docker([
-        ...["run", "-d", "--name", name, `--label=${LABEL}=${PREFIX}`, ...backend.runFlags],
+        ...["run", "-d", "--name", name, ...RUN_LABELS, ...backend.runFlags],
         ...Object.entries(backend.env).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
         // No DATABASE_URL: the server opens PGlite in PGLITE_DATA_DIR (the image's default, under /tmp).
         ...["-e", `BETTER_AUTH_SECRET=${randomBytes(32).toString("hex")}`],

@@ -4,19 +4,12 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import {
-  containerState,
-  docker,
-  dockerAsync,
-  removeLabelled,
-  statusOf,
-  waitFor,
-} from "../../scripts/docker-cli.js";
+import { containerState, docker, dockerAsync, RUN_ID, statusOf, waitFor } from "../../scripts/docker-cli.js";
 import { prepareImages, PSQL, startStack, type Stack } from "../../scripts/docker-stack.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-// Unique per run; leftovers of a crashed run carry the same label and are removed before starting.
-const PREFIX = `todo-systest-${process.pid}`;
+// Names unique per run (tests/system/run-hooks.ts removes everything the run created, whatever its name).
+const PREFIX = `todo-systest-${RUN_ID}`;
 
 describe("the stack in Docker, run as the cluster runs it", function () {
   let stack: Stack;
@@ -25,7 +18,6 @@ describe("the stack in Docker, run as the cluster runs it", function () {
   before(async function () {
     this.timeout(25 * 60_000); // cold image builds on 2 cores
     await prepareImages();
-    removeLabelled();
     stack = await startStack(PREFIX);
     user = await signUp(stack.frontendUrl);
   });

@@ -26,7 +26,9 @@ afterAll(async () => {
 // The same durable database for every process of this file: real Postgres, or PGlite on disk.
 const databaseEnv = () => (database.url ? { DATABASE_URL: database.url } : { PGLITE_DATA_DIR: dataDir });
 
-describe("process lifecycle", () => {
+// Each test starts backend processes and waits for what they do (ready, asked, printed, exited), never for a
+// fixed time: on a loaded machine a test takes longer but does not fail. The limit only ends one that hangs.
+describe("process lifecycle", { timeout: 5 * 60_000 }, () => {
   it("SIGTERM during a chat request completes the request, then exits 0", async () => {
     const server = await startServer({
       ...databaseEnv(),
@@ -35,24 +37,23 @@ describe("process lifecycle", () => {
       LLM_BASE_URL: llmUrl,
     });
     const user = await signUpOverHttp(server.url, `sigterm-${Date.now()}@example.com`);
-    llm.willReply({ text: "Finished despite the shutdown.", delayMs: 1_500 });
+    // The model answers only once the server has started shutting down: the request is in flight throughout.
+    let answer = () => {};
+    llm.willReply({
+      text: "Finished despite the shutdown.",
+      after: new Promise<void>((go) => (answer = go)),
+    });
     const inFlight = fetch(`${server.url}/api/${user.id}/chat`, {
       method: "POST",
       headers: user.headers,
       body: JSON.stringify({ message: "slow question" }),
     });
-    // Wait until the model has been asked, so the request is truly in flight.
-    const askedBy = Date.now() + 10_000;
-    while (llm.requests.length === 0) {
-      if (Date.now() > askedBy) throw new Error(`the model was never asked:\n${server.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await llm.asked();
     server.child.kill("SIGTERM");
+    await server.printed("shutting down: finishing in-flight requests");
+    answer();
 
-    const response = await Promise.race([
-      inFlight,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(server.output())), 10_000)),
-    ]);
+    const response = await inFlight;
     expect(response.status).toBe(200);
     expect(((await response.json()) as { response: string }).response).toBe("Finished despite the shutdown.");
     expect(await server.exited).toBe(0);
@@ -79,20 +80,13 @@ describe("process lifecycle", () => {
       (response) => `answered ${response.status}`,
       () => "connection closed",
     );
-    for (const askedBy = Date.now() + 10_000; llm.requests.length === 0;) {
-      if (Date.now() > askedBy) throw new Error(`the model was never asked:\n${server.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const signalled = Date.now();
+    await llm.asked();
+    const signalled = performance.now();
     server.child.kill("SIGTERM");
-    const code = await Promise.race([
-      server.exited,
-      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000)),
-    ]);
-    if (code === "still running") server.child.kill("SIGKILL");
-    // Well inside Kubernetes' default 30 s grace period, so the pod is never killed mid-write.
-    expect(code).toBe(0);
-    expect(Date.now() - signalled).toBeLessThan(shutdownTimeoutMs + 3_000);
+    // The process ends by itself (exit 0), however slow the machine: the test's time limit is the only limit.
+    expect(await server.exited).toBe(0);
+    // It waited for the stuck request as long as it was told to, then closed its connection.
+    expect(performance.now() - signalled).toBeGreaterThanOrEqual(shutdownTimeoutMs);
     expect(await stuck).toBe("connection closed");
     expect(server.output()).toContain("closing their connections");
   });
@@ -176,7 +170,7 @@ describe("process lifecycle", () => {
       second.child.kill("SIGTERM");
       await second.exited;
     }
-  }, 90_000); // two cold starts of the backend on a PGlite directory
+  });
 
   it("refuses to start in production without BETTER_AUTH_SECRET, naming it and the fix", async () => {
     await expect(startServer({ ...databaseEnv(), BETTER_AUTH_SECRET: "" })).rejects.toThrow(

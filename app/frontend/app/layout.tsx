@@ -1,6 +1,10 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+// Urdu and Arabic script (ہ, ے, ...), which system fonts often lack. Each face has a unicode-range, so the browser
+// downloads a face only for text that needs it: the Arabic one when such letters appear (the Latin ones only where system fonts lack Latin).
+import "@fontsource/noto-naskh-arabic/400.css";
+import "@fontsource/noto-naskh-arabic/700.css";
 import "./globals.css";
 
 export const metadata: Metadata = {

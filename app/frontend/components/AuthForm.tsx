@@ -48,9 +48,19 @@ function isReturning(): boolean {
   }
 }
 
+// The backend's sign-up check (app/backend/src/auth-input.ts) refuses shorter passwords, and guessable ones.
+const PASSWORD_MIN = 8;
+const PASSWORD_RULE = `At least ${PASSWORD_MIN} characters, and hard to guess: not a common password, a pattern or your name. A few unrelated words work well.`;
+
+// The form's labels for the request fields the server may name in a refusal ("password: is too easy to guess…").
+const FIELD_LABEL: Record<string, string> = { name: "Name", email: "Email", password: "Password" };
+
 function explain(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.unreachable) return "Can’t reach the server right now. Please try again in a moment.";
+    const label = error.field && FIELD_LABEL[error.field];
+    const prefix = `${error.field}: `;
+    if (label && error.message.startsWith(prefix)) return `${label} ${error.message.slice(prefix.length)}`;
     return error.message;
   }
   return "Something went wrong. Please try again.";
@@ -145,8 +155,8 @@ export function AuthForm({ mode }: { mode: Mode }) {
             value={password}
             onChange={setPassword}
             autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
-            minLength={mode === "sign-up" ? 8 : undefined}
-            hint={mode === "sign-up" ? "At least 8 characters." : undefined}
+            minLength={mode === "sign-up" ? PASSWORD_MIN : undefined}
+            hint={mode === "sign-up" ? PASSWORD_RULE : undefined}
           />
           {error ? (
             <p id="auth-error" className="notice error" role="alert">

@@ -1,32 +1,29 @@
-import { touchedTasks, withoutListedTasks, type TaskState } from "../lib/touchedTasks";
+import { curlyQuotes } from "../lib/quotes";
+import { STATE_WORD } from "../lib/taskWords";
+import { touchedTasks, withoutListedTasks } from "../lib/touchedTasks";
 import type { ChatEntry } from "./useChat";
-
-const STATE_TEXT: Record<TaskState, string> = {
-  created: "Added",
-  completed: "Completed",
-  deleted: "Deleted",
-  updated: "Updated",
-  pending: "Pending",
-  done: "Done",
-};
 
 type Props = { entry: ChatEntry; onShowTask?: (id: number) => void };
 
 export function ChatMessage({ entry, onShowTask }: Props) {
   const mine = entry.role === "user";
-  const tasks = mine ? [] : touchedTasks(entry.tool_calls);
+  const tasks = mine ? [] : touchedTasks(entry.tool_calls, entry.content);
   return (
     <li className={`message ${mine ? "from-user" : "from-assistant"}`}>
       <span className="sr-only">{mine ? "You said:" : "Assistant said:"}</span>
-      <div className="bubble">{withoutListedTasks(entry.content, tasks)}</div>
+      <div className="bubble" dir="auto">
+        {mine ? entry.content : curlyQuotes(withoutListedTasks(entry.content, tasks))}
+      </div>
       {tasks.length > 0 ? (
         <ul className="task-chips" aria-label="Tasks in this reply">
           {tasks.map((task) => {
             const body = (
               <>
                 <span className="task-chip-id">#{task.id}</span>{" "}
-                <span className="task-chip-title">{task.title}</span>{" "}
-                <span className="task-chip-state">{STATE_TEXT[task.state]}</span>
+                <span className="task-chip-title" dir="auto">
+                  {task.title}
+                </span>{" "}
+                <span className="task-chip-state">{STATE_WORD[task.state]}</span>
               </>
             );
             return (

@@ -1,6 +1,8 @@
 "use client";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { touchedTasks, undoableChanges } from "../lib/touchedTasks";
+import { curlyQuotes } from "../lib/quotes";
+import { describeChange } from "../lib/taskWords";
+import { undoableChanges } from "../lib/touchedTasks";
 import { LIMITS, type AgentInfo } from "../lib/types";
 import { ChatMessage } from "./ChatMessage";
 import { ConversationList } from "./ConversationList";
@@ -20,19 +22,6 @@ type Props = {
 
 const SUGGESTIONS = ["Add a task to buy milk", "What's on my list?", "Mark task 1 as complete"];
 
-/** "Deleted #3 “buy milk”", or "Completed 2 tasks". */
-function describeChanges(changes: ReturnType<typeof undoableChanges>) {
-  const verb = changes.every((task) => task.state === "deleted")
-    ? "Deleted"
-    : changes.every((task) => task.state === "completed")
-      ? "Completed"
-      : "Changed";
-  const [only] = changes;
-  return changes.length === 1 && only
-    ? `${verb} #${only.id} “${only.title}”`
-    : `${verb} ${changes.length} tasks`;
-}
-
 export function ChatPanel({ userId, agent, onApiError, onTasksChanged, onShowTask, onUndoable }: Props) {
   const chat = useChat({ userId, onApiError, onTasksChanged });
   const [draft, setDraft] = useState("");
@@ -51,11 +40,11 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged, onShowTas
   async function send(text: string): Promise<boolean> {
     const reply = await chat.send(text);
     if (!reply) return false;
-    const changes = undoableChanges(touchedTasks(reply.tool_calls));
+    const changes = undoableChanges(reply.tool_calls);
     if (changes.length > 0 && onUndoable) {
       // To the reply's conversation, even if another one has been opened since.
       const undo = () => void chat.send("undo", reply.conversation_id);
-      onUndoable({ message: describeChanges(changes), undo });
+      onUndoable({ message: describeChange(changes), undo });
     }
     return true;
   }
@@ -176,7 +165,11 @@ export function ChatPanel({ userId, agent, onApiError, onTasksChanged, onShowTas
 
       {/* Screen readers hear each new reply once, without re-reading the whole log. */}
       <p className="sr-only" aria-live="polite" role="status">
-        {chat.sending ? "Assistant is thinking…" : lastReply ? `Assistant: ${lastReply.content}` : ""}
+        {chat.sending
+          ? "Assistant is thinking…"
+          : lastReply
+            ? `Assistant: ${curlyQuotes(lastReply.content)}`
+            : ""}
       </p>
 
       {chat.error ? (

@@ -1,10 +1,11 @@
 "use client";
+import { STATE_WORD } from "../lib/taskWords";
 import type { TaskFilter } from "../lib/types";
 
 const FILTERS: { value: TaskFilter; label: string }[] = [
   { value: "all", label: "All" },
-  { value: "pending", label: "Pending" },
-  { value: "completed", label: "Completed" },
+  { value: "pending", label: STATE_WORD.pending },
+  { value: "completed", label: STATE_WORD.completed },
 ];
 
 type Props = {

@@ -109,10 +109,14 @@ export function TaskItem({ task, onToggle, onSave, onDelete, highlighted = false
         aria-labelledby={titleId}
       />
       <div className="task-body">
-        <span id={titleId} className="task-title">
+        <span id={titleId} className="task-title" dir="auto">
           {task.title}
         </span>
-        {task.description ? <span className="task-description">{task.description}</span> : null}
+        {task.description ? (
+          <span className="task-description" dir="auto">
+            {task.description}
+          </span>
+        ) : null}
       </div>
       {pending ? null : (
         <span className="task-id" title="Refer to this number in the chat">

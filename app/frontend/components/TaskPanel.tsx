@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
+import { describeChange } from "../lib/taskWords";
 import type { Task, TaskFilter } from "../lib/types";
 import { FilterTabs } from "./FilterTabs";
 import { Icon } from "./Icon";
@@ -73,7 +74,7 @@ export function TaskPanel({ userId, refreshKey, onApiError, onUndoable, highligh
   async function toggleTask(task: Task) {
     if ((await toggle(task)) && !task.completed) {
       onUndoable?.({
-        message: `Completed “${task.title}”`,
+        message: describeChange([{ ...task, state: "completed" }]),
         undo: () => void toggle({ ...task, completed: true }),
       });
     }
@@ -83,7 +84,7 @@ export function TaskPanel({ userId, refreshKey, onApiError, onUndoable, highligh
     // The focused button is about to disappear: keep keyboard focus inside the panel.
     heading.current?.focus();
     const { undo, commit } = hide(task);
-    if (onUndoable) onUndoable({ message: `Deleted “${task.title}”`, undo, commit });
+    if (onUndoable) onUndoable({ message: describeChange([{ ...task, state: "deleted" }]), undo, commit });
     else void commit();
   }
 
@@ -96,7 +97,7 @@ export function TaskPanel({ userId, refreshKey, onApiError, onUndoable, highligh
         </h2>
         {loadState === "ready" ? (
           <span className="muted small">
-            {counts.pending} pending · {counts.completed} done
+            {counts.pending} pending · {counts.completed} completed
           </span>
         ) : null}
       </div>

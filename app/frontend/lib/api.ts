@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request field the server refused, when it names one (Better Auth's input errors do). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -18,7 +20,12 @@ export class ApiError extends Error {
   }
 }
 
-type ErrorBody = { error?: { code?: string; message?: string }; code?: string; message?: string };
+type ErrorBody = {
+  error?: { code?: string; message?: string };
+  code?: string;
+  message?: string;
+  field?: string;
+};
 
 async function toApiError(response: Response): Promise<ApiError> {
   let body: ErrorBody = {};
@@ -31,7 +38,12 @@ async function toApiError(response: Response): Promise<ApiError> {
   const code = body?.error?.code ?? body?.code ?? `HTTP_${response.status}`;
   const message =
     body?.error?.message ?? body?.message ?? `Request failed (${response.status} ${response.statusText})`;
-  return new ApiError(response.status, code, message);
+  return new ApiError(
+    response.status,
+    code,
+    message,
+    typeof body?.field === "string" ? body.field : undefined,
+  );
 }
 
 export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {

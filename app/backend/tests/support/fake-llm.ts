@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 export type FakeReply =
   | { toolCall: { name: string; arguments: Record<string, unknown> } }
   | { text: string; delayMs?: number }
+  /** Answers once `after` settles: a test holds a request in flight for exactly as long as it needs. */
+  | { text: string; after: Promise<unknown> }
   | { status: number; body: string }
   | { hang: true };
 
@@ -26,14 +28,17 @@ export class FakeLlm {
   private script: FakeReply[] = [];
   private server: Server | undefined;
   private callCounter = 0;
+  private onRequest: (() => void) | undefined;
 
   async start(): Promise<string> {
     this.server = createServer(async (request, response) => {
       const body = JSON.parse(await readBody(request)) as RecordedRequest["body"];
       this.requests.push({ authorization: request.headers.authorization, body });
+      this.onRequest?.();
       const reply = this.script.shift() ?? { text: "(script exhausted)" };
       if ("hang" in reply) return; // never answers: the client's timeout must fire
       if ("delayMs" in reply) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      if ("after" in reply) await reply.after.catch(() => undefined);
       if ("status" in reply) {
         response.writeHead(reply.status, { "content-type": "application/json" }).end(reply.body);
         return;
@@ -68,6 +73,17 @@ export class FakeLlm {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  /** Resolves once the model has been asked (at once if it was, since the last willReply). */
+  asked(): Promise<void> {
+    if (this.requests.length > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.onRequest = () => {
+        this.onRequest = undefined;
+        resolve();
+      };
+    });
   }
 
   /** Sets the answers for the next requests, in order, and forgets earlier requests. */

@@ -70,6 +70,14 @@ const chip = (p: Page, name: RegExp) =>
     .getByRole("list", { name: "Tasks in this reply" })
     .getByText(name);
 const toast = (p: Page) => p.locator(".toast");
+/**
+ * Waits for the toast saying `text` and rests the pointer on it, which stops its countdown as it does for a
+ * person (useUndo.ts): the next steps may take longer than the toast's seconds on a loaded machine.
+ */
+async function holdToast(p: Page, text: string | RegExp) {
+  await toast(p).getByText(text).waitFor();
+  await toast(p).hover();
+}
 const switchTo = (p: Page, name: "Tasks" | "Assistant") =>
   p.getByRole("navigation", { name: "Switch view" }).getByRole("button", { name }).click();
 
@@ -87,7 +95,7 @@ async function sendChat(p: Page, text: string) {
   const before = await replies.count();
   await p.getByLabel("Message the assistant").fill(text);
   await p.getByLabel("Message the assistant").press("Enter");
-  await expect.poll(() => replies.count(), { timeout: 20_000 }).toBe(before + 1);
+  await expect.poll(() => replies.count()).toBe(before + 1);
   return replies.last();
 }
 
@@ -155,10 +163,8 @@ describe("the todo chatbot in a real browser", () => {
     await sendChat(page, `mark task ${milkTaskId} as complete`);
     expect(await chip(page, new RegExp(`^#${milkTaskId} buy milk Completed$`, "i")).count()).toBe(1);
     // A reply that completed a task offers to undo it.
-    expect(await toast(page).getByText(`Completed #${milkTaskId}`).count()).toBe(1);
-    await expect
-      .poll(() => page.getByRole("checkbox", { name: /buy milk/i }).isChecked(), { timeout: 10_000 })
-      .toBe(true);
+    await toast(page).getByText(`Completed #${milkTaskId}`).waitFor();
+    await expect.poll(() => page.getByRole("checkbox", { name: /buy milk/i }).isChecked()).toBe(true);
     expect(await page.getByRole("checkbox", { name: "Write the report" }).isChecked()).toBe(false);
   });
 
@@ -189,7 +195,7 @@ describe("the todo chatbot in a real browser", () => {
   it("completes from the list behind an Undo toast, and Undo reopens the task on the server", async () => {
     const report = page.getByRole("checkbox", { name: "Write the report" });
     await report.check();
-    await toast(page).getByText("Completed “Write the report”").waitFor();
+    await holdToast(page, /^Completed #\d+ “Write the report”$/);
     expect(await seriousViolations(page)).toEqual([]);
     await toast(page).getByRole("button", { name: "Undo" }).click();
     await expect.poll(() => report.isChecked()).toBe(false);
@@ -201,8 +207,9 @@ describe("the todo chatbot in a real browser", () => {
   it("deletes from the list without asking, Undo keeps the task, and the toast running out deletes it", async () => {
     const item = await addFromList(page, "Throw away");
 
+    const number = await item.locator(".task-id").innerText();
     await page.getByRole("button", { name: "Delete Throw away" }).click();
-    await toast(page).getByText("Deleted “Throw away”").waitFor();
+    await holdToast(page, `Deleted ${number} “Throw away”`);
     expect(await item.count()).toBe(0);
     await toast(page).getByRole("button", { name: "Undo" }).click();
     await item.waitFor();
@@ -210,9 +217,7 @@ describe("the todo chatbot in a real browser", () => {
     await item.waitFor(); // never deleted on the server
 
     // Nothing touches the page now: only the toast running out can send the DELETE.
-    const deleted = page.waitForResponse((answer) => answer.request().method() === "DELETE", {
-      timeout: 20_000,
-    });
+    const deleted = page.waitForResponse((answer) => answer.request().method() === "DELETE");
     await page.getByRole("button", { name: "Delete Throw away" }).click();
     await toast(page).waitFor();
     expect((await deleted).status()).toBe(204);
@@ -277,6 +282,27 @@ describe("the todo chatbot in a real browser", () => {
       expect(await report.isVisible()).toBe(false);
       expect(await seriousViolations(phone)).toEqual([]);
 
+      // The header says who is signed in.
+      expect(await phone.getByRole("banner").getByText(userA.name).isVisible()).toBe(true);
+
+      // A change by chat offers Undo where it does not cover the message box.
+      const added = await sendChat(phone, "add a task to check the phone toast");
+      const addedNumber = (await added.locator(".task-chip-id").innerText()).replace("#", "");
+      await sendChat(phone, `delete task ${addedNumber}`);
+      await holdToast(phone, new RegExp(`^Deleted #${addedNumber} “check the phone toast”$`, "i"));
+      const [toastBox, composerBox] = await Promise.all([
+        toast(phone).boundingBox(),
+        phone.locator(".composer").boundingBox(),
+      ]);
+      expect(toastBox!.y).toBeGreaterThanOrEqual(0);
+      const apart =
+        toastBox!.y + toastBox!.height <= composerBox!.y ||
+        toastBox!.y >= composerBox!.y + composerBox!.height;
+      expect(
+        apart,
+        `toast ${JSON.stringify(toastBox)} over the message box ${JSON.stringify(composerBox)}`,
+      ).toBe(true);
+
       // A chip in a reply goes back to the list, at the task.
       await sendChat(phone, "show my tasks");
       await chip(phone, /Write the report Pending/).click();
@@ -337,9 +363,7 @@ describe("the todo chatbot in a real browser", () => {
 
     await page.getByRole("checkbox", { name: "Call the plumber" }).check();
     await page.reload();
-    await expect
-      .poll(() => page.getByRole("checkbox", { name: "Call the plumber" }).isChecked(), { timeout: 10_000 })
-      .toBe(true);
+    await expect.poll(() => page.getByRole("checkbox", { name: "Call the plumber" }).isChecked()).toBe(true);
     await page.getByRole("checkbox", { name: "Call the plumber" }).uncheck();
 
     await page.getByRole("button", { name: "Edit Call the plumber" }).click();
@@ -367,10 +391,11 @@ describe("the todo chatbot in a real browser", () => {
       (await taskList(page).locator("li", { has: ferns }).locator(".task-id").innerText()).replace("#", ""),
     );
     await sendChat(page, `delete task ${number}`);
-    await expect.poll(() => ferns.count(), { timeout: 10_000 }).toBe(0);
+    await holdToast(page, `Deleted #${number}`);
+    await expect.poll(() => ferns.count()).toBe(0);
     await toast(page).getByRole("button", { name: "Undo" }).click();
     // The Undo sent "undo" to the conversation: the backend restored the task with its number.
-    await expect.poll(() => ferns.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => ferns.count()).toBe(1);
     await page.reload();
     await ferns.waitFor();
     expect(await taskList(page).locator("li", { has: ferns }).locator(".task-id").innerText()).toBe(
@@ -379,10 +404,10 @@ describe("the todo chatbot in a real browser", () => {
     // Leave the list as the next steps expect it, once the reloaded page shows the conversation again:
     // sendChat counts the replies before it sends, and a history arriving after that count is not its reply.
     await expect
-      .poll(() => chatMessages(page).locator(".from-assistant:not(.typing)").count(), { timeout: 10_000 })
+      .poll(() => chatMessages(page).locator(".from-assistant:not(.typing)").count())
       .toBeGreaterThan(0);
     await sendChat(page, `delete task ${number}`);
-    await expect.poll(() => ferns.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => ferns.count()).toBe(0);
   });
 
   it("answers a body over 2 MB with the backend's 413, not 502, to the browser and to a fast client", async () => {

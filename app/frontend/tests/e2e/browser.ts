@@ -42,6 +42,8 @@ export async function openBrowser(viewport = { width: 1280, height: 820 }): Prom
     args: FLAGS,
     viewport,
   });
+  // No limit per action or wait: the test's own limit (vitest.e2e.config.ts) ends a step that hangs.
+  context.setDefaultTimeout(0);
   return {
     context,
     close: async () => {

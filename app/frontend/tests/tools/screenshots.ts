@@ -82,6 +82,22 @@ try {
     },
   });
 
+  // The sign-up form with the password rule, and how it refuses a guessable password (sent once: sign-up is
+  // rate-limited per address, and the refusal stays on the page for every size and scheme).
+  await shoot({
+    name: "sign-up",
+    show: async (p) => {
+      if (!p.url().endsWith("/sign-up")) {
+        await p.goto(`${stack.frontendUrl}/sign-up`);
+        await p.getByLabel("Name").fill("Ada Lovelace");
+        await p.getByLabel("Email").fill("ada@example.test");
+        await p.getByLabel("Password").fill("password1");
+        await p.getByRole("button", { name: "Create account" }).click();
+      }
+      await p.locator("#auth-error").waitFor();
+    },
+  });
+
   await page.goto(`${stack.frontendUrl}/sign-up`);
   await page.getByLabel("Name").fill("Ada Lovelace");
   await page.getByLabel("Email").fill(`ada-${Date.now()}@example.test`);
@@ -102,6 +118,8 @@ try {
   await addTask(page, "Book the dentist");
   await addTask(page, "Write the quarterly report", "Numbers from finance by Thursday");
   await addTask(page, "Call the plumber about the kitchen tap");
+  // Urdu script, with ہ and ے (letters system fonts often lack; app/layout.tsx loads a font for them).
+  await addTask(page, "بچوں کے لیے کہانی کی کتاب خریدنا");
   await page.reload();
   await sendChat(page, "add a task to buy oat milk");
   await sendChat(page, "show my tasks");
@@ -149,6 +167,35 @@ try {
       await p.getByRole("button", { name: "Undo" }).waitFor();
     },
     after: (p) => p.getByRole("button", { name: "Undo" }).click(),
+  });
+
+  // A change by chat offers Undo; on a phone the toast stays clear of the message box.
+  await shoot({
+    name: "chat-undo",
+    show: async (p, size) => {
+      await reloadIn(p, size, "Assistant");
+      await sendChat(p, "complete task 4");
+      await p.getByRole("button", { name: "Undo" }).waitFor();
+    },
+    // Undo sends "undo" to the chat: wait for its reply, so the next shot starts from the same list.
+    after: async (p) => {
+      const replies = await p.locator(".messages .from-assistant:not(.typing)").count();
+      await p.getByRole("button", { name: "Undo" }).click();
+      await p.waitForFunction(
+        (count) => document.querySelectorAll(".messages .from-assistant:not(.typing)").length > count,
+        replies,
+      );
+    },
+  });
+
+  // A list asked for in Urdu: the reply and the chips in Urdu script.
+  await sendChat(page, "میرے کام دکھائیں");
+  await shoot({
+    name: "urdu",
+    show: async (p, size) => {
+      await reloadIn(p, size, "Assistant");
+      await p.locator(".messages").evaluate((list) => (list.scrollTop = list.scrollHeight));
+    },
   });
 } finally {
   await browser.close();

@@ -94,7 +94,33 @@ describe("AuthForm", () => {
       method: "POST",
       body: { name: "Ada Lovelace", email: "ada@example.test", password: "correct horse" },
     });
-    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription("At least 8 characters.");
+    // The whole rule up front: the length and that a guessable password is refused too.
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription(
+      expect.stringMatching(/at least 8 characters.*hard to guess/i),
+    );
+  });
+
+  it("shows a refused password in words, naming the field by its label, not by its request name", async () => {
+    // As Better Auth answers the backend's sign-up check (app/backend/src/auth-input.ts).
+    backendAnswers({
+      status: 400,
+      body: {
+        code: "WEAK_PASSWORD",
+        field: "password",
+        message: "password: is too easy to guess. This is a very common password. Add another word or two.",
+      },
+    });
+    const user = userEvent.setup();
+    render(<AuthForm mode="sign-up" />);
+
+    await user.type(screen.getByLabelText("Name"), "Ada Lovelace");
+    await user.type(screen.getByLabelText("Email"), "ada@example.test");
+    await user.type(screen.getByLabelText("Password"), "password1{Enter}");
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent(/^Password is too easy to guess\. .*Add another word or two\.$/);
+    expect(alert).not.toHaveTextContent("password:");
+    expect(router.replace).not.toHaveBeenCalled();
   });
 
   it("explains an unreachable backend in plain words", async () => {

@@ -58,8 +58,9 @@ describe("ChatPanel", () => {
     await user.type(input(), "add a task to buy milk");
     await user.click(screen.getByRole("button", { name: "Send" }));
 
-    await waitFor(() => expect(bubbles()).toEqual(["add a task to buy milk", 'Added "buy milk".']));
-    expect(screen.getByRole("status", { name: "" })).toHaveTextContent('Assistant: Added "buy milk".');
+    // The reply in the UI's typography (curly quotes), as the toasts and the rest of the UI write.
+    await waitFor(() => expect(bubbles()).toEqual(["add a task to buy milk", "Added “buy milk”."]));
+    expect(screen.getByRole("status", { name: "" })).toHaveTextContent("Assistant: Added “buy milk”.");
     expect(backend.callsTo("POST", /\/chat$/)[0]?.body).toEqual({ message: "add a task to buy milk" });
     expect(input()).toHaveValue("");
     expect(input()).toHaveFocus();

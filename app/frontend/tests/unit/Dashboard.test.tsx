@@ -102,11 +102,11 @@ describe("Dashboard", () => {
     render(<Dashboard />);
     await user.click(await screen.findByRole("button", { name: "Delete buy milk" }));
     expect(screen.queryByRole("checkbox", { name: "buy milk" })).not.toBeInTheDocument();
-    expect(screen.getByText("Deleted “buy milk”")).toBeInTheDocument();
+    expect(screen.getByText("Deleted #1 “buy milk”")).toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: "Undo" }));
     expect(screen.getByRole("checkbox", { name: "buy milk" })).toBeInTheDocument();
-    expect(screen.queryByText("Deleted “buy milk”")).not.toBeInTheDocument();
+    expect(screen.queryByText("Deleted #1 “buy milk”")).not.toBeInTheDocument();
     expect(backend.callsTo("DELETE", /\/tasks\/1$/)).toHaveLength(0);
 
     await user.click(screen.getByRole("button", { name: "Delete buy milk" }));
@@ -122,7 +122,7 @@ describe("Dashboard", () => {
     expect(backend.tasks).toHaveLength(1);
     act(() => window.dispatchEvent(new Event("pagehide")));
     await waitFor(() => expect(backend.tasks).toEqual([]));
-    expect(screen.queryByText("Deleted “buy milk”")).not.toBeInTheDocument();
+    expect(screen.queryByText("Deleted #1 “buy milk”")).not.toBeInTheDocument();
   });
 
   it("sends a pending delete when the toast times out", async () => {
@@ -150,7 +150,7 @@ describe("Dashboard", () => {
       await user.click(await screen.findByRole("button", { name: "Delete buy milk" }));
       act(() => screen.getByRole("button", { name: "Undo" }).focus());
       act(() => vi.advanceTimersByTime(UNDO_SECONDS * 3000));
-      expect(screen.getByText("Deleted “buy milk”")).toBeInTheDocument();
+      expect(screen.getByText("Deleted #1 “buy milk”")).toBeInTheDocument();
       expect(backend.callsTo("DELETE", /\/tasks\/1$/)).toHaveLength(0);
     } finally {
       vi.useRealTimers();

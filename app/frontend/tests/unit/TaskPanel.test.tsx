@@ -34,7 +34,7 @@ describe("TaskPanel", () => {
     expect(checkbox("buy milk")).toBeChecked();
     expect(checkbox("write report")).not.toBeChecked();
     expect(screen.getByText("#1")).toBeInTheDocument();
-    expect(screen.getByText("1 pending · 1 done")).toBeInTheDocument();
+    expect(screen.getByText("1 pending · 1 completed")).toBeInTheDocument();
   });
 
   it("shows an empty state", async () => {
@@ -187,7 +187,7 @@ describe("TaskPanel", () => {
 
     await user.click(screen.getByRole("button", { name: "Delete second" }));
     expect(titles()).toEqual(["first"]);
-    expect(onUndoable.mock.calls[0]![0].message).toBe("Deleted “second”");
+    expect(onUndoable.mock.calls[0]![0].message).toBe("Deleted #2 “second”");
     expect(backend.callsTo("DELETE", /\/tasks\/2$/)).toHaveLength(0);
 
     act(() => onUndoable.mock.calls[0]![0].undo());
@@ -218,7 +218,7 @@ describe("TaskPanel", () => {
     const { user } = renderPanel({ onUndoable });
     await user.click(await screen.findByRole("checkbox", { name: "buy milk" }));
     await waitFor(() => expect(onUndoable).toHaveBeenCalledTimes(1));
-    expect(onUndoable.mock.calls[0]![0].message).toBe("Completed “buy milk”");
+    expect(onUndoable.mock.calls[0]![0].message).toBe("Completed #1 “buy milk”");
 
     act(() => onUndoable.mock.calls[0]![0].undo());
     await waitFor(() => expect(backend.tasks[0]?.completed).toBe(false));
