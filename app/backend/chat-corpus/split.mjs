@@ -202,6 +202,15 @@ function report(cases) {
       if (!r.tune || !r["locked-test"]) errors.push(`${key} ${name} is missing from a part`);
     }
   }
+  // Each part must speak every language in every category, or its score hides a whole kind of user.
+  for (const category of CATEGORIES) {
+    for (const lang of LANGS) {
+      const parts = new Set(
+        cases.filter((c) => c.category === category && c.lang === lang).map((c) => partOf(c.id)),
+      );
+      if (parts.size < 2) errors.push(`${category} in ${lang} is missing from a part`);
+    }
+  }
   const t = cases.filter((c) => partOf(c.id) === "tune").length;
   console.log(`\ntotal: ${cases.length} (tune ${t}, locked-test ${cases.length - t})`);
   return errors;
