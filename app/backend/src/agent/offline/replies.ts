@@ -10,6 +10,9 @@ export interface ShownTask {
   completed: boolean;
 }
 
+/** What a question about several tasks asks to do. */
+export type Action = "delete" | "complete" | "reopen" | "change" | "undo";
+
 type Texts = {
   added: (task: ShownTask) => string;
   completed: (task: ShownTask) => string;
@@ -29,7 +32,11 @@ type Texts = {
   askTitle: string;
   askNewTitle: (task: ShownTask) => string;
   askWhich: string;
-  confirmDelete: (count: number) => string;
+  confirm: (action: Action, count: number) => string;
+  askUndo: string;
+  answerDone: (task: ShownTask) => string;
+  answerOpen: (task: ShownTask) => string;
+  stillAsking: string;
   tooMany: (limit: number) => string;
   cancelled: string;
   titleTooLong: string;
@@ -69,7 +76,12 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "Sure, what's the task?",
     askNewTitle: (t) => `What should task ${t.id} "${t.title}" say instead?`,
     askWhich: "Which task? Say its number or a few words of its title.",
-    confirmDelete: (n) => `Delete these ${n} tasks? Say "yes" to delete them or "no" to keep them.`,
+    confirm: (a, n) =>
+      `${{ delete: "Delete", complete: "Mark as done", reopen: "Reopen", change: "Change", undo: "Undo the change to" }[a]} ${n === 1 ? "this task" : `these ${n} tasks`}? Say "yes" or "no".`,
+    askUndo: 'Should I undo my last change? Say "yes" to undo it or "no" to keep it.',
+    answerDone: (t) => `Yes, task ${t.id} "${t.title}" is done.`,
+    answerOpen: (t) => `No, task ${t.id} "${t.title}" is still open.`,
+    stillAsking: "I'm still waiting for a yes or no:",
     cancelled: "OK, I left your tasks as they are.",
     tooMany: (n) => `That's more than ${n} tasks at once — could you narrow it down?`,
     titleTooLong: "Task titles can be at most 200 characters — shorter?",
@@ -112,7 +124,12 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "Zaroor, task kya hai?",
     askNewTitle: (t) => `Task ${t.id} "${t.title}" ka naya naam kya ho?`,
     askWhich: "Kaun sa task? Number ya naam batayein.",
-    confirmDelete: (n) => `Ye ${n} tasks hata doon? "haan" ya "nahi" likhein.`,
+    confirm: (a, n) =>
+      `Ye ${n} task${n === 1 ? "" : "s"} ${{ delete: "hata doon", complete: "mukammal kar doon", reopen: "dobara khol doon", change: "badal doon", undo: "wapas kar doon" }[a]}? "haan" ya "nahi" likhein.`,
+    askUndo: 'Kya main apni pichli tabdeeli wapas kar doon? "haan" ya "nahi" likhein.',
+    answerDone: (t) => `Haan, task ${t.id} "${t.title}" mukammal hai.`,
+    answerOpen: (t) => `Nahi, task ${t.id} "${t.title}" abhi baqi hai.`,
+    stillAsking: 'Pehle "haan" ya "nahi" batayein:',
     cancelled: "Theek hai, kuch nahi badla.",
     tooMany: (n) => `Ek saath ${n} se zyada tasks — thora kam karein?`,
     titleTooLong: "Task ka naam zyada se zyada 200 huroof ka ho sakta hai — chhota karein?",
@@ -147,7 +164,12 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "ضرور، کام کیا ہے؟",
     askNewTitle: (t) => `کام ${t.id} "${t.title}" کا نیا نام کیا ہو؟`,
     askWhich: "کون سا کام؟ نمبر یا نام بتائیں۔",
-    confirmDelete: (n) => `یہ ${n} کام حذف کر دوں؟ "ہاں" یا "نہیں" لکھیں۔`,
+    confirm: (a, n) =>
+      `یہ ${n} کام ${{ delete: "حذف کر دوں", complete: "مکمل کر دوں", reopen: "دوبارہ کھول دوں", change: "بدل دوں", undo: "واپس کر دوں" }[a]}؟ "ہاں" یا "نہیں" لکھیں۔`,
+    askUndo: 'کیا میں اپنی پچھلی تبدیلی واپس کر دوں؟ "ہاں" یا "نہیں" لکھیں۔',
+    answerDone: (t) => `جی ہاں، کام ${t.id} "${t.title}" مکمل ہے۔`,
+    answerOpen: (t) => `نہیں، کام ${t.id} "${t.title}" ابھی باقی ہے۔`,
+    stillAsking: 'پہلے "ہاں" یا "نہیں" بتائیں:',
     cancelled: "ٹھیک ہے، کچھ نہیں بدلا۔",
     tooMany: (n) => `ایک ساتھ ${n} سے زیادہ کام — تھوڑا کم کریں؟`,
     titleTooLong: "کام کا نام زیادہ سے زیادہ 200 حروف کا ہو سکتا ہے — چھوٹا کریں؟",
@@ -183,7 +205,12 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "Claro, ¿cuál es la tarea?",
     askNewTitle: (t) => `¿Qué debe decir la tarea ${t.id} "${t.title}"?`,
     askWhich: "¿Qué tarea? Dime su número o parte del título.",
-    confirmDelete: (n) => `¿Borro estas ${n} tareas? Di "sí" para borrarlas o "no" para dejarlas.`,
+    confirm: (a, n) =>
+      `¿${{ delete: "Borro", complete: "Marco como hechas", reopen: "Reabro", change: "Cambio", undo: "Deshago el cambio de" }[a]} ${n === 1 ? "esta tarea" : `estas ${n} tareas`}? Di "sí" o "no".`,
+    askUndo: '¿Deshago mi último cambio? Di "sí" para deshacerlo o "no" para dejarlo.',
+    answerDone: (t) => `Sí, la tarea ${t.id} "${t.title}" está hecha.`,
+    answerOpen: (t) => `No, la tarea ${t.id} "${t.title}" sigue pendiente.`,
+    stillAsking: 'Antes dime "sí" o "no":',
     cancelled: "De acuerdo, no cambié nada.",
     tooMany: (n) => `Son más de ${n} tareas a la vez — ¿puedes acotarlo?`,
     titleTooLong: "Los títulos pueden tener como máximo 200 caracteres — ¿uno más corto?",
@@ -203,4 +230,34 @@ export function texts(language: Language): Texts {
 /** Tasks as lines of a reply, lowest number first ("the second one" means the second line). */
 export function taskLines(tasks: ShownTask[], markDone: boolean): string {
   return tasks.map((task) => `- ${line(task)}${markDone && task.completed ? " ✓" : ""}`).join("\n");
+}
+
+/** A tool call of a turn with its result (the tool's JSON) or its error text. */
+export interface CallOutcome {
+  tool: string;
+  input: Record<string, unknown>;
+  ok: boolean;
+  value: unknown;
+}
+
+/** One line a change: what happened to which task, in the user's words. Errors never show their text. */
+export function report(outcomes: CallOutcome[], language: Language): string {
+  const say = texts(language);
+  const lines = outcomes.map((outcome) => {
+    if (!outcome.ok) {
+      const id = Number(outcome.input.task_id);
+      return /not found/i.test(String(outcome.value)) && id ? say.notFound(id) : say.failed;
+    }
+    const result = outcome.value as { task_id: number; title: string; status: string };
+    const task: ShownTask = { id: result.task_id, title: result.title, completed: false };
+    if (outcome.tool === "add_task") return say.added(task);
+    if (outcome.tool === "delete_task") return say.deleted(task);
+    if (outcome.tool === "complete_task") return say.completed(task);
+    const only = (field: string) =>
+      Object.keys(outcome.input).every((key) => key === "task_id" || key === field);
+    if (outcome.input.completed === false && only("completed")) return say.reopened(task);
+    if (outcome.input.completed === true && only("completed")) return say.completed(task);
+    return say.updated(task);
+  });
+  return lines.join("\n") || say.done;
 }

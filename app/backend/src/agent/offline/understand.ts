@@ -20,6 +20,7 @@ import {
   TASK_NOUNS,
   VALUE_SEPARATORS,
 } from "./lexicon.js";
+import { classify } from "./intent-model.js";
 import {
   capitalize,
   detectLanguage,
@@ -44,6 +45,7 @@ export type Intent =
   | { kind: "add"; titles: string[]; description?: string }
   | { kind: "list"; status: Status }
   | { kind: "show"; target: Target }
+  | { kind: "question"; target: Target }
   | { kind: "complete"; target: Target }
   | { kind: "delete"; target: Target }
   | { kind: "reopen"; target: Target }
@@ -97,31 +99,61 @@ const KNOWN_WORDS = new Set(
   ].flatMap(split),
 );
 
-/** A token matches a lexicon word exactly, or as a typo when the token is no word the lexicon knows. */
+/**
+ * A token matches a lexicon word exactly, or as a typo when the token is no word the lexicon knows. Typo checks
+ * are remembered for the message being read (reset by each understand()): a word repeated 1,000 times costs one.
+ */
 function wordMatches(token: Token, word: string): boolean {
-  return (
-    token.norm === word ||
-    (!KNOWN_WORDS.has(token.norm) && !/\d/.test(token.norm) && isTypoOf(token.norm, word))
-  );
+  if (token.norm === word) return true;
+  if (KNOWN_WORDS.has(token.norm) || /\d/.test(token.norm)) return false;
+  const key = `${token.norm}\u0000${word}`;
+  let typo = typosOfMessage.get(key);
+  if (typo === undefined) typosOfMessage.set(key, (typo = isTypoOf(token.norm, word)));
+  return typo;
 }
+let typosOfMessage = new Map<string, boolean>();
 
-/** Every occurrence of every phrase of the table, longest first where they overlap. */
-function findHits(tokens: Token[], table: PhraseTable): Hit[] {
-  const hits: Hit[] = [];
+/**
+ * A phrase table indexed by the first letter of its first word: a token can only match a phrase starting with
+ * its own first letter (typos keep the first letter, text.ts isTypoOf), so a message costs a few checks a
+ * token, not one per phrase.
+ */
+type IndexedTable = Map<string, Array<{ kind: string; words: string[] }>>;
+const indexes = new WeakMap<PhraseTable, IndexedTable>();
+function indexOf(table: PhraseTable): IndexedTable {
+  let index = indexes.get(table);
+  if (index) return index;
+  index = new Map();
   for (const [kind, phrases] of Object.entries(table)) {
     for (const phrase of phrases) {
       const words = split(phrase);
-      for (let start = 0; start + words.length <= tokens.length; start++) {
-        if (words.every((word, offset) => wordMatches(tokens[start + offset]!, word))) {
-          hits.push({ kind, start, end: start + words.length });
-        }
+      const first = words[0]!.charAt(0);
+      if (!index.has(first)) index.set(first, []);
+      index.get(first)!.push({ kind, words });
+    }
+  }
+  indexes.set(table, index);
+  return index;
+}
+
+/** Every occurrence of every phrase of the table, longest first where they overlap. Linear in the tokens. */
+function findHits(tokens: Token[], table: PhraseTable): Hit[] {
+  const index = indexOf(table);
+  const hits: Hit[] = [];
+  for (let start = 0; start < tokens.length; start++) {
+    for (const { kind, words } of index.get(tokens[start]!.norm.charAt(0)) ?? []) {
+      if (start + words.length > tokens.length) continue;
+      if (words.every((word, offset) => wordMatches(tokens[start + offset]!, word))) {
+        hits.push({ kind, start, end: start + words.length });
       }
     }
   }
   hits.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   const kept: Hit[] = [];
-  for (const hit of hits)
-    if (!kept.some((other) => hit.start < other.end && other.start < hit.end)) kept.push(hit);
+  for (const hit of hits) {
+    const last = kept.at(-1);
+    if (!last || hit.start >= last.end) kept.push(hit);
+  }
   return kept;
 }
 
@@ -143,22 +175,58 @@ const CLASS_TABLE: PhraseTable = {
 const SMALL_TALK = new Set<string>(["yes", "no", "thanks", "greet", "help"]);
 const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"]);
 
+/**
+ * The words of a message the agent reads: a request is said in its first words, and a title is at most 200
+ * characters. The cap bounds every turn's work, whatever the message (4,000 characters of commas or repeated
+ * command words cost what this many words cost).
+ */
+export const MAX_TOKENS = 160;
+
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
-  // Pure, and asked again for every step of a turn and for earlier turns: remember recent answers.
-  const key = `${awaitingAnswer ? 1 : 0}${message}`;
-  const known = remembered.get(key);
-  if (known) return known;
-  const tokens = tokenize(message);
-  const language = detectLanguage(message, tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
-  const understood = { intent: readIntent(tokens, awaitingAnswer), language };
-  if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value!);
-  remembered.set(key, understood);
-  return understood;
+  typosOfMessage = new Map();
+  const tokens = tokenize(message, MAX_TOKENS);
+  const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
+  return { intent: withClassifier(readIntent(tokens, awaitingAnswer), message, tokens), language };
 }
 
-const REMEMBERED_MAX = 1_000;
-const remembered = new Map<string, Understood>();
+// How sure the classifier must be to overrule what the rules read.
+const SURE = 0.6;
+const VERY_SURE = 0.85;
+
+/**
+ * The rules read command words and arguments; the classifier (intent-model.ts), trained on how people write,
+ * decides what a message without a command word wants ("buy milk" adds, "is the car one done?" asks), and
+ * keeps a question or an unrelated message from being read as an order ("what is 12+5" names no task).
+ */
+function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent {
+  const [top] = classify(message);
+  if (!top) return rule;
+  const { intent: predicted, p } = top;
+  const classes = () => findHits(tokens, CLASS_TABLE);
+  const target = () => readTarget(tokens, findHits(tokens, COMMAND_TABLE), classes(), "all");
+  if (rule.kind === "unknown" || rule.kind === "statement") {
+    if (predicted === "add" && p >= SURE) {
+      const first = firstContentIndex(tokens, classes());
+      return readAdd(tokens, { kind: "add", start: first, end: first });
+    }
+    if (predicted === "question" && p >= SURE) return { kind: "question", target: target() };
+    if ((predicted === "greet" || predicted === "thanks" || predicted === "help") && p >= SURE)
+      return { kind: predicted };
+    return rule;
+  }
+  if (rule.kind === "show" || rule.kind === "list") {
+    if (predicted === "other" && p >= SURE) return { kind: "unknown" };
+    if (predicted === "question" && p >= SURE && rule.kind === "show")
+      return { kind: "question", target: target() };
+    return rule;
+  }
+  if (["complete", "delete", "reopen", "update"].includes(rule.kind) && p >= VERY_SURE) {
+    if (predicted === "question") return { kind: "question", target: target() };
+    if (predicted === "other") return { kind: "unknown" };
+  }
+  return rule;
+}
 
 function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   if (tokens.length === 0) return { kind: "help" };
@@ -369,8 +437,10 @@ function splitList(tokens: Token[]): Token[][] {
 function readAdd(tokens: Token[], first: Hit): Intent {
   // "I need to remember to pay bills": one request, said twice.
   let hit = first;
-  for (let next = nextAdd(tokens, hit.end); next; next = nextAdd(tokens, hit.end))
-    hit = { ...hit, end: next.end };
+  const adds = findHits(tokens, ADD_TABLE).filter(
+    (other) => !["new", "note", "put", "save"].includes(tokens[other.start]!.norm),
+  );
+  for (const next of adds) if (next.start === hit.end) hit = { ...hit, end: next.end };
   let after = tokens.slice(hit.end);
   // "naya kaam shamil karo: X", "task add karo: X": the title is what follows the colon.
   const colon = after.findIndex((token) => token.raw === ":");
@@ -403,11 +473,7 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   return intent;
 }
 
-function nextAdd(tokens: Token[], at: number): Hit | undefined {
-  return findHits(tokens, { add: [...COMMANDS.add.phrases, ...(COMMANDS.add.leading ?? [])] }).find(
-    (hit) => hit.start === at && !["new", "note", "put", "save"].includes(tokens[at]!.norm),
-  );
-}
+const ADD_TABLE: PhraseTable = { add: [...COMMANDS.add.phrases, ...(COMMANDS.add.leading ?? [])] };
 
 function splitDescription(tokens: Token[]): { title: Token[]; text?: string } {
   const index = tokens.findIndex((token) => /^(description|details|notes?|descripcion)$/.test(token.norm));
@@ -530,6 +596,8 @@ function unquote(value: string): string {
     .trim();
 }
 
+const TARGET_WORDS_MAX = 40;
+
 const FIELD_WORDS = new Set([
   "title",
   "name",
@@ -568,7 +636,8 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   } else {
     const rest = tokens.slice(hit.end);
     let split = -1;
-    for (let index = 0; index < rest.length; index++) {
+    // The task is named in the first words after the verb: the value's separator is looked for there only.
+    for (let index = 0; index < Math.min(rest.length, TARGET_WORDS_MAX); index++) {
       const token = rest[index]!;
       if (!(isSeparator(token) || VALUE_SEPARATORS.includes(token.norm))) continue;
       const between = rest.slice(0, index).filter((word) => !FIELD_WORDS.has(word.norm));
@@ -587,4 +656,42 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   const targetOnly = targetTokens.filter((token) => !FIELD_WORDS.has(token.norm));
   const target = readTarget(targetOnly, [], findHits(targetOnly, CLASS_TABLE), "all");
   return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value };
+}
+
+// Intents that ask for a change. Everything else (a listing, a question, small talk) never writes.
+const ORDERS = new Set<Intent["kind"]>([
+  "add",
+  "complete",
+  "delete",
+  "reopen",
+  "update",
+  "undo",
+  "statement",
+  "unknown",
+]);
+// A question about tasks ("did I already pay the rent?", "kya maine ... kar diya?", "¿ya pagué ...?"), unless it
+// is a polite request ("can you add ...?", "kya aap ... kar sakte hain?", "¿puedes ...?").
+const QUESTION_START =
+  /^(did|does|is|are|was|were|has|how|what|whats|which|when|where|who|why|kya|kia|kitne|kitni|kaun|kab|کیا|کتنے|کون|کب|que|qué|cual|cuál|cuantas|cuántas|cuantos|cuántos)(?=[\s,?؟]|$)/iu;
+const POLITE_REQUEST =
+  /^(can|could|would|will)\s+(you|u)\b|^(kya|kia)\s+(aap|ap|tum)\s.*\b(sakt[ei]|sakta|saken|dein|den|do)\b|^(puedes|podrias|podrías|me puedes)\s|^کیا\s+(آپ|تم)\s.*(سکتے|سکتی|دیں)/iu;
+
+/** "and 12 too", "also 3": the last change's action again, on another task. */
+export const ALSO = /^(and|also|aur|y|e|plus)\b|\b(too|also|as well|bhi|tambien|también)\s*[.!]*$/i;
+/** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
+export const CORRECTION =
+  /\b(i meant|meant|not that one|wrong one|the other one|other one|galat|ghalat|dusra|doosra|quise decir|me referia|me refería|no esa)\b|غلط|دوسرا/i;
+
+/**
+ * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
+ * happened ("I paid the rent": its change is asked first), "no" for a question, small talk or anything else.
+ */
+export function readMessage(message: string): { language: Language; writes: "yes" | "ask" | "no" } {
+  const { intent, language } = understand(message);
+  const text = message.trim().replace(/^[¿¡"'\s]+/, "");
+  const question = (/[?؟]\s*$/.test(text) || QUESTION_START.test(text)) && !POLITE_REQUEST.test(text);
+  const followUp = CORRECTION.test(text) || (intent.kind === "show" && ALSO.test(text));
+  if (question) return { language, writes: "no" };
+  if (intent.kind === "statement") return { language, writes: "ask" };
+  return { language, writes: ORDERS.has(intent.kind) || followUp ? "yes" : "no" };
 }
