@@ -7,15 +7,18 @@
 //   npm run bench:chat -- --set tune     one set (docs | tune | locked); `--pglite` forces PGlite
 //
 // The locked test part is only measured: its misses are counted, never printed (nobody tunes on it).
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { parse } from "yaml";
 import { buildApp } from "../app/backend/src/app.js";
 import { loadConfig } from "../app/backend/src/config.js";
+import { openDatabase } from "../app/backend/src/db/client.js";
 import { postgresInstalled, startTempPostgres } from "./no-registry/postgres-temp.mjs";
 
 /** One labelled case; the corpus' schema (app/backend/chat-corpus/README.md), plus `calls` of the older set. */
@@ -73,6 +76,32 @@ for (const name of chosen) {
     throw new Error(`--set ${name}: unknown set; use one of ${Object.keys(SETS).join(", ")}`);
 }
 
+/**
+ * What the offline agent's classifier costs a process: its load time and the memory it adds (heap and RSS,
+ * after a full GC), measured in a fresh Node process so nothing else loaded skews it.
+ */
+function classifierCost(): { loadMs: number; heapMiB: number; rssMiB: number } {
+  const probe = `
+    const mib = (n) => n / 1048576;
+    globalThis.gc(); const before = process.memoryUsage();
+    const started = performance.now();
+    const { classify } = await import(${JSON.stringify(join(ROOT, "app/backend/src/agent/offline/intent-model.ts"))});
+    classify("add buy milk");
+    const loadMs = performance.now() - started;
+    globalThis.gc(); const after = process.memoryUsage();
+    console.log(JSON.stringify({ loadMs, heapMiB: mib(after.heapUsed - before.heapUsed), rssMiB: mib(after.rss - before.rss) }));`;
+  const output = execFileSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", "--input-type=module", "-e", probe],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
+  return JSON.parse(output.trim().split("\n").at(-1)!);
+}
+const classifier = classifierCost();
+
 const usePglite = options.pglite || !postgresInstalled();
 const postgres = usePglite ? undefined : await startTempPostgres();
 const config = loadConfig({
@@ -84,7 +113,13 @@ const config = loadConfig({
   CHAT_RATE_LIMIT_PER_MINUTE: "10000",
   WRITE_RATE_LIMIT_PER_MINUTE: "100000",
 });
-const app = await buildApp({ config, logger: pino({ level: "silent" }) });
+const logger = pino({ level: "silent" });
+const database = await openDatabase({
+  databaseUrl: config.DATABASE_URL,
+  pgliteDataDir: config.PGLITE_DATA_DIR,
+  logger,
+});
+const app = await buildApp({ config, logger, database });
 await app.ready();
 for (let ready = false; !ready;) {
   ready = (await app.inject({ method: "GET", url: "/ready" })).statusCode === 200;
@@ -113,6 +148,19 @@ async function newUser(server: FastifyInstance) {
   };
 }
 type User = Awaited<ReturnType<typeof newUser>>;
+
+/**
+ * A user with no tasks, numbering from 1, and no conversations: signed up once (a sign-up hashes a password,
+ * the slowest part of a case), then emptied for each case.
+ */
+let reusable: User | undefined;
+async function freshUser(): Promise<User> {
+  reusable ??= await newUser(app);
+  await database.db.execute(sql`DELETE FROM tasks WHERE user_id = ${reusable.id}`);
+  await database.db.execute(sql`DELETE FROM task_counters WHERE user_id = ${reusable.id}`);
+  await database.db.execute(sql`DELETE FROM conversations WHERE user_id = ${reusable.id}`);
+  return reusable;
+}
 
 async function seed(user: User, setup: string[]) {
   for (const entry of setup) {
@@ -296,7 +344,7 @@ async function runSet(name: SetName) {
   const failures: string[] = [];
   const turnTimes: number[] = [];
   for (const testCase of set.cases) {
-    const user = await newUser(app);
+    const user = await freshUser();
     await seed(user, testCase.setup ?? set.default_setup);
     let conversation: number | undefined;
     for (const message of testCase.before ?? [])
@@ -363,6 +411,10 @@ for (const run of runs) {
     `| ${run.file.padEnd(39)} | ${String(run.results.length).padStart(5)} | ${String(ok).padStart(7)} | ${pct(ok, run.results.length).padStart(8)} | ≥ ${target * 100}%  | ${String(unasked).padStart(26)} | ${String(run.turnTimes.length).padStart(5)} | ${percentile(run.turnTimes, 50).toFixed(1).padStart(6)} | ${percentile(run.turnTimes, 99).toFixed(1).padStart(6)} | ≤ ${TARGET_P99_MS} ms   |`,
   );
 }
+console.log(
+  `\nIntent classifier: loads in ${classifier.loadMs.toFixed(1)} ms (includes tsx compiling it), adds ` +
+    `${classifier.heapMiB.toFixed(1)} MiB of heap and ${classifier.rssMiB.toFixed(1)} MiB of RSS (target ≤ 15 MiB).`,
+);
 for (const run of runs) {
   console.log(`\n### ${run.file}`);
   table("category", run.results, (result) => result.testCase.category, TARGET_CATEGORY);

@@ -2,6 +2,7 @@
 // characters) against a user with many tasks must neither block the event loop (a blocked loop leaves /health
 // unanswered and every other user waiting) nor make one turn expensive. The issue asks for this timing test.
 // Each message is distinct, so no cache can hide the cost.
+import { cpus, loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { chat, createTask, signUp, useTestApp } from "./support/app.js";
@@ -44,7 +45,17 @@ describe("bounded work per chat turn", () => {
 
     const delay = monitorEventLoopDelay({ resolution: 5 });
     const slowest: Array<{ message: string; cpuMs: number }> = [];
+    // The longest the loop went without a 1 ms timer firing, in CPU time of this process: on a machine busy with
+    // other work a blocked stretch also waits for a core, which the wall-clock delay below counts too.
+    let blockedCpuMs = 0;
+    let lastCpu = process.cpuUsage();
+    const sampler = setInterval(() => {
+      const used = process.cpuUsage(lastCpu);
+      blockedCpuMs = Math.max(blockedCpuMs, (used.user + used.system) / 1000);
+      lastCpu = process.cpuUsage();
+    }, 1);
     delay.enable();
+    const kinds = adversarial(1).length;
     for (const message of [...adversarial(1), ...adversarial(2)]) {
       expect(message.length).toBeLessThanOrEqual(MESSAGE_MAX);
       // CPU time of this process (the server; inject opens no socket): the turn's own work, which the
@@ -55,8 +66,18 @@ describe("bounded work per chat turn", () => {
       slowest.push({ message: message.slice(0, 40), cpuMs: (used.user + used.system) / 1000 });
     }
     delay.disable();
-    const worst = slowest.sort((a, b) => b.cpuMs - a.cpuMs)[0]!;
+    clearInterval(sampler);
+    // Per kind of message, the cheaper of its two distinct variants: a garbage collection that happens to land in
+    // one turn is not that turn's work, while a cost that grows with the message shows in both.
+    const perKind = Array.from(
+      { length: kinds },
+      (_, kind) => [slowest[kind]!, slowest[kind + kinds]!].sort((a, b) => a.cpuMs - b.cpuMs)[0]!,
+    );
+    const worst = perKind.sort((a, b) => b.cpuMs - a.cpuMs)[0]!;
     expect(worst.cpuMs, `slowest turn: ${JSON.stringify(worst)}`).toBeLessThan(TURN_MAX_MS);
-    expect(delay.max / 1e6).toBeLessThan(BLOCKED_MAX_MS);
+    expect(blockedCpuMs).toBeLessThan(BLOCKED_MAX_MS);
+    // Wall clock, as perf_hooks measures it, allowing for the machine's other load (runnable processes per core).
+    const contention = Math.max(1, loadavg()[0]! / cpus().length);
+    expect(delay.max / 1e6).toBeLessThan(BLOCKED_MAX_MS * contention);
   });
 });

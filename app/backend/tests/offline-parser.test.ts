@@ -32,7 +32,7 @@ describe("offline agent: understanding a message", () => {
       "remove everything about the dentist",
       { kind: "delete", target: { kind: "all", status: "all", about: "dentist" } },
     ],
-    ["what's task 5?", { kind: "show", target: { kind: "numbers", numbers: [5] } }],
+    ["what's task 5?", { kind: "question", target: { kind: "numbers", numbers: [5] } }],
     [
       "rename task 3 to Call the bank",
       { kind: "update", target: { kind: "numbers", numbers: [3] }, field: "title", value: "Call the bank" },

@@ -30,6 +30,11 @@ const YES = new Set([
   "absolutely",
   "please do",
   "correct",
+  "yes undo it",
+  "yes undo",
+  "undo it",
+  "yes undo that",
+  "yes take it back",
   // Roman Urdu / Hinglish
   "haan",
   "han",
@@ -46,6 +51,9 @@ const YES = new Set([
   "kar do",
   "haan karo",
   "bilkul",
+  "haan wapas karo",
+  "haan wapas kar do",
+  "wapas kar do",
   "zaroor",
   // Urdu script
   "ہاں",
@@ -70,6 +78,8 @@ const YES = new Set([
   "si por favor",
   "confirmo",
   "adelante",
+  "si deshazlo",
+  "deshazlo",
 ]);
 
 const NO = new Set([
@@ -106,17 +116,25 @@ const NO = new Set([
   "no no",
 ]);
 
+const INTERJECTIONS = new Set(["yaar", "yar", "bhai", "man", "dude", "oh", "hey", "arre", "عزیز"]);
+
 // What may surround an answer: punctuation, emoji, a polite word.
 const TRAILING_POLITE = / (please|pls|plz|por favor|ji|جی)$/;
 
 /** "yes" / "no" when the whole message is an exact answer, in any of the supported languages. */
 export function exactAnswer(message: string): "yes" | "no" | undefined {
+  // "yes?" asks back; it answers nothing.
+  if (/[?؟]/.test(message)) return undefined;
   const words = message
     .normalize("NFKC")
     .split(/[\s,.;:!?¿¡؟۔،"'()\p{Extended_Pictographic}\u{FE0F}]+/u)
     .filter(Boolean)
     .map(normalizeWord);
-  const text = words.join(" ");
+  // "nooo" is "no", "no no no" and "nahi nahi" are "no", "nahi yaar" is "nahi": emphasis, not another answer.
+  const plain = words
+    .map((word) => word.replace(/(\p{L})\1{2,}/gu, "$1"))
+    .filter((word, index, all) => word !== all[index - 1] && !INTERJECTIONS.has(word));
+  const text = plain.join(" ");
   for (const candidate of [text, text.replace(TRAILING_POLITE, "")]) {
     if (YES.has(candidate)) return "yes";
     if (NO.has(candidate)) return "no";

@@ -8,10 +8,19 @@
  */
 import type { TaskToolName } from "../../mcp/task-server.js";
 import { emptyState, inverseCalls, type ConversationState } from "../conversation-state.js";
-import { report, texts, taskLines, type ShownTask } from "./replies.js";
+import { report, report as reportOf, texts, taskLines, type ShownTask } from "./replies.js";
+import { classify } from "./intent-model.js";
 import { ascending, bestMatches, resolveTarget, type Resolution } from "./resolve.js";
 import { capitalize, type Language } from "./text.js";
-import { ALSO, CORRECTION, understand, type Intent, type Status, type Target } from "./understand.js";
+import {
+  ALSO,
+  CORRECTION,
+  targetOf,
+  understand,
+  type Intent,
+  type Status,
+  type Target,
+} from "./understand.js";
 
 /** A tool call of this or an earlier turn, with its result (the tool's JSON) or its error text. */
 export interface ToolOutcome {
@@ -77,6 +86,15 @@ export function planNextStep(state: ChatState): PlanStep {
   } else if (question && "target" in question && answersWhich(intent)) {
     // "Which one?" -> "6": the question's action on the task named now.
     chosen = { ...question, target: (intent as { target: Target }).target } as Intent;
+  } else if (
+    question &&
+    "target" in question &&
+    (intent.kind === "unknown" || intent.kind === "statement") &&
+    !(question.kind === "update" && question.target.kind !== "none" && !question.value)
+  ) {
+    // "Which one?" -> "the plumber one": the question's action on the task named now.
+    const target = targetOf(state.message);
+    if (target.kind !== "none") chosen = { ...question, target } as Intent;
   } else if (question && (intent.kind === "unknown" || intent.kind === "statement")) {
     // "What's the task?" -> "buy milk"; "What should task 2 say instead?" -> "call mom tonight".
     const answer = state.message.trim().replace(/[.!?؟۔]+$/, "");
@@ -96,48 +114,78 @@ function recentTasks(memory: ConversationState): ShownTask[] {
 }
 
 /** The action of the last change, to apply again ("and 12 too") or to the intended task (a correction). */
-function lastAction(memory: ConversationState): "complete" | "reopen" | "delete" | undefined {
+function lastAction(memory: ConversationState): "complete" | "reopen" | "delete" | "add" | undefined {
   const write = memory.lastChange?.writes[0];
   if (!write) return undefined;
   if (write.tool === "complete_task" || (write.tool === "update_task" && write.input.completed === true))
     return "complete";
   if (write.tool === "delete_task") return "delete";
   if (write.tool === "update_task" && write.input.completed === false) return "reopen";
+  if (write.tool === "add_task" && write.input.task_id === undefined) return "add";
   return undefined;
+}
+
+// Words that only say "I was wrong": what is left names the intended task.
+const CORRECTION_WORDS =
+  /\b(no+|nope|not|nahi|nahin|na|oops|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead)\b/gi;
+
+/** The part of a correction that names what was meant: the last piece that says more than "no, sorry". */
+function meantPart(message: string): string {
+  const pieces = message
+    .split(/[,;:.!—–]|\s-\s/)
+    .map((piece) => piece.trim())
+    .filter(Boolean);
+  for (const piece of pieces.reverse()) {
+    if (piece.replace(CORRECTION_WORDS, "").replace(/[^\p{L}\p{N}]+/gu, "")) return piece;
+  }
+  return "";
 }
 
 /**
  * A message that only makes sense after the last change: "and 12 too" (the same action on another task),
- * "no, I meant the other one" / "oops I meant call dad" (take the change back, apply it to the intended task).
+ * "no, I meant 3" / "oops I meant call dad" / "not rent, the gas bill" (take the change back, make it as meant).
  */
 function followUp(message: string, intent: Intent, context: Context): Plan | undefined {
   const action = lastAction(context.memory);
   if (!action) return undefined;
-  if (intent.kind === "show" && ALSO.test(message.trim()) && "target" in intent) {
-    return PLANS[action]({ kind: action, target: intent.target } as never, context);
+  if (
+    ALSO.test(message.trim()) &&
+    action !== "add" &&
+    !["add", "delete", "complete", "reopen", "update"].includes(intent.kind)
+  ) {
+    const target = targetOf(message);
+    if (target.kind === "numbers" || target.kind === "ordinals")
+      return PLANS[action]({ kind: action, target } as never, context);
   }
-  if (!CORRECTION.test(message)) return undefined;
+  const [top] = classify(message);
+  if (!CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5)) return undefined;
   const writes = context.memory.lastChange!.writes;
   const changed = new Set(writes.map((write) => write.taskId));
-  const rest = message
-    .replace(/^.*?(i meant|meant|quise decir|me refer[ií]a|not that one|no esa)\s*[,:;—–-]*\s*/i, "")
-    .replace(/^(no|nahi|nope|oops|sorry)\b[\s,]*/i, "");
-  const wantsOther = /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(rest) || rest.trim() === "";
-  const named = understand(`${action} ${rest}`).intent;
+  const meant = meantPart(message);
+  const say = texts(context.language);
+  const undo = inverseCalls(writes) as Call[];
+  const report = (outcomes: ToolOutcome[]) => `${say.undone}\n${reportOf(outcomes, context.language)}`;
+  if (action === "add") {
+    const title = capitalize(meant.replace(CORRECTION_WORDS, " ").replace(/\s+/g, " ").trim());
+    if (!title) return reply(say.askTitle);
+    return {
+      lookup: false,
+      decide: () => ({ calls: [...undo, { tool: "add_task", input: { title } }], report }),
+    };
+  }
+  const named = targetOf(meant);
+  const wantsOther = named.kind === "none" || /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(meant);
   return {
     lookup: true,
     decide: (tasks) => {
-      const say = texts(context.language);
       let target: ShownTask[] = [];
-      if (!wantsOther && "target" in named) {
-        const found = resolveTarget(named.target, tasks, {
-          listing: lastListing(context.turns, context.memory),
-        });
+      if (named.kind !== "none") {
+        const found = resolveTarget(named, tasks, { listing: lastListing(context.turns, context.memory) });
         if ("tasks" in found) target = found.tasks.filter((task) => !changed.has(task.id));
-      } else {
+        else if ("ambiguous" in found) return { reply: unresolved(found, context.language) };
+      } else if (wantsOther) {
         // "the other one": the one other task the last request could have meant.
-        const previous = context.turns.at(-1)?.user ?? "";
-        const asked = understand(previous).intent;
+        const asked = understand(context.turns.at(-1)?.user ?? "").intent;
         if ("target" in asked && asked.target.kind === "words") {
           const candidates = bestMatches(asked.target.phrase, tasks, 0.34).filter(
             (task) => !changed.has(task.id),
@@ -150,7 +198,6 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
         }
       }
       if (target.length !== 1) return { reply: say.askWhich };
-      const undo = inverseCalls(writes) as Call[];
       const task = target[0]!;
       const redo: Call =
         action === "delete"
@@ -158,10 +205,7 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
           : action === "complete"
             ? { tool: "complete_task", input: { task_id: task.id } }
             : { tool: "update_task", input: { task_id: task.id, completed: false } };
-      return {
-        calls: [...undo, redo],
-        report: (outcomes) => `${say.undone}\n${report(outcomes, context.language)}`,
-      };
+      return { calls: [...undo, redo], report };
     },
   };
 }

@@ -35,8 +35,13 @@ export function tokenize(message: string, limit = Infinity): Token[] {
   return tokens;
 }
 
+// Urdu (Extended Arabic-Indic) and Arabic-Indic digits read as the digits they are: "۳" is task 3.
+const EASTERN_DIGITS = /[\u06F0-\u06F9\u0660-\u0669]/g;
+const westernDigit = (digit: string) => String((digit.charCodeAt(0) - 0x0660) % 0x90);
+
 export function normalizeWord(word: string): string {
   return word
+    .replace(EASTERN_DIGITS, westernDigit)
     .toLowerCase()
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")

@@ -182,12 +182,30 @@ const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"
  */
 export const MAX_TOKENS = 160;
 
+/** One task a line ("1. X", "- Y", "Z"): the lines read as a comma-separated list. */
+function asOneLine(message: string): string {
+  if (!/\n\s*\S/.test(message.trim())) return message;
+  return message
+    .slice(0, 4_000)
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*(?:\d+[.)]|[-*•]|\[ ?\])\s*/, "").trim())
+    .filter(Boolean)
+    .join(", ");
+}
+
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
   typosOfMessage = new Map();
-  const tokens = tokenize(message, MAX_TOKENS);
+  const tokens = tokenize(asOneLine(message), MAX_TOKENS);
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
   return { intent: withClassifier(readIntent(tokens, awaitingAnswer), message, tokens), language };
+}
+
+/** The tasks a message names, on its own ("the plumber one", "2"): the answer to "which one?". */
+export function targetOf(message: string): Target {
+  typosOfMessage = new Map();
+  const tokens = tokenize(message, MAX_TOKENS);
+  return readTarget(tokens, findHits(tokens, COMMAND_TABLE), findHits(tokens, CLASS_TABLE), "all");
 }
 
 // How sure the classifier must be to overrule what the rules read.
@@ -214,6 +232,21 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     if ((predicted === "greet" || predicted === "thanks" || predicted === "help") && p >= SURE)
       return { kind: predicted };
     return rule;
+  }
+  // An add read from a need or a reminder alone ("necesito ayuda", "remind me what's on my plate") is one only
+  // when the classifier does not see a request for help, a listing, a question or small talk in it.
+  if (rule.kind === "add" && !hasAddCommand(tokens) && predicted !== "add" && p >= SURE) {
+    if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    if (predicted === "list" || predicted === "question") return { kind: "list", status: "all" };
+    if (predicted === "other") return { kind: "unknown" };
+  }
+  if (
+    predicted === "add" &&
+    p >= VERY_SURE &&
+    ["complete", "delete", "reopen", "yes", "no"].includes(rule.kind)
+  ) {
+    const first = firstContentIndex(tokens, classes());
+    return readAdd(tokens, { kind: "add", start: first, end: first });
   }
   if (rule.kind === "show" || rule.kind === "list") {
     if (predicted === "other" && p >= SURE) return { kind: "unknown" };
@@ -251,7 +284,11 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const first = firstContentIndex(tokens, classes);
   const leading = findHits(tokens, LEADING_TABLE).filter((hit) => hit.start === first);
   // "todo: buy milk", "task: call mom", "note: ..." add what follows the colon.
-  if (tokens[first + 1]?.raw === ":" && (has("noun") || commands.some((hit) => hit.start === first))) {
+  const namesTask = (hit: Hit) => hit.start === first && hit.end === first + 1;
+  if (
+    tokens[first + 1]?.raw === ":" &&
+    (classes.some((hit) => hit.kind === "noun" && namesTask(hit)) || commands.some(namesTask))
+  ) {
     leading.push({ kind: "add", start: first, end: first + 1 });
   }
   const weak = findHits(tokens, WEAK_TABLE).filter(
@@ -299,10 +336,12 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const updateHit = hitsOf("update").find(
     (hit) =>
       firstAction === hit ||
-      (/^descrip/.test(tokens[hit.start]!.norm) &&
+      (DETAIL_WORDS.test(tokens[hit.start]!.norm) &&
         firstAction !== undefined &&
         onlyArticles(firstAction.end, hit.start)),
   );
+  const note = readNote(tokens);
+  if (note) return note;
   if (updateHit) return readUpdate(tokens, updateHit);
 
   const completion = [...hitsOf("complete"), ...weak].sort((a, b) => a.start - b.start)[0];
@@ -441,31 +480,35 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     (other) => !["new", "note", "put", "save"].includes(tokens[other.start]!.norm),
   );
   for (const next of adds) if (next.start === hit.end) hit = { ...hit, end: next.end };
-  let after = tokens.slice(hit.end);
+  // "add X with details: a, b, c": one task, X, described by what follows.
+  const description = splitDescription(tokens.slice(hit.end));
+  let after = description.title;
   // "naya kaam shamil karo: X", "task add karo: X": the title is what follows the colon.
   const colon = after.findIndex((token) => token.raw === ":");
-  if (colon >= 0 && colon < after.length - 1) after = after.slice(colon + 1);
-  const description = splitDescription(after);
-  after = description.title;
+  const timeFirst = LEADING_TIME.test(`${joinRaw(after.slice(0, colon))} `) || URDU_TIME.test(joinRaw(after));
+  if (colon >= 0 && colon < after.length - 1 && !timeFirst) after = after.slice(colon + 1);
   let part = trimTitle(after);
   if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
   const pluralNoun = tokens.some((token) => ["tasks", "todos", "items", "tareas"].includes(token.norm));
   const singularNoun = tokens
     .slice(hit.end, hit.end + 3)
     .some((token) => ["task", "todo", "item", "tarea", "کام"].includes(token.norm));
-  const hasListMarks = part.some((token) => [",", ";", "،", "؛"].includes(token.raw));
+  const isMark = (token: Token) => [",", ";", "،", "؛"].includes(token.raw);
+  const isJoin = (token: Token) => CONJUNCTIONS.includes(token.norm) || JOINS.has(token.norm);
   let titles: Token[][];
-  if (hasListMarks) {
-    titles = splitOn(part, (token) => [",", ";", "،", "؛"].includes(token.raw)).map((piece) =>
-      stripEnds(piece, (token) => CONJUNCTIONS.includes(token.norm)),
-    );
+  if (part.some(isMark)) {
+    // "X, Y and Z": every comma and the last "and" separate tasks.
+    titles = splitOn(part, (token) => isMark(token) || isJoin(token));
   } else {
-    const pieces = splitOn(part, (token) => CONJUNCTIONS.includes(token.norm));
+    // "X and Y": two tasks when both sides say something (two words or more), or every side is one word.
+    const pieces = splitOn(part, isJoin);
+    const phrases = pieces.length > 1 && pieces.every((piece) => piece.length >= 2);
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
-    titles = !singularNoun && (pluralNoun || allSingleWords) && pieces.length > 1 ? pieces : [part];
+    titles = !singularNoun && (pluralNoun || allSingleWords || phrases) ? pieces : [part];
   }
   const cleaned = titles
-    .map((title) => unquote(joinRaw(title)))
+    .filter((title) => !title.every((token) => LIST_INTRO.has(token.norm)))
+    .map((title) => cleanTitle(unquote(joinRaw(title))))
     .filter(Boolean)
     .map(capitalize);
   const intent: Intent = { kind: "add", titles: cleaned };
@@ -473,15 +516,218 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   return intent;
 }
 
+// Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
+const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
+// A list's introduction ("put these on my list:"), not a task.
+const LIST_INTRO = new Set([
+  "thanks",
+  "thank",
+  "you",
+  "thx",
+  "shukriya",
+  "gracias",
+  "ok",
+  "okay",
+  "hi",
+  "hello",
+  "these",
+  "this",
+  "following",
+  "the",
+  "on",
+  "to",
+  "my",
+  "list",
+  "todo",
+  "tasks",
+  "items",
+  "put",
+  "add",
+  "please",
+  "pls",
+  "estas",
+  "mi",
+  "lista",
+  "yeh",
+  "sab",
+  "ye",
+]);
+
+// What people say around a task that is not its title: reminders and needs ("don't forget to", "yaad rakhna",
+// "tengo que", "mujhe ... hai"), in each language. A leading time phrase moves to the end in English and Spanish.
+const LEADING_NEED =
+  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|want to|wanna)(?:\s+really)?|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
+const LEADING_TIME =
+  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|este fin de semana|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
+const URDU_TIME = /^(kal|aaj|parson|agle hafte|is hafte|agle mahine|کل|آج|پرسوں|اگلے ہفتے)\b/i;
+const URDU_NEED = /(^|\s)(mujhe|mujhay|مجھے)(?=\s)/gi;
+const TRAILING_NEED = /\s+(hai|hain|he|ہے|ہیں|please|pls|plz|por favor)[\s.!]*$/i;
+
+/** A title as a person expects it in their list: "tomorrow I need to pay the gas bill" -> "pay the gas bill tomorrow". */
+export function cleanTitle(title: string): string {
+  let text = title
+    .replace(/\p{Extended_Pictographic}|\u{FE0F}/gu, "")
+    .replace(/[!.]+$/, "")
+    .trim();
+  let moved = "";
+  for (let changed = true; changed;) {
+    changed = false;
+    const time = LEADING_TIME.exec(text);
+    if (time && !/[\u0600-\u06FF]/.test(text)) {
+      moved = time[1]!;
+      text = text.slice(time[0].length);
+      changed = true;
+    }
+    const need = LEADING_NEED.exec(text);
+    if (need) {
+      text = text.slice(need[0].length);
+      changed = true;
+    }
+  }
+  text = text
+    .replace(/^[:\-–,]\s*/, "")
+    .replace(URDU_NEED, "$1")
+    .replace(/\s+/g, " ")
+    .trim();
+  text = text.replace(/^([^:]{1,30}):\s+/, "$1 ");
+  text = text.replace(TRAILING_NEED, "").trim();
+  return moved && text ? `${text} ${moved.toLowerCase()}` : text;
+}
+
+/** Whether the message says "add" itself (a command word, not only "I need to" or "remind me"). */
+function hasAddCommand(tokens: Token[]): boolean {
+  const leading = new Set(COMMANDS.add.leading ?? []);
+  return (
+    findHits(tokens, {
+      add: COMMANDS.add.phrases.filter((phrase) => !leading.has(phrase) && !phrase.startsWith("remind")),
+    }).length > 0
+  );
+}
+
 const ADD_TABLE: PhraseTable = { add: [...COMMANDS.add.phrases, ...(COMMANDS.add.leading ?? [])] };
 
+const DETAIL_WORDS =
+  /^(description|details?|notes?|descripcion|detalles?|notas?|tafseel|tafsilat|تفصیل|تفصیلات|نوٹ)$/;
+// Words that join a title to its details ("with details", "con detalles", "details ke sath"), dropped.
+const DETAIL_LEAD = new Set([
+  "with",
+  "the",
+  "and",
+  ",",
+  "-",
+  ".",
+  "con",
+  "la",
+  "los",
+  "las",
+  "y",
+  "،",
+  "some",
+  "ki",
+  "کی",
+]);
+const DETAIL_TAIL = new Set(["ke", "sath", "saath", "کے", "ساتھ", "are", "is", "of"]);
+
+// Before a detail word, these mean "a note ON a task" ("add a note to it", "isme note", "ponle una nota"); after
+// it, a preposition names the task ("note for the dentist one", "set the notes on 8 to ...").
+const NOTE_BEFORE = new Set([
+  "a",
+  "an",
+  "the",
+  "una",
+  "un",
+  "la",
+  "el",
+  "isme",
+  "ismein",
+  "mein",
+  "میں",
+  "some",
+  "my",
+  "is",
+]);
+const NOTE_AFTER = new Set(["to", "on", "for", "of", "de", "del", "ka", "ki", "par", "in", "en", "a", "al"]);
+// Words around a note that only say "put a note on": never part of the task's name.
+const NOTE_FILLER = new Set([
+  ...NOTE_BEFORE,
+  ...NOTE_AFTER,
+  "add",
+  "put",
+  "set",
+  "write",
+  "likh",
+  "likho",
+  "do",
+  "daal",
+  "dalo",
+  "daalo",
+  "karo",
+  "kar",
+  "ponle",
+  "pon",
+  "agrega",
+  "anade",
+  "escribe",
+  "it",
+  "is",
+  "us",
+  "that",
+  "this",
+  "wale",
+  "wala",
+  "wali",
+  "task",
+  "tarea",
+  "kaam",
+  "کام",
+  "اس",
+  "لکھ",
+  "دیں",
+  "دو",
+  "ڈال",
+  "والے",
+  "please",
+  "pls",
+  "change",
+  "update",
+  "edit",
+  "replace",
+]);
+
+/**
+ * "add a note to it: A4, 80gsm", "set the notes for the flight task to: PK-303", "isme note daal do: 500 gram":
+ * the description of a task (named before the value, or "it": the one just touched), set to the value.
+ */
+function readNote(tokens: Token[]): Intent | undefined {
+  const at = tokens.findIndex((token) => DETAIL_WORDS.test(token.norm));
+  if (at < 0) return undefined;
+  const before = tokens[at - 1]?.norm;
+  const after = tokens[at + 1]?.norm;
+  const isNote = at === 0 || NOTE_BEFORE.has(before ?? "") || NOTE_AFTER.has(after ?? "") || after === ":";
+  const joinsTitle = ["with", "con", ",", "،", ".", "-"].includes(before ?? "");
+  if (!isNote || joinsTitle) return undefined;
+  // The value: after the first colon past the detail word; else after " to " ("set the note on 8 to X").
+  let split = tokens.findIndex((token, index) => index > at && token.raw === ":");
+  if (split < 0) split = tokens.findIndex((token, index) => index > at + 1 && token.norm === "to");
+  if (split < 0) return undefined;
+  const value = unquote(joinRaw(tokens.slice(split + 1)));
+  if (!value) return undefined;
+  const named = tokens
+    .slice(0, split)
+    .filter((token, index) => index !== at && !NOTE_FILLER.has(token.norm) && !isSeparator(token));
+  const target = readTarget(named, [], findHits(named, CLASS_TABLE), "all");
+  return { kind: "update", target, field: "description", value };
+}
+
 function splitDescription(tokens: Token[]): { title: Token[]; text?: string } {
-  const index = tokens.findIndex((token) => /^(description|details|notes?|descripcion)$/.test(token.norm));
+  const index = tokens.findIndex((token) => DETAIL_WORDS.test(token.norm));
   if (index <= 0) return { title: tokens };
   let titleEnd = index;
-  while (titleEnd > 0 && ["with", "the", "and", ",", "con", "la"].includes(tokens[titleEnd - 1]!.norm))
-    titleEnd--;
-  const text = joinRaw(tokens.slice(index + 1).filter((token, i) => !(i === 0 && isSeparator(token))));
+  while (titleEnd > 0 && DETAIL_LEAD.has(tokens[titleEnd - 1]!.norm)) titleEnd--;
+  let start = index + 1;
+  while (start < tokens.length && (DETAIL_TAIL.has(tokens[start]!.norm) || isSeparator(tokens[start]!)))
+    start++;
+  const text = joinRaw(tokens.slice(start));
   return { title: tokens.slice(0, titleEnd), text: unquote(text) };
 }
 
@@ -525,6 +771,11 @@ const LEADING_NOISE = new Set([
   "کام",
   "نیا",
   "please",
+  "کریں",
+  "کیجیے",
+  "کیجئے",
+  "کردیں",
+  "دیں",
 ]);
 const TRAILING_PHRASES = [
   "on the list",
@@ -545,6 +796,10 @@ const TRAILING_PHRASES = [
   "kar",
   "کر دو",
   "کرو",
+  "کر دیں",
+  "کریں",
+  "کیجیے",
+  "کردیں",
   "por favor",
   "a mi lista",
 ].map((phrase) => phrase.split(" "));
@@ -580,14 +835,6 @@ function splitOn(tokens: Token[], isBreak: (token: Token) => boolean): Token[][]
   return pieces.filter((piece) => piece.length > 0);
 }
 
-function stripEnds(tokens: Token[], drop: (token: Token) => boolean): Token[] {
-  let start = 0;
-  let end = tokens.length;
-  while (start < end && drop(tokens[start]!)) start++;
-  while (end > start && drop(tokens[end - 1]!)) end--;
-  return tokens.slice(start, end);
-}
-
 function unquote(value: string): string {
   return value
     .trim()
@@ -597,6 +844,22 @@ function unquote(value: string): string {
 }
 
 const TARGET_WORDS_MAX = 40;
+// "it", "that one", "isko", "اسے": the task the conversation just touched.
+const PRONOUNS = new Set([
+  "it",
+  "that",
+  "this",
+  "isko",
+  "usko",
+  "ise",
+  "isay",
+  "usay",
+  "اسے",
+  "اس",
+  "اسکو",
+  "lo",
+  "la",
+]);
 
 const FIELD_WORDS = new Set([
   "title",
@@ -615,9 +878,7 @@ const FIELD_WORDS = new Set([
  * do": the target is what names a task, the value what follows the separator after it.
  */
 function readUpdate(tokens: Token[], hit: Hit): Intent {
-  const field = tokens.some((token) => /^(description|details|notes|descripcion)$/.test(token.norm))
-    ? "description"
-    : "title";
+  const field = tokens.some((token) => DETAIL_WORDS.test(token.norm)) ? "description" : "title";
   const before = tokens.slice(0, hit.start);
   const beforeContent = contentTokens(
     before,
@@ -642,7 +903,7 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
       if (!(isSeparator(token) || VALUE_SEPARATORS.includes(token.norm))) continue;
       const between = rest.slice(0, index).filter((word) => !FIELD_WORDS.has(word.norm));
       const hasReference =
-        between.some((word) => /^\d+$/.test(word.norm) || word.norm in ORDINALS) ||
+        between.some((word) => /^\d+$/.test(word.norm) || word.norm in ORDINALS || PRONOUNS.has(word.norm)) ||
         contentTokens(between, [], findHits(between, CLASS_TABLE)).length > 0;
       if (hasReference) {
         split = index;
@@ -677,7 +938,8 @@ const POLITE_REQUEST =
   /^(can|could|would|will)\s+(you|u)\b|^(kya|kia)\s+(aap|ap|tum)\s.*\b(sakt[ei]|sakta|saken|dein|den|do)\b|^(puedes|podrias|podrías|me puedes)\s|^کیا\s+(آپ|تم)\s.*(سکتے|سکتی|دیں)/iu;
 
 /** "and 12 too", "also 3": the last change's action again, on another task. */
-export const ALSO = /^(and|also|aur|y|e|plus)\b|\b(too|also|as well|bhi|tambien|también)\s*[.!]*$/i;
+export const ALSO =
+  /^(and|also|aur|y|e|plus|same for|same with|lo mismo (para|con))(?=[\s,]|$)|(^|\s)(too|also|as well|bhi|tambien|también|bhee|بھی)(?=[\s.!-]|$)/iu;
 /** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
 export const CORRECTION =
   /\b(i meant|meant|not that one|wrong one|the other one|other one|galat|ghalat|dusra|doosra|quise decir|me referia|me refería|no esa)\b|غلط|دوسرا/i;
@@ -690,8 +952,11 @@ export function readMessage(message: string): { language: Language; writes: "yes
   const { intent, language } = understand(message);
   const text = message.trim().replace(/^[¿¡"'\s]+/, "");
   const question = (/[?؟]\s*$/.test(text) || QUESTION_START.test(text)) && !POLITE_REQUEST.test(text);
-  const followUp = CORRECTION.test(text) || (intent.kind === "show" && ALSO.test(text));
+  const [top] = classify(message);
+  const corrects = top?.intent === "correct" && top.p >= 0.5;
+  const followUp = corrects || CORRECTION.test(text) || ALSO.test(text);
   if (question) return { language, writes: "no" };
+  if (followUp) return { language, writes: "yes" };
   if (intent.kind === "statement") return { language, writes: "ask" };
-  return { language, writes: ORDERS.has(intent.kind) || followUp ? "yes" : "no" };
+  return { language, writes: ORDERS.has(intent.kind) ? "yes" : "no" };
 }
