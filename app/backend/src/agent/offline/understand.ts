@@ -342,7 +342,7 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   );
   const note = readNote(tokens);
   if (note) return note;
-  if (updateHit) return readUpdate(tokens, updateHit);
+  if (updateHit) return stateChange(readUpdate(tokens, updateHit));
 
   const completion = [...hitsOf("complete"), ...weak].sort((a, b) => a.start - b.start)[0];
   const negated = has("negation") || has("pending");
@@ -844,6 +844,19 @@ function unquote(value: string): string {
 }
 
 const TARGET_WORDS_MAX = 40;
+
+// "set 14 to done", "change task 4 back to incomplete": a state, not a new title.
+const DONE_VALUE = /^(done|complete|completed|finished|hecha|hecho|completada|mukammal|ho gaya|مکمل)$/i;
+const OPEN_VALUE =
+  /^(back to )?(incomplete|not done|undone|pending|open|todo|not complete|pendiente|baqi|adhoora|نامکمل|باقی)$/i;
+
+function stateChange(intent: Intent): Intent {
+  if (intent.kind !== "update" || intent.field !== "title") return intent;
+  const value = intent.value.trim().replace(/[.!]+$/, "");
+  if (DONE_VALUE.test(value)) return { kind: "complete", target: intent.target };
+  if (OPEN_VALUE.test(value)) return { kind: "reopen", target: intent.target };
+  return intent;
+}
 // "it", "that one", "isko", "اسے": the task the conversation just touched.
 const PRONOUNS = new Set([
   "it",
