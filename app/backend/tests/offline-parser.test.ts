@@ -21,8 +21,9 @@ describe("offline agent: understanding a message", () => {
     ["mark tasks 6 and 7 as done", { kind: "complete", target: { kind: "numbers", numbers: [6, 7] } }],
     ["complet task 2", { kind: "complete", target: { kind: "numbers", numbers: [2] } }],
     [
+      // Said, not ordered: a statement, whose change the loop asks first.
       "I finished the milk one",
-      { kind: "complete", target: { kind: "words", phrase: "milk", parts: ["milk"] } },
+      { kind: "statement", words: "milk", negated: false },
     ],
     ["mark task 1 as not done", { kind: "reopen", target: { kind: "numbers", numbers: [1] } }],
     ["reopen task 12", { kind: "reopen", target: { kind: "numbers", numbers: [12] } }],

@@ -228,7 +228,12 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       const first = firstContentIndex(tokens, classes());
       return readAdd(tokens, { kind: "add", start: first, end: first });
     }
-    if (predicted === "question" && p >= SURE) return { kind: "question", target: target() };
+    if (predicted === "question" && p >= SURE) {
+      // A question about tasks names one, or speaks of tasks; "the meaning of life and everything" does neither.
+      const asked = target();
+      const aboutTasks = classes().some((hit) => ["noun", "completed", "pending"].includes(hit.kind));
+      if (asked.kind !== "all" || aboutTasks) return { kind: "question", target: asked };
+    }
     if ((predicted === "greet" || predicted === "thanks" || predicted === "help") && p >= SURE)
       return { kind: predicted };
     return rule;
@@ -354,6 +359,17 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   if (action?.kind === "add") return readAdd(tokens, action);
   if (action?.kind === "delete") {
     return { kind: "delete", target: readTarget(tokens, commands, classes, statusOf(classes, weak)) };
+  }
+  // "everything except the flight": a change to several tasks whose exception cannot be trusted to a match.
+  if (action && tokens.some((token) => EXCEPT.has(token.norm))) return { kind: "unknown" };
+  // "I called dad", "maine bill bhar diya", "میں نے ابو کو فون کر لیا": said, not ordered (no command word, no
+  // task number): a statement, whose change is asked first.
+  const saidBySomeone =
+    tokens.some((token) => ["i", "ive", "maine", "mene", "yo", "ya"].includes(token.norm)) ||
+    /(^|\s)میں نے(\s|$)/.test(tokens.map((token) => token.raw).join(" "));
+  if (action && !firstAction && saidBySomeone && numbers.length === 0) {
+    const words = contentText(tokens, [...commands, ...weak], classes);
+    if (words) return { kind: "statement", words, negated };
   }
   if (action)
     return { kind: "complete", target: readTarget(tokens, [...commands, ...weak], classes, "pending") };
@@ -844,6 +860,20 @@ function unquote(value: string): string {
 }
 
 const TARGET_WORDS_MAX = 40;
+const EXCEPT = new Set([
+  "except",
+  "but",
+  "besides",
+  "siwaye",
+  "siwa",
+  "chhor",
+  "chor",
+  "menos",
+  "excepto",
+  "salvo",
+  "سوائے",
+  "علاوہ",
+]);
 
 // "set 14 to done", "change task 4 back to incomplete": a state, not a new title.
 const DONE_VALUE = /^(done|complete|completed|finished|hecha|hecho|completada|mukammal|ho gaya|مکمل)$/i;
