@@ -27,6 +27,8 @@ describe("the turn guard", () => {
     guard.plan("delete_task", { task_id: 2 });
     expect(guard.check("delete_task", { task_id: 1 }).allow).toBe(false);
     expect(guard.check("delete_task", { task_id: 2 }).allow).toBe(false);
+    // Proposed in the model's order, so "yes" makes them in that order.
+    expect(guard.proposal!.calls.map((call) => call.input.task_id)).toEqual([1, 2]);
   });
 
   it("adds several tasks without asking, and runs a confirmed proposal as it is", () => {

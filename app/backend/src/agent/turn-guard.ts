@@ -52,6 +52,7 @@ export class TurnGuard {
   private readonly restoring: Set<string>;
   private readonly confirmed: Set<string>;
   private adds = 0;
+  private readonly planned: PlannedCall[] = [];
   /** Set when the turn must ask instead: the changes it wanted. */
   proposal: { calls: PlannedCall[]; ids: Set<number> } | null = null;
 
@@ -66,11 +67,11 @@ export class TurnGuard {
    * so parallel calls to several tasks are seen whole and none of them runs.
    */
   plan(tool: string, input: Record<string, unknown>): void {
-    if (!this.exempt(tool, input)) {
-      const id = changesTask(tool, input);
-      if (id !== undefined) this.targets.add(id);
-    }
-    if (this.targets.size > 1) this.propose(tool, input);
+    if (this.exempt(tool, input) || changesTask(tool, input) === undefined) return;
+    this.targets.add(changesTask(tool, input)!);
+    this.planned.push({ tool, input } as PlannedCall);
+    // Several tasks: every planned change joins the proposal, in the order the model gave them.
+    if (this.targets.size > 1) for (const call of this.planned) this.propose(call.tool, call.input);
   }
 
   /** Whether the call may run now; when not, the reason goes back to the model as the tool's error. */

@@ -76,8 +76,17 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "Sure, what's the task?",
     askNewTitle: (t) => `What should task ${t.id} "${t.title}" say instead?`,
     askWhich: "Which task? Say its number or a few words of its title.",
-    confirm: (a, n) =>
-      `${{ delete: "Delete", complete: "Mark as done", reopen: "Reopen", change: "Change", undo: "Undo the change to" }[a]} ${n === 1 ? "this task" : `these ${n} tasks`}? Say "yes" or "no".`,
+    confirm: (a, n) => {
+      const what = n === 1 ? "this task" : `these ${n} tasks`;
+      const ask = {
+        delete: `Delete ${what}`,
+        complete: `Mark ${what} as done`,
+        reopen: `Reopen ${what}`,
+        change: `Change ${what}`,
+        undo: `Undo the change to ${what}`,
+      }[a];
+      return `${ask}? Say "yes" or "no".`;
+    },
     askUndo: 'Should I undo my last change? Say "yes" to undo it or "no" to keep it.',
     answerDone: (t) => `Yes, task ${t.id} "${t.title}" is done.`,
     answerOpen: (t) => `No, task ${t.id} "${t.title}" is still open.`,
