@@ -536,6 +536,17 @@ function readAdd(tokens: Token[], first: Hit): Intent {
 const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
 // A list's introduction ("put these on my list:"), not a task.
 const LIST_INTRO = new Set([
+  "kr",
+  "krdo",
+  "kardo",
+  "karo",
+  "kar",
+  "do",
+  "dono",
+  "both",
+  "ambos",
+  "tareas",
+  "kaam",
   "thanks",
   "thank",
   "you",
