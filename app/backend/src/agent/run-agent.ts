@@ -52,7 +52,8 @@ add_task, list_tasks, complete_task, delete_task and update_task. Rules:
 - Task numbers are the user's own (1, 2, 3... in creation order), the task_id of every tool.
 - When the user names a task by its words, by "the second one" of a list you showed, or by several names at
   once, call list_tasks first if needed and use the matching numbers. If several tasks match, ask which one.
-- Before deleting more than one task, list them and ask the user to confirm; act on "yes".
+- To change several tasks at once, make the calls: the app itself asks the user to confirm, naming the tasks,
+  before anything changes. Questions never change tasks.
 - "undo" (alone, or "undo that", "take that back") takes back your last change in this conversation: the tool
   results in the history say what each task was before (\`before\`). Delete a task you added; set back title,
   description and completed with update_task; re-create a deleted task with add_task and its old task_id.
