@@ -33,7 +33,7 @@ describe("the SQL cost of a chat turn (offline agent)", () => {
     await createTask(app, user, "Buy milk");
     await createTask(app, user, "Call mom");
     const { conversation_id: conversation } = await chat(app, user, "hello");
-    const write = await countedTurn(() => chat(app, user, "I finished the milk one", conversation));
+    const write = await countedTurn(() => chat(app, user, "complete the milk one", conversation));
     expect(write.length, write.join("\n")).toBeLessThanOrEqual(7);
     const add = await countedTurn(() => chat(app, user, "add a task to call the bank", conversation));
     expect(add.length, add.join("\n")).toBeLessThanOrEqual(7);

@@ -65,6 +65,33 @@ describe("a chat turn is never half done", () => {
     expect((await remove()).statusCode).toBe(204);
   });
 
+  it("a delete while another turn of the conversation runs is refused (409), even after a later turn finished", async () => {
+    const { app } = testApp();
+    const user = await signUp(app);
+    llm.willReply({ text: "Hello." });
+    const { conversation_id: id } = await chat(app, user, "hello");
+    llm.willReply(
+      { toolCall: { name: "add_task", arguments: { title: "Written during the turn" } } },
+      { text: "Added it.", delayMs: 1_500 },
+      { text: "Hi again." },
+    );
+    const slow = postChat(app, user, { message: "add it", conversation_id: id });
+    for (const deadline = Date.now() + 10_000; llm.requests.length < 2;) {
+      if (Date.now() > deadline) throw new Error("the turn never reached its final model call");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // A second turn starts and finishes while the first still runs: the last stored message is a reply.
+    expect((await chat(app, user, "hi", id)).response).toBe("Hi again.");
+    const refused = await app.inject({
+      method: "DELETE",
+      url: `/api/${user.id}/conversations/${id}`,
+      headers: user.headers,
+    });
+    expect(refused.statusCode).toBe(409);
+    expect((await slow).statusCode).toBe(200);
+    expect((await listTasks(app, user)).map((task) => task.title)).toEqual(["Written during the turn"]);
+  });
+
   it("a conversation deleted before the turn: 404, the model and the tools are never called", async () => {
     const { app } = testApp();
     const user = await signUp(app);

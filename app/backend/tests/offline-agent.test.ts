@@ -125,7 +125,9 @@ describe("offline agent: the spec's phrases change the database as asked", () =>
     const answer = await chat(app, user, "what is the meaning of life, the universe and everything");
     expect(answer.tool_calls).toEqual([]);
     expect(answer.response).toMatch(/didn't understand/);
-    expect(answer.response).toContain("Add a task to buy groceries");
+    // A short offer of three examples, not a wall of text.
+    expect(answer.response.match(/"[^"]+"/g)).toHaveLength(3);
+    expect(answer.response.split("\n").length).toBeLessThanOrEqual(2);
     expect(await listTasks(app, user)).toEqual([]);
   });
 });
@@ -376,7 +378,12 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     const { app } = testApp();
     const user = await userWith(["Buy milk", "Call mom", "Pay the electricity bill"], [1]);
     await chat(app, user, "mark task 1 as not done");
-    await chat(app, user, "I paid the electricity bill");
+    // A statement that something happened is not an order: it asks, naming the task, and "yes" marks it.
+    const asked = await chat(app, user, "I paid the electricity bill");
+    expect(asked.response).toContain("Pay the electricity bill");
+    expect(asked.response).toMatch(/\?/);
+    expect(await state(user)).toEqual(["1:Buy milk", "2:Call mom", "3:Pay the electricity bill"]);
+    await chat(app, user, "yes", asked.conversation_id);
     expect(await state(user)).toEqual(["1:Buy milk", "2:Call mom", "3x:Pay the electricity bill"]);
     const listing = await chat(app, user, "what's pending?");
     await chat(app, user, "complete the second one", listing.conversation_id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planNextStep, type PastTurn, type ToolOutcome } from "../src/agent/offline/planner.js";
 import { understand } from "../src/agent/offline/understand.js";
+import { emptyState, nextState } from "../src/agent/conversation-state.js";
 
 // Pure: no database, no HTTP. What the offline agent understands from one message.
 describe("offline agent: understanding a message", () => {
@@ -20,8 +21,9 @@ describe("offline agent: understanding a message", () => {
     ["mark tasks 6 and 7 as done", { kind: "complete", target: { kind: "numbers", numbers: [6, 7] } }],
     ["complet task 2", { kind: "complete", target: { kind: "numbers", numbers: [2] } }],
     [
+      // Said, not ordered: a statement, whose change the loop asks first.
       "I finished the milk one",
-      { kind: "complete", target: { kind: "words", phrase: "milk", parts: ["milk"] } },
+      { kind: "statement", words: "milk", negated: false },
     ],
     ["mark task 1 as not done", { kind: "reopen", target: { kind: "numbers", numbers: [1] } }],
     ["reopen task 12", { kind: "reopen", target: { kind: "numbers", numbers: [12] } }],
@@ -31,7 +33,7 @@ describe("offline agent: understanding a message", () => {
       "remove everything about the dentist",
       { kind: "delete", target: { kind: "all", status: "all", about: "dentist" } },
     ],
-    ["what's task 5?", { kind: "show", target: { kind: "numbers", numbers: [5] } }],
+    ["what's task 5?", { kind: "question", target: { kind: "numbers", numbers: [5] } }],
     [
       "rename task 3 to Call the bank",
       { kind: "update", target: { kind: "numbers", numbers: [3] }, field: "title", value: "Call the bank" },
@@ -81,12 +83,10 @@ const TASKS = listed([
 describe("offline agent: planning across turns", () => {
   it("looks tasks up before acting on a title, then acts on the one match", () => {
     expect(planNextStep({ message: "done with call mom", turns: [], outcomes: [] })).toEqual({
-      tool: "list_tasks",
-      input: { status: "all" },
+      calls: [{ tool: "list_tasks", input: { status: "all" } }],
     });
     expect(planNextStep({ message: "done with call mom", turns: [], outcomes: [TASKS] })).toEqual({
-      tool: "complete_task",
-      input: { task_id: 2 },
+      calls: [{ tool: "complete_task", input: { task_id: 2 } }],
     });
   });
 
@@ -95,45 +95,40 @@ describe("offline agent: planning across turns", () => {
     expect(step).toMatchObject({ reply: expect.stringMatching(/which one/i) });
     const turns: PastTurn[] = [{ user: "remove the dentist one", calls: [TASKS] }];
     expect(planNextStep({ message: "6", turns, outcomes: [] })).toEqual({
-      tool: "delete_task",
-      input: { task_id: 6 },
+      calls: [{ tool: "delete_task", input: { task_id: 6 } }],
     });
   });
 
   it('"the second one" is the second line of the last listing', () => {
     const turns: PastTurn[] = [{ user: "show my tasks", calls: [TASKS] }];
     expect(planNextStep({ message: "complete the second one", turns, outcomes: [TASKS] })).toEqual({
-      tool: "complete_task",
-      input: { task_id: 2 },
+      calls: [{ tool: "complete_task", input: { task_id: 2 } }],
     });
   });
 
-  it("asks before deleting several tasks; yes deletes them, no keeps them", () => {
-    const ask = planNextStep({
+  it("plans every deletion of a several-task request in one step (the loop's guard then asks first)", () => {
+    const step = planNextStep({
       message: "remove everything about the dentist",
       turns: [],
       outcomes: [TASKS],
     });
-    expect(ask).toMatchObject({ reply: expect.stringMatching(/\?/) });
-    const turns: PastTurn[] = [{ user: "remove everything about the dentist", calls: [TASKS] }];
-    expect(planNextStep({ message: "yes", turns, outcomes: [TASKS] })).toEqual({
-      tool: "delete_task",
-      input: { task_id: 4 },
+    expect(step).toEqual({
+      calls: [
+        { tool: "delete_task", input: { task_id: 4 } },
+        { tool: "delete_task", input: { task_id: 6 } },
+      ],
     });
-    expect(planNextStep({ message: "no", turns, outcomes: [] })).toMatchObject({ reply: expect.any(String) });
   });
 
   it('the answer to "what\'s the task?" or "what should it say?" is the title', () => {
     expect(
       planNextStep({ message: "buy milk", turns: [{ user: "Add a task", calls: [] }], outcomes: [] }),
     ).toEqual({
-      tool: "add_task",
-      input: { title: "Buy milk" },
+      calls: [{ tool: "add_task", input: { title: "Buy milk" } }],
     });
     const turns: PastTurn[] = [{ user: "rename task 2", calls: [TASKS] }];
     expect(planNextStep({ message: "call mom tonight", turns, outcomes: [] })).toEqual({
-      tool: "update_task",
-      input: { task_id: 2, title: "Call mom tonight" },
+      calls: [{ tool: "update_task", input: { task_id: 2, title: "Call mom tonight" } }],
     });
   });
 
@@ -149,11 +144,11 @@ describe("offline agent: planning across turns", () => {
         before: { title: "Call mom", description: null, completed: false },
       },
     };
-    expect(
-      planNextStep({ message: "undo", turns: [{ user: "delete task 2", calls: [deleted] }], outcomes: [] }),
-    ).toEqual({
-      tool: "add_task",
-      input: { title: "Call mom", task_id: 2, completed: false },
+    const memory = nextState(emptyState(), [
+      { name: deleted.tool, arguments: deleted.input, result: deleted.value },
+    ]);
+    expect(planNextStep({ message: "undo", turns: [], outcomes: [], memory })).toEqual({
+      calls: [{ tool: "add_task", input: { title: "Call mom", task_id: 2, completed: false } }],
     });
   });
 

@@ -1,7 +1,6 @@
 import type { LanguageModel } from "ai";
 import type { Config } from "../config.js";
 import { OFFLINE_MODEL_ID, OfflineModel } from "./offline-model.js";
-import { BULK_LIMIT } from "./offline/planner.js";
 
 export interface ChatModel {
   mode: "llm" | "offline";
@@ -13,8 +12,8 @@ export interface ChatModel {
 
 // A model: enough to look a task up and act on it, with room to correct itself.
 const LLM_MAX_STEPS = 6;
-// The offline agent makes one tool call a step: a lookup, up to BULK_LIMIT changes, and the reply.
-const OFFLINE_MAX_STEPS = BULK_LIMIT + 2;
+// The offline agent's steps: a lookup, the changes (together, in one step), and the reply.
+const OFFLINE_MAX_STEPS = 3;
 
 /**
  * A real model through an OpenAI-compatible API when a key is set; the built-in offline agent otherwise.

@@ -6,6 +6,7 @@ import type {
   LanguageModelV4Prompt,
   LanguageModelV4StreamPart,
 } from "@ai-sdk/provider";
+import { readState } from "./conversation-state.js";
 import { planNextStep, type ChatState, type PastTurn } from "./offline/planner.js";
 
 export const OFFLINE_MODEL_ID = "offline-agent";
@@ -22,19 +23,18 @@ export class OfflineModel implements LanguageModelV4 {
   private callCounter = 0;
 
   async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
-    const step = planNextStep(readTurn(options.prompt));
+    const memory = readState(options.providerOptions?.offline?.state);
+    const step = planNextStep({ ...readTurn(options.prompt), memory });
     const content: LanguageModelV4Content[] =
-      "tool" in step
-        ? [
-            {
-              type: "tool-call",
-              toolCallId: `offline-${++this.callCounter}`,
-              toolName: step.tool,
-              input: JSON.stringify(step.input),
-            },
-          ]
+      "calls" in step
+        ? step.calls.map((call) => ({
+            type: "tool-call" as const,
+            toolCallId: `offline-${++this.callCounter}`,
+            toolName: call.tool,
+            input: JSON.stringify(call.input),
+          }))
         : [{ type: "text", text: step.reply }];
-    const finish = "tool" in step ? "tool-calls" : "stop";
+    const finish = "calls" in step ? "tool-calls" : "stop";
     return {
       content,
       finishReason: { unified: finish, raw: finish },

@@ -2,11 +2,26 @@ import { APICallError, generateText, stepCountIs, type LanguageModel, type Model
 import type { FastifyBaseLogger as Logger } from "fastify";
 import type { TaskService } from "../tasks/service.js";
 import { failedCall, type ToolCallRecord } from "../chat/tool-calls.js";
-import { connectTaskTools } from "./task-tools.js";
+import { exactAnswer } from "./answers.js";
+import {
+  inverseCalls,
+  nextState,
+  type ConversationState,
+  type PlannedCall,
+  type Proposal,
+  type TaskRef,
+} from "./conversation-state.js";
+import { readMessage } from "./offline/understand.js";
+import { report, taskLines, texts, type Action } from "./offline/replies.js";
+import type { Language } from "./offline/text.js";
+import { connectTaskTools, type ConnectedTaskTools } from "./task-tools.js";
+import { TurnGuard } from "./turn-guard.js";
 
 export interface AgentTurn {
   response: string;
   toolCalls: ToolCallRecord[];
+  /** The conversation's state after this turn, stored with the reply. */
+  state: ConversationState;
   /** Set when the model failed; the response then explains it to the user. */
   error?: string;
 }
@@ -23,6 +38,8 @@ export interface AgentRequest {
   maxSteps: number;
   /** Earlier messages of the conversation, oldest first, with the tool calls of each reply. */
   history: HistoryEntry[];
+  /** The state stored with the last reply. */
+  state: ConversationState;
   message: string;
   tasks: TaskService;
   logger: Logger;
@@ -35,7 +52,8 @@ add_task, list_tasks, complete_task, delete_task and update_task. Rules:
 - Task numbers are the user's own (1, 2, 3... in creation order), the task_id of every tool.
 - When the user names a task by its words, by "the second one" of a list you showed, or by several names at
   once, call list_tasks first if needed and use the matching numbers. If several tasks match, ask which one.
-- Before deleting more than one task, list them and ask the user to confirm; act on "yes".
+- To change several tasks at once, make the calls: the app itself asks the user to confirm, naming the tasks,
+  before anything changes. Questions never change tasks.
 - "undo" (alone, or "undo that", "take that back") takes back your last change in this conversation: the tool
   results in the history say what each task was before (\`before\`). Delete a task you added; set back title,
   description and completed with update_task; re-create a deleted task with add_task and its old task_id.
@@ -45,11 +63,60 @@ add_task, list_tasks, complete_task, delete_task and update_task. Rules:
   characters — shorter?").`;
 
 /**
- * One chat turn through the shared agent loop: the same loop for the real LLM and the offline agent.
- * Never throws for model failures: the user gets a clear reply and the error is logged.
+ * One chat turn through the shared agent loop: the same loop for the real LLM and the offline agent, and the
+ * same safety rules for both (turn-guard.ts). Before any model runs, the loop answers a question it asked
+ * itself: an exact yes makes the proposed changes, an exact no drops them, anything else asks again; and a "no"
+ * right after a change asks whether to undo it. Never throws for model failures: the user gets a clear reply
+ * and the error is logged.
  */
 export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
-  const connection = await connectTaskTools(request.tasks, request.logger);
+  const { state, message } = request;
+  const understood = readMessage(message);
+  const language = understood.language;
+  const say = texts(language);
+  const answer = exactAnswer(message);
+  const lastChange = state.lastChange?.writes ?? [];
+
+  if (state.pending) {
+    if (answer === "no") return { response: say.cancelled, toolCalls: [], state: nextState(state, []) };
+    if (answer !== "yes") {
+      const question = describeProposal(state.pending, language);
+      return {
+        response: `${say.stillAsking}\n${question}`,
+        toolCalls: [],
+        state: nextState(state, [], state.pending),
+      };
+    }
+    const guard = new TurnGuard({ mayWrite: "yes", lastChange, confirmed: state.pending.calls });
+    const connection = await connectTaskTools(request.tasks, request.logger, guard);
+    try {
+      const outcomes = [];
+      for (const call of state.pending.calls) {
+        const outcome = await connection.call(call.tool, call.input);
+        outcomes.push({ ...call, ...outcome });
+      }
+      const response = report(outcomes, language);
+      return { response, toolCalls: connection.calls, state: nextState(state, connection.calls) };
+    } finally {
+      await connection.close();
+    }
+  }
+  if (answer === "no" && state.lastChange && state.lastChange.turn === state.turn) {
+    // "no" right after a change: nothing is taken back unasked, and no reply pretends nothing changed.
+    const undo: Proposal = {
+      kind: "undo",
+      calls: inverseCalls(lastChange),
+      tasks: lastChange.map((write) => ({ id: write.taskId, title: write.title })),
+    };
+    return {
+      response: describeProposal(undo, language),
+      toolCalls: [],
+      state: nextState(state, [], undo),
+    };
+  }
+
+  const guard = new TurnGuard({ mayWrite: understood.writes, lastChange });
+  const connection = await connectTaskTools(request.tasks, request.logger, guard);
   try {
     const messages: ModelMessage[] = [
       ...toModelMessages(request.history),
@@ -62,20 +129,100 @@ export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
       tools: connection.tools,
       stopWhen: stepCountIs(request.maxSteps),
       maxRetries: 1,
+      // One call at a time, in the model's order: tasks added together get their numbers in that order.
+      toolCallConcurrency: 1,
       abortSignal: AbortSignal.timeout(request.timeoutMs),
+      providerOptions: { offline: { state: state as never } },
     });
+    if (guard.proposal) return await askFirst(guard.proposal, connection, request, language);
     const text = result.text.trim();
     return {
       response: text || fallbackReply(connection.calls),
       toolCalls: connection.calls,
+      state: nextState(state, connection.calls),
     };
   } catch (error) {
+    if (guard.proposal) return await askFirst(guard.proposal, connection, request, language);
     const reply = describeModelFailure(error);
     request.logger.error({ err: error, kind: reply.kind }, "chat agent failed");
-    return { response: reply.message, toolCalls: connection.calls, error: reply.kind };
+    return {
+      response: reply.message,
+      toolCalls: connection.calls,
+      state: nextState(state, connection.calls),
+      error: reply.kind,
+    };
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * The turn wanted to change several tasks: changes it made before that showed are taken back, and the
+ * reply asks, naming every task; the next turn's exact yes makes the changes.
+ */
+async function askFirst(
+  proposal: { calls: PlannedCall[]; ids: Set<number> },
+  connection: ConnectedTaskTools,
+  request: AgentRequest,
+  language: Language,
+): Promise<AgentTurn> {
+  const made = connection.calls.filter(
+    (call) => !failedCall(call) && call.name !== "list_tasks" && call.name !== "add_task",
+  );
+  const taken = made.map((call) => ({
+    tool: call.name as PlannedCall["tool"],
+    input: call.arguments,
+    taskId: (call.result as { task_id: number }).task_id,
+    title: (call.result as { title: string }).title,
+    before: (call.result as { before?: never }).before,
+  }));
+  for (const inverse of inverseCalls(taken)) await connection.call(inverse.tool, inverse.input);
+  const calls = [...taken.map(({ tool, input }) => ({ tool, input })), ...proposal.calls];
+  const ids = new Set([...taken.map((write) => write.taskId), ...proposal.ids]);
+  const { tasks } = await request.tasks.list("all");
+  const named: TaskRef[] = [...ids]
+    .sort((a, b) => a - b)
+    .map((id) => {
+      const task = tasks.find((candidate) => candidate.id === id);
+      return { id, title: task?.title ?? "?" };
+    });
+  const pending: Proposal = { kind: "change", calls, tasks: named };
+  const kept = connection.calls.filter((call) => call.name === "add_task" && !failedCall(call));
+  return {
+    response: describeProposal(pending, language),
+    toolCalls: connection.calls,
+    state: nextState(request.state, kept, pending),
+  };
+}
+
+/** The question of a proposal: what it does, to which tasks, and how to answer. */
+function describeProposal(proposal: Proposal, language: Language): string {
+  const say = texts(language);
+  if (proposal.kind === "undo") {
+    return `${say.askUndo}\n${taskLines(
+      proposal.tasks.map((task) => ({ ...task, completed: false })),
+      false,
+    )}`;
+  }
+  return `${say.confirm(actionOf(proposal.calls), proposal.tasks.length)}\n${taskLines(
+    proposal.tasks.map((task) => ({ ...task, completed: false })),
+    false,
+  )}`;
+}
+
+function actionOf(calls: PlannedCall[]): Action {
+  const kinds = new Set(
+    calls.map((call) =>
+      call.tool === "delete_task"
+        ? "delete"
+        : call.tool === "complete_task" || (call.input.completed === true && !("title" in call.input))
+          ? "complete"
+          : call.input.completed === false && !("title" in call.input) && !("description" in call.input)
+            ? "reopen"
+            : "change",
+    ),
+  );
+  return kinds.size === 1 ? ([...kinds][0] as Action) : "change";
 }
 
 function fallbackReply(calls: ToolCallRecord[]): string {

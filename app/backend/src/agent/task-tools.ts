@@ -6,11 +6,14 @@ import { dynamicTool, jsonSchema, type JSONSchema7, type ToolSet } from "ai";
 import type { ToolCallRecord } from "../chat/tool-calls.js";
 import { createTaskMcpServer, sharedJsonSchemaValidator } from "../mcp/task-server.js";
 import type { TaskService } from "../tasks/service.js";
+import type { TurnGuard } from "./turn-guard.js";
 
 export interface ConnectedTaskTools {
   tools: ToolSet;
-  /** Every call made through `tools`, in order. */
+  /** Every call made through `tools` or `call`, in order (not the ones the guard refused: they never ran). */
   calls: ToolCallRecord[];
+  /** Makes one call as the loop itself (a confirmed proposal, taking a change back); its result or error text. */
+  call(name: string, args: Record<string, unknown>): Promise<{ ok: boolean; value: unknown }>;
   close(): Promise<void>;
 }
 
@@ -25,7 +28,11 @@ let listed: Promise<Tool[]> | undefined;
  * uses the very MCP tools outside clients get at /mcp. The MCP client connects on the first tool call, so
  * a turn that calls no tool (small talk, a question back) sets up no server at all.
  */
-export async function connectTaskTools(tasks: TaskService, logger: Logger): Promise<ConnectedTaskTools> {
+export async function connectTaskTools(
+  tasks: TaskService,
+  logger: Logger,
+  guard: TurnGuard,
+): Promise<ConnectedTaskTools> {
   let connection: Promise<{ client: Client; close(): Promise<void> }> | undefined;
   const connect = () =>
     (connection ??= (async () => {
@@ -54,26 +61,39 @@ export async function connectTaskTools(tasks: TaskService, logger: Logger): Prom
     });
 
   const calls: ToolCallRecord[] = [];
+  const call = async (name: string, args: Record<string, unknown>) => {
+    const { client } = await connect();
+    const result = await client.callTool({ name, arguments: args });
+    const text = (result.content as Array<{ type: string; text?: string }> | undefined)
+      ?.map((part) => part.text ?? "")
+      .join("\n");
+    if (result.isError) {
+      calls.push({ name, arguments: args, result: { error: text } });
+      return { ok: false, value: text || `${name} failed` };
+    }
+    const value = result.structuredContent ?? text;
+    calls.push({ name, arguments: args, result: value });
+    return { ok: true, value };
+  };
   const tools: ToolSet = {};
   for (const tool of await listed) {
     tools[tool.name] = dynamicTool({
       description: tool.description ?? tool.name,
       inputSchema: jsonSchema(tool.inputSchema as JSONSchema7),
+      // Never asks the SDK for approval: it shows the guard every call of a step before any of them runs.
+      needsApproval: (input) => {
+        guard.plan(tool.name, (input ?? {}) as Record<string, unknown>);
+        return false;
+      },
       execute: async (input) => {
         const args = (input ?? {}) as Record<string, unknown>;
-        const { client } = await connect();
-        const result = await client.callTool({ name: tool.name, arguments: args });
-        const text = (result.content as Array<{ type: string; text?: string }> | undefined)
-          ?.map((part) => part.text ?? "")
-          .join("\n");
-        if (result.isError) {
-          calls.push({ name: tool.name, arguments: args, result: { error: text } });
-          // Thrown errors reach the model as tool errors, so it can explain or retry.
-          throw new Error(text || `${tool.name} failed`);
-        }
-        const value = result.structuredContent ?? text;
-        calls.push({ name: tool.name, arguments: args, result: value });
-        return value;
+        const verdict = guard.check(tool.name, args);
+        // A refused call ran nothing, so it is not among the turn's calls; the model reads why.
+        if (!verdict.allow) throw new Error(verdict.reason);
+        const outcome = await call(tool.name, args);
+        // Thrown errors reach the model as tool errors, so it can explain or retry.
+        if (!outcome.ok) throw new Error(String(outcome.value));
+        return outcome.value;
       },
     });
   }
@@ -81,6 +101,7 @@ export async function connectTaskTools(tasks: TaskService, logger: Logger): Prom
   return {
     tools,
     calls,
+    call,
     async close() {
       if (connection) await (await connection).close();
     },

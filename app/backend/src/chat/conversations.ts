@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { conversations, messages, type ConversationRow, type MessageRow } from "../db/schema.js";
 import type { ToolCallRecord } from "./tool-calls.js";
@@ -16,6 +16,11 @@ export interface MessageDto {
   content: string;
   tool_calls: ToolCallRecord[] | null;
   created_at: string;
+}
+
+/** A message as a chat turn reads it: with the conversation state stored beside the reply. */
+export interface HistoryMessage extends MessageDto {
+  state: unknown;
 }
 
 const TITLE_LENGTH = 60;
@@ -62,21 +67,42 @@ export class ConversationStore {
     return row ? toConversationDto(row.conversation, row.first) : null;
   }
 
-  async messages(conversationId: number): Promise<MessageDto[]> {
+  /**
+   * A page of the conversation's messages, oldest first: the `limit` newest ones before message `before`
+   * (the newest when absent), and whether older ones exist. A long conversation is read in bounded pages.
+   */
+  async messages(
+    conversationId: number,
+    page: { limit: number; before?: number | undefined },
+  ): Promise<{ messages: MessageDto[]; hasMore: boolean }> {
     const rows = await this.db
-      .select()
+      .select({
+        id: messages.id,
+        role: messages.role,
+        content: messages.content,
+        toolCalls: messages.toolCalls,
+        createdAt: messages.createdAt,
+      })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.userId, this.userId)))
-      .orderBy(asc(messages.id));
-    return rows.map(toMessageDto);
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          eq(messages.userId, this.userId),
+          page.before === undefined ? undefined : lt(messages.id, page.before),
+        ),
+      )
+      .orderBy(desc(messages.id))
+      .limit(page.limit + 1);
+    const hasMore = rows.length > page.limit;
+    return { messages: rows.slice(0, page.limit).reverse().map(toMessageDto), hasMore };
   }
 
   /*
    * A chat turn is stored in two steps around the agent run (which may call the model for many seconds, so
    * it holds no transaction): beginTurn stores the user's message, finishTurn the reply. Each step is one
-   * statement that locks the conversation row (its UPDATE), and remove() refuses a conversation whose last
-   * message is a user message younger than the longest turn. So a turn either fails with 404 before anything
-   * happens, or runs its tools and is stored whole: no tool side effects without a stored reply.
+   * statement that locks the conversation row (its UPDATE) and counts the turn in (begin) or out (finish) of
+   * `turns_running`; remove() refuses a conversation with a turn running, however many run at once. So a turn
+   * either fails with 404 before anything happens, or runs its tools and is stored whole.
    *
    * One statement each (data-modifying CTEs: all parts see the same snapshot, so the history read does not
    * see the message stored beside it, https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING)
@@ -91,45 +117,69 @@ export class ConversationStore {
     conversationId: number | undefined,
     message: string,
     historyLimit: number,
-  ): Promise<{ conversationId: number; history: MessageDto[] } | null> {
+  ): Promise<{ conversationId: number; history: HistoryMessage[] } | null> {
     if (conversationId === undefined) {
       const { rows } = await this.run<{ conversation_id: number }>(sql`
-        WITH c AS (INSERT INTO ${conversations} (user_id) VALUES (${this.userId}) RETURNING id)
+        WITH c AS (
+          INSERT INTO ${conversations} (user_id, turns_running, turn_started_at)
+          VALUES (${this.userId}, 1, now()) RETURNING id
+        )
         INSERT INTO ${messages} (user_id, conversation_id, role, content)
         SELECT ${this.userId}, c.id, 'user'::message_role, ${message} FROM c
         RETURNING conversation_id`);
       return { conversationId: rows[0]!.conversation_id, history: [] };
     }
-    const { rows } = await this.run<RawMessage & { conversation_id: number }>(sql`
+    const { rows } = await this.run<RawMessage & { conversation_id: number; state: unknown }>(sql`
       WITH c AS (
-        UPDATE ${conversations} SET updated_at = now()
+        UPDATE ${conversations}
+        SET updated_at = now(), turns_running = turns_running + 1, turn_started_at = now()
         WHERE id = ${conversationId} AND user_id = ${this.userId} RETURNING id
       ), stored AS (
         INSERT INTO ${messages} (user_id, conversation_id, role, content)
         SELECT ${this.userId}, c.id, 'user'::message_role, ${message} FROM c RETURNING id
       )
-      SELECT c.id AS conversation_id, h.id, h.role, h.content, h.tool_calls, h.created_at
+      SELECT c.id AS conversation_id, h.id, h.role, h.content, h.tool_calls, h.state, h.created_at
       FROM c LEFT JOIN LATERAL (
-        SELECT id, role, content, tool_calls, created_at FROM ${messages}
+        SELECT id, role, content, tool_calls, state, created_at FROM ${messages}
         WHERE conversation_id = c.id ORDER BY id DESC LIMIT ${historyLimit}
       ) h ON true
       ORDER BY h.id`);
     if (rows.length === 0) return null;
-    const history = rows.filter((row) => row.id !== null).map(fromRaw);
+    const history = rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({ ...fromRaw(row), state: row.state }));
     return { conversationId: rows[0]!.conversation_id, history };
   }
 
-  /** Stores the reply of a turn; false when the conversation is gone (deleted past the turn's lease). */
-  async finishTurn(conversationId: number, reply: string, toolCalls: ToolCallRecord[]): Promise<boolean> {
+  /**
+   * Stores the reply of a turn with the conversation's state, and ends the turn; false when the conversation
+   * is gone (deleted past the turn's lease).
+   */
+  async finishTurn(
+    conversationId: number,
+    reply: string,
+    toolCalls: ToolCallRecord[],
+    state: unknown,
+  ): Promise<boolean> {
     const { rows } = await this.run<{ id: number }>(sql`
       WITH c AS (
-        UPDATE ${conversations} SET updated_at = now()
+        UPDATE ${conversations}
+        SET updated_at = now(), turns_running = greatest(turns_running - 1, 0)
         WHERE id = ${conversationId} AND user_id = ${this.userId} RETURNING id
       )
-      INSERT INTO ${messages} (user_id, conversation_id, role, content, tool_calls)
-      SELECT ${this.userId}, c.id, 'assistant'::message_role, ${reply}, ${JSON.stringify(toolCalls)}::jsonb FROM c
+      INSERT INTO ${messages} (user_id, conversation_id, role, content, tool_calls, state)
+      SELECT ${this.userId}, c.id, 'assistant'::message_role, ${reply}, ${JSON.stringify(toolCalls)}::jsonb,
+        ${JSON.stringify(state)}::jsonb FROM c
       RETURNING id`);
     return rows.length > 0;
+  }
+
+  /** Ends a turn that stored no reply (it failed), so the conversation is not held busy. */
+  async abandonTurn(conversationId: number): Promise<void> {
+    await this.db
+      .update(conversations)
+      .set({ turnsRunning: sql`greatest(${conversations.turnsRunning} - 1, 0)` })
+      .where(this.owned(conversationId));
   }
 
   /** A raw statement; both drivers (node-postgres, PGlite) answer `{rows}` with Dates and parsed JSON. */
@@ -138,45 +188,34 @@ export class ConversationStore {
   }
 
   /**
-   * Deletes a conversation unless a turn may still be running in it: its last message is the user's and
-   * younger than `turnLeaseMs` (then `busyForMs` says how long at most).
+   * Deletes a conversation unless a turn is running in it (begun and not finished, within `turnLeaseMs`: a turn
+   * whose process died holds it no longer); then `busyForMs` says how long at most. The row lock orders this
+   * against beginTurn and finishTurn, so a delete never lands between two turns' steps.
    */
   async remove(id: number, turnLeaseMs: number): Promise<"deleted" | "missing" | { busyForMs: number }> {
     return this.db.transaction(async (tx) => {
-      if (!(await this.lock(tx, id))) return "missing";
-      const [last] = await tx
+      const [row] = await tx
         .select({
-          role: messages.role,
-          ageMs: sql<number>`(extract(epoch from now() - ${messages.createdAt}) * 1000)::float8`,
+          running: conversations.turnsRunning,
+          ageMs: sql<
+            number | null
+          >`(extract(epoch from now() - ${conversations.turnStartedAt}) * 1000)::float8`,
         })
-        .from(messages)
-        .where(eq(messages.conversationId, id))
-        .orderBy(desc(messages.id))
-        .limit(1);
-      if (last?.role === "user" && Number(last.ageMs) < turnLeaseMs) {
-        return { busyForMs: turnLeaseMs - Number(last.ageMs) };
-      }
+        .from(conversations)
+        .where(this.owned(id))
+        .for("update");
+      if (!row) return "missing";
+      const ageMs = row.ageMs === null ? Infinity : Number(row.ageMs);
+      if (row.running > 0 && ageMs < turnLeaseMs) return { busyForMs: turnLeaseMs - ageMs };
       await tx.delete(conversations).where(this.owned(id));
       return "deleted";
     });
-  }
-
-  /** Locks the user's conversation row until the transaction ends; false when there is none. */
-  private async lock(tx: Transaction, id: number): Promise<boolean> {
-    const [row] = await tx
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(this.owned(id))
-      .for("update");
-    return row !== undefined;
   }
 
   private owned(id: number) {
     return and(eq(conversations.id, id), eq(conversations.userId, this.userId));
   }
 }
-
-type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 function toConversationDto(row: ConversationRow, first: string | null): ConversationDto {
   const title = first
@@ -187,7 +226,9 @@ function toConversationDto(row: ConversationRow, first: string | null): Conversa
   return { id: row.id, title, created_at: iso(row.createdAt), updated_at: iso(row.updatedAt) };
 }
 
-function toMessageDto(row: MessageRow): MessageDto {
+function toMessageDto(
+  row: Pick<MessageRow, "id" | "role" | "content" | "toolCalls" | "createdAt">,
+): MessageDto {
   return {
     id: row.id,
     role: row.role,

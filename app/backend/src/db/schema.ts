@@ -126,6 +126,10 @@ export const conversations = pgTable(
       .references(() => user.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // Chat turns running now (a delete answers 409 meanwhile), and when the latest began: a turn that died
+    // without finishing holds the conversation no longer than a turn's lease.
+    turnsRunning: integer("turns_running").notNull().default(0),
+    turnStartedAt: timestamp("turn_started_at", { withTimezone: true }),
   },
   (table) => [index("conversations_user_id_idx").on(table.userId, table.updatedAt)],
 );
@@ -146,6 +150,9 @@ export const messages = pgTable(
     content: text("content").notNull(),
     // The tools the assistant called for this reply (null for user messages).
     toolCalls: jsonb("tool_calls"),
+    // The conversation's state after this reply (tasks shown and touched, the last change, a pending question):
+    // what the next turn needs, so the server keeps none (agent/conversation-state.ts).
+    state: jsonb("state"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index("messages_conversation_id_idx").on(table.conversationId, table.id)],

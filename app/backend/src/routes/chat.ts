@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { loadOnce } from "../load-once.js";
+import { compactCalls, readState } from "../agent/conversation-state.js";
 import { ConversationStore } from "../chat/conversations.js";
 import { toolCallSchema } from "../chat/tool-calls.js";
 import { limitExceeded } from "../plugins/rate-limits.js";
@@ -13,6 +14,9 @@ import { TaskService } from "../tasks/service.js";
 
 // The model sees at most this many earlier messages: enough context, bounded cost.
 const HISTORY_LIMIT = 20;
+// A conversation is read in pages of at most this many messages (the newest first page by default).
+const PAGE_MAX = 100;
+const PAGE_DEFAULT = 50;
 // Time for the last tool call and the reply's storage after the model's timeout fired.
 const TURN_STORAGE_MARGIN_MS = 10_000;
 
@@ -42,6 +46,16 @@ const chatResponse = z
   .object({ conversation_id: z.number().int(), response: z.string(), tool_calls: z.array(toolCallSchema) })
   .meta({ id: "ChatResponse" });
 const conversationParams = userParams.extend({ id: conversationId });
+const pageQuery = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, "must be at least 1")
+    .max(PAGE_MAX, `must be at most ${PAGE_MAX}`)
+    .default(PAGE_DEFAULT)
+    .describe("How many messages (the newest ones before `before`)"),
+  before: recordId("message").optional().describe("Only messages older than this message id (paging back)"),
+});
 
 /** The chat endpoint (stateless: everything is loaded from and stored in the database) and conversations. */
 export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async (app, { context }) => {
@@ -77,16 +91,24 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
       const opened = await conversations.beginTurn(requestedId, message, HISTORY_LIMIT);
       if (!opened) throw notFound("Conversation", requestedId!);
       const { conversationId: id, history } = opened;
-      const turn = await runAgent({
-        model: context.chatModel.model,
-        maxSteps: context.chatModel.maxSteps,
-        history: history.map(({ role, content, tool_calls }) => ({ role, content, toolCalls: tool_calls })),
-        message,
-        tasks: new TaskService(context.database.db, signedInUser(request).id),
-        logger: request.log,
-        timeoutMs: context.config.LLM_TIMEOUT_MS,
-      });
-      if (!(await conversations.finishTurn(id, turn.response, turn.toolCalls))) {
+      let turn;
+      try {
+        turn = await runAgent({
+          model: context.chatModel.model,
+          maxSteps: context.chatModel.maxSteps,
+          history: history.map(({ role, content, tool_calls }) => ({ role, content, toolCalls: tool_calls })),
+          state: readState(history.findLast((entry) => entry.role === "assistant")?.state),
+          message,
+          tasks: new TaskService(context.database.db, signedInUser(request).id),
+          logger: request.log,
+          timeoutMs: context.config.LLM_TIMEOUT_MS,
+        });
+      } catch (error) {
+        await conversations.abandonTurn(id);
+        throw error;
+      }
+      const stored = compactCalls(turn.toolCalls);
+      if (!(await conversations.finishTurn(id, turn.response, stored, turn.state))) {
         throw new HttpError(
           404,
           "NOT_FOUND",
@@ -115,17 +137,25 @@ export const chatRoutes: FastifyPluginAsyncZod<{ context: AppContext }> = async 
     "/conversations/:id",
     {
       schema: {
-        summary: "A conversation with its messages",
+        summary: "A conversation with a page of its messages (the newest, oldest first)",
         tags: ["chat"],
         params: conversationParams,
-        response: { 200: conversationSchema.extend({ messages: z.array(messageSchema) }), ...errors },
+        querystring: pageQuery,
+        response: {
+          200: conversationSchema.extend({
+            messages: z.array(messageSchema),
+            has_more: z.boolean().describe("Older messages exist: ask again with before = messages[0].id"),
+          }),
+          ...errors,
+        },
       },
     },
     async (request) => {
       const conversations = store(request);
       const conversation = await conversations.get(request.params.id);
       if (!conversation) throw notFound("Conversation", request.params.id);
-      return { ...conversation, messages: await conversations.messages(conversation.id) };
+      const page = await conversations.messages(conversation.id, request.query);
+      return { ...conversation, messages: page.messages, has_more: page.hasMore };
     },
   );
 

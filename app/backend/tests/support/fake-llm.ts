@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 /** What the fake server answers to one request to /chat/completions. */
 export type FakeReply =
   | { toolCall: { name: string; arguments: Record<string, unknown> } }
+  /** Several tool calls in one answer (parallel calls). */
+  | { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> }
   | { text: string; delayMs?: number }
   /** Answers once `after` settles: a test holds a request in flight for exactly as long as it needs. */
   | { text: string; after: Promise<unknown> }
@@ -49,16 +51,11 @@ export class FakeLlm {
           : {
               role: "assistant",
               content: null,
-              tool_calls: [
-                {
-                  id: `call_${++this.callCounter}`,
-                  type: "function",
-                  function: {
-                    name: reply.toolCall.name,
-                    arguments: JSON.stringify(reply.toolCall.arguments),
-                  },
-                },
-              ],
+              tool_calls: ("toolCalls" in reply ? reply.toolCalls : [reply.toolCall]).map((call) => ({
+                id: `call_${++this.callCounter}`,
+                type: "function",
+                function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+              })),
             };
       response.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify({

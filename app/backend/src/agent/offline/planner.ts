@@ -7,10 +7,20 @@
  * make (or what to answer at once). The agent loop runs the calls one by one through MCP and comes back here.
  */
 import type { TaskToolName } from "../../mcp/task-server.js";
-import { texts, taskLines, type ShownTask } from "./replies.js";
-import { ascending, resolveTarget, type Resolution } from "./resolve.js";
+import { emptyState, inverseCalls, type ConversationState } from "../conversation-state.js";
+import { report, report as reportOf, texts, taskLines, type ShownTask } from "./replies.js";
+import { classify } from "./intent-model.js";
+import { ascending, bestMatches, resolveTarget, type Resolution } from "./resolve.js";
 import { capitalize, type Language } from "./text.js";
-import { understand, type Intent, type Status, type Target } from "./understand.js";
+import {
+  ALSO,
+  CORRECTION,
+  targetOf,
+  understand,
+  type Intent,
+  type Status,
+  type Target,
+} from "./understand.js";
 
 /** A tool call of this or an earlier turn, with its result (the tool's JSON) or its error text. */
 export interface ToolOutcome {
@@ -31,6 +41,8 @@ export interface ChatState {
   turns: PastTurn[];
   /** The tool results of this turn so far. */
   outcomes: ToolOutcome[];
+  /** What the conversation remembers (tasks shown, the last change), stored with the last reply. */
+  memory?: ConversationState;
 }
 
 interface Call {
@@ -38,7 +50,8 @@ interface Call {
   input: Record<string, unknown>;
 }
 
-export type PlanStep = Call | { reply: string };
+/** The next step: calls to make together (the loop's guard sees them whole), or the reply. */
+export type PlanStep = { calls: Call[] } | { reply: string };
 
 type Decision = { calls: Call[]; report: (outcomes: ToolOutcome[]) => string } | { reply: string };
 
@@ -51,13 +64,12 @@ interface Plan {
 interface Context {
   language: Language;
   turns: PastTurn[];
-  /** Set when the user answered "yes" to the agent's question. */
-  confirmed: boolean;
+  memory: ConversationState;
 }
 
 const WRITE_TOOLS = new Set(["add_task", "complete_task", "delete_task", "update_task"]);
 const TITLE_MAX = 200;
-/** The most tasks one message changes (one tool call a step: OFFLINE_MAX_STEPS in model.ts allows this many). */
+/** The most tasks one message changes. */
 export const BULK_LIMIT = 50;
 const DESCRIPTION_MAX = 2000;
 
@@ -65,16 +77,24 @@ export function planNextStep(state: ChatState): PlanStep {
   const previous = state.turns.at(-1);
   const question = previous && openQuestion(previous);
   const { intent, language } = understand(state.message, question !== undefined);
-  let context: Context = { language, turns: state.turns, confirmed: false };
+  const context: Context = { language, turns: state.turns, memory: state.memory ?? emptyState() };
   let chosen: Intent = intent;
-  if (question && intent.kind === "yes") {
-    chosen = question;
-    context = { ...context, confirmed: true };
-  } else if (question && intent.kind === "no") {
+  const follow = followUp(state.message, intent, context);
+  if (follow) return runPlan(follow, state.outcomes, language);
+  if (question && intent.kind === "no") {
     return { reply: texts(language).cancelled };
   } else if (question && "target" in question && answersWhich(intent)) {
     // "Which one?" -> "6": the question's action on the task named now.
     chosen = { ...question, target: (intent as { target: Target }).target } as Intent;
+  } else if (
+    question &&
+    "target" in question &&
+    (intent.kind === "unknown" || intent.kind === "statement") &&
+    !(question.kind === "update" && question.target.kind !== "none" && !question.value)
+  ) {
+    // "Which one?" -> "the plumber one": the question's action on the task named now.
+    const target = targetOf(state.message);
+    if (target.kind !== "none") chosen = { ...question, target } as Intent;
   } else if (question && (intent.kind === "unknown" || intent.kind === "statement")) {
     // "What's the task?" -> "buy milk"; "What should task 2 say instead?" -> "call mom tonight".
     const answer = state.message.trim().replace(/[.!?؟۔]+$/, "");
@@ -87,16 +107,120 @@ export function planNextStep(state: ChatState): PlanStep {
   return runPlan(PLANS[chosen.kind](chosen as never, context), state.outcomes, language);
 }
 
+/** The tasks "it" or "that one" may mean: the ones last touched, else the ones last shown. */
+function recentTasks(memory: ConversationState): ShownTask[] {
+  const recent = memory.touched.length > 0 ? memory.touched : memory.shown;
+  return recent.map((task) => ({ ...task, completed: task.completed ?? false }));
+}
+
+/** The action of the last change, to apply again ("and 12 too") or to the intended task (a correction). */
+function lastAction(memory: ConversationState): "complete" | "reopen" | "delete" | "add" | undefined {
+  const write = memory.lastChange?.writes[0];
+  if (!write) return undefined;
+  if (write.tool === "complete_task" || (write.tool === "update_task" && write.input.completed === true))
+    return "complete";
+  if (write.tool === "delete_task") return "delete";
+  if (write.tool === "update_task" && write.input.completed === false) return "reopen";
+  if (write.tool === "add_task" && write.input.task_id === undefined) return "add";
+  return undefined;
+}
+
+// Words that only say "I was wrong": what is left names the intended task.
+const CORRECTION_WORDS =
+  /\b(no+|nope|not|nahi|nahin|na|oops|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead)\b/gi;
+
+/** The part of a correction that names what was meant: the last piece that says more than "no, sorry". */
+function meantPart(message: string): string {
+  const pieces = message
+    .split(/[,;:.!—–]|\s-\s/)
+    .map((piece) => piece.trim())
+    .filter(Boolean);
+  for (const piece of pieces.reverse()) {
+    if (piece.replace(CORRECTION_WORDS, "").replace(/[^\p{L}\p{N}]+/gu, "")) return piece;
+  }
+  return "";
+}
+
+/**
+ * A message that only makes sense after the last change: "and 12 too" (the same action on another task),
+ * "no, I meant 3" / "oops I meant call dad" / "not rent, the gas bill" (take the change back, make it as meant).
+ */
+function followUp(message: string, intent: Intent, context: Context): Plan | undefined {
+  const action = lastAction(context.memory);
+  if (!action) return undefined;
+  if (
+    ALSO.test(message.trim()) &&
+    action !== "add" &&
+    !["add", "delete", "complete", "reopen", "update"].includes(intent.kind)
+  ) {
+    const target = targetOf(message);
+    if (target.kind === "numbers" || target.kind === "ordinals")
+      return PLANS[action]({ kind: action, target } as never, context);
+  }
+  const [top] = classify(message);
+  if (!CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5)) return undefined;
+  const writes = context.memory.lastChange!.writes;
+  const changed = new Set(writes.map((write) => write.taskId));
+  const meant = meantPart(message);
+  const say = texts(context.language);
+  const undo = inverseCalls(writes) as Call[];
+  const report = (outcomes: ToolOutcome[]) => `${say.undone}\n${reportOf(outcomes, context.language)}`;
+  if (action === "add") {
+    const title = capitalize(meant.replace(CORRECTION_WORDS, " ").replace(/\s+/g, " ").trim());
+    if (!title) return reply(say.askTitle);
+    return {
+      lookup: false,
+      decide: () => ({ calls: [...undo, { tool: "add_task", input: { title } }], report }),
+    };
+  }
+  const named = targetOf(meant);
+  const wantsOther = named.kind === "none" || /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(meant);
+  return {
+    lookup: true,
+    decide: (tasks) => {
+      let target: ShownTask[] = [];
+      if (named.kind !== "none") {
+        const found = resolveTarget(named, tasks, { listing: lastListing(context.turns, context.memory) });
+        if ("tasks" in found) target = found.tasks.filter((task) => !changed.has(task.id));
+        else if ("ambiguous" in found) return { reply: unresolved(found, context.language) };
+      } else if (wantsOther) {
+        // "the other one": the one other task the last request could have meant.
+        const asked = understand(context.turns.at(-1)?.user ?? "").intent;
+        if ("target" in asked && asked.target.kind === "words") {
+          const candidates = bestMatches(asked.target.phrase, tasks, 0.34).filter(
+            (task) => !changed.has(task.id),
+          );
+          if (candidates.length === 1) target = candidates;
+          else if (candidates.length > 1)
+            return {
+              reply: unresolved({ ambiguous: asked.target.phrase, options: candidates }, context.language),
+            };
+        }
+      }
+      if (target.length !== 1) return { reply: say.askWhich };
+      const task = target[0]!;
+      const redo: Call =
+        action === "delete"
+          ? { tool: "delete_task", input: { task_id: task.id } }
+          : action === "complete"
+            ? { tool: "complete_task", input: { task_id: task.id } }
+            : { tool: "update_task", input: { task_id: task.id, completed: false } };
+      return { calls: [...undo, redo], report };
+    },
+  };
+}
+
 function runPlan(plan: Plan, outcomes: ToolOutcome[], language: Language): PlanStep {
-  if (plan.lookup && outcomes.length === 0) return { tool: "list_tasks", input: { status: "all" } };
+  if (plan.lookup && outcomes.length === 0)
+    return { calls: [{ tool: "list_tasks", input: { status: "all" } }] };
   const lookup = plan.lookup ? outcomes[0]! : undefined;
   if (lookup && !lookup.ok) return { reply: texts(language).failed };
   const decision = plan.decide(lookup ? tasksOf(lookup.value) : []);
   if ("reply" in decision) return decision;
   if (decision.calls.length > BULK_LIMIT) return { reply: texts(language).tooMany(BULK_LIMIT) };
   const made = outcomes.slice(plan.lookup ? 1 : 0);
-  const next = decision.calls[made.length];
-  return next ?? { reply: decision.report(made) };
+  if (made.length === 0 && decision.calls.length > 0) return { calls: decision.calls };
+  return { reply: decision.report(made) };
 }
 
 /** The agent's last question (a confirmation, "which one?", "what's the task?") when the previous turn asked one. */
@@ -146,30 +270,54 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
     }),
   }),
 
-  show: (intent, { language, turns }) => ({
+  show: (intent, { language, turns, memory }) => ({
     lookup: true,
     decide: (tasks) => {
-      const found = resolveTarget(intent.target, tasks, { listing: lastListing(turns) });
+      const found = resolveTarget(intent.target, tasks, {
+        listing: lastListing(turns, memory),
+        recent: recentTasks(memory),
+      });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       return { reply: taskLines(found.tasks, true) };
+    },
+  }),
+
+  // A question about a task: answered from the tasks, never a change.
+  question: (intent, { language, turns, memory }) => ({
+    lookup: true,
+    decide: (tasks) => {
+      const say = texts(language);
+      const found = resolveTarget(intent.target, tasks, {
+        listing: lastListing(turns, memory),
+        recent: recentTasks(memory),
+      });
+      if ("tasks" in found && found.tasks.length === 1) {
+        const task = found.tasks[0]!;
+        return { reply: task.completed ? say.answerDone(task) : say.answerOpen(task) };
+      }
+      if ("ambiguous" in found) return { reply: unresolved(found, language) };
+      const open = ascending(tasks.filter((task) => !task.completed));
+      if (open.length === 0) return { reply: say.empty("pending") };
+      return { reply: `${say.listed(open.length, "pending")}\n${taskLines(open, false)}` };
     },
   }),
 
   complete: (intent, context) => changeState(intent, context, true),
   reopen: (intent, context) => changeState(intent, context, false),
 
-  delete: (intent, { language, turns, confirmed }) => ({
+  delete: (intent, { language, turns, memory }) => ({
     lookup: intent.target.kind !== "numbers" || intent.target.numbers.length > 1,
     decide: (tasks) => {
       const say = texts(language);
       if (intent.target.kind === "numbers" && intent.target.numbers.length === 1) {
         return one("delete_task", { task_id: intent.target.numbers[0]! }, language);
       }
-      const found = resolveTarget(intent.target, tasks, { listing: lastListing(turns) });
+      const found = resolveTarget(intent.target, tasks, {
+        listing: lastListing(turns, memory),
+        recent: recentTasks(memory),
+      });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
-      if (found.tasks.length > 1 && !confirmed) {
-        return { reply: `${say.confirmDelete(found.tasks.length)}\n${taskLines(found.tasks, false)}` };
-      }
+      if (found.tasks.length > BULK_LIMIT) return { reply: say.tooMany(BULK_LIMIT) };
       return {
         calls: found.tasks.map((task) => ({ tool: "delete_task" as const, input: { task_id: task.id } })),
         report: (outcomes) => report(outcomes, language),
@@ -177,7 +325,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
     },
   }),
 
-  update: (intent, { language, turns }) => {
+  update: (intent, { language, turns, memory }) => {
     const say = texts(language);
     const max = intent.field === "title" ? TITLE_MAX : DESCRIPTION_MAX;
     if (intent.value.length > max)
@@ -190,7 +338,10 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
     return {
       lookup: true,
       decide: (tasks) => {
-        const found = resolveTarget(intent.target, tasks, { listing: lastListing(turns) });
+        const found = resolveTarget(intent.target, tasks, {
+          listing: lastListing(turns, memory),
+          recent: recentTasks(memory),
+        });
         if (!("tasks" in found)) return { reply: unresolved(found, language) };
         if (found.tasks.length > 1)
           return { reply: unresolved({ ambiguous: "", options: found.tasks }, language) };
@@ -218,17 +369,10 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
     },
   }),
 
-  undo: (_intent, { language, turns }) => {
+  undo: (_intent, { language, memory }) => {
     const say = texts(language);
-    const last = [...turns]
-      .reverse()
-      .find((turn) => turn.calls.some((call) => WRITE_TOOLS.has(call.tool) && call.ok));
-    if (!last) return reply(say.nothingToUndo);
-    const calls = last.calls
-      .filter((call) => WRITE_TOOLS.has(call.tool) && call.ok)
-      .reverse()
-      .map(inverse)
-      .filter((call): call is Call => call !== undefined);
+    const calls = inverseCalls(memory.lastChange?.writes ?? []);
+    if (calls.length === 0) return reply(say.nothingToUndo);
     return {
       lookup: false,
       decide: () => ({ calls, report: (outcomes) => `${say.undone}\n${report(outcomes, language)}` }),
@@ -246,7 +390,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
 /** Complete (`completed` true) or reopen tasks; tasks already in that state are said so, not changed. */
 function changeState(
   intent: { kind: "complete" | "reopen"; target: Target },
-  { language, turns }: Context,
+  { language, turns, memory }: Context,
   completed: boolean,
 ): Plan {
   const call = (id: number): Call =>
@@ -266,7 +410,11 @@ function changeState(
         intent.target.kind === "all"
           ? { ...intent.target, status: (completed ? "pending" : "completed") as Status }
           : intent.target;
-      const found = resolveTarget(target, tasks, { prefer: !completed, listing: lastListing(turns) });
+      const found = resolveTarget(target, tasks, {
+        prefer: !completed,
+        listing: lastListing(turns, memory),
+        recent: recentTasks(memory),
+      });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       const toChange = found.tasks.filter((task) => task.completed !== completed);
       const unchanged = found.tasks
@@ -293,49 +441,16 @@ function statementMatches(words: string, title: string): boolean {
   return shared >= 2 || (query.length === 1 && shared === 1) || (shared >= 1 && query.length <= 2);
 }
 
-/** The listing the user last saw (a turn that asked for a list), lowest number first. */
-function lastListing(turns: PastTurn[]): ShownTask[] | undefined {
+/** The listing the user last saw, lowest number first: from the stored state, else the turns in view. */
+function lastListing(turns: PastTurn[], memory?: ConversationState): ShownTask[] | undefined {
+  if (memory && memory.shown.length > 0)
+    return memory.shown.map((task) => ({ ...task, completed: task.completed ?? false }));
   for (const turn of [...turns].reverse()) {
     if (understand(turn.user).intent.kind !== "list") continue;
     const listed = turn.calls.find((call) => call.tool === "list_tasks" && call.ok);
     if (listed) return ascending(tasksOf(listed.value));
   }
   return undefined;
-}
-
-/** The call that takes a change back; a deleted task is restored under its own number. */
-function inverse(call: ToolOutcome): Call | undefined {
-  const result = call.value as {
-    task_id: number;
-    before?: { title: string; description: string | null; completed: boolean };
-  };
-  const before = result.before;
-  switch (call.tool) {
-    case "add_task":
-      return { tool: "delete_task", input: { task_id: result.task_id } };
-    case "delete_task":
-      if (!before) return undefined;
-      return {
-        tool: "add_task",
-        input: {
-          title: before.title,
-          ...(before.description ? { description: before.description } : {}),
-          task_id: result.task_id,
-          completed: before.completed,
-        },
-      };
-    case "complete_task":
-    case "update_task": {
-      if (!before) return undefined;
-      const input: Record<string, unknown> = { task_id: result.task_id };
-      if (call.tool === "complete_task" || "completed" in call.input) input.completed = before.completed;
-      if ("title" in call.input) input.title = before.title;
-      if ("description" in call.input) input.description = before.description ?? "";
-      return { tool: "update_task", input };
-    }
-    default:
-      return undefined;
-  }
 }
 
 function tasksOf(value: unknown): ShownTask[] {
@@ -357,26 +472,4 @@ function describeListing(outcome: ToolOutcome, status: Status, language: Languag
   const tasks = ascending(tasksOf(outcome.value));
   if (tasks.length === 0) return say.empty(status);
   return `${say.listed(tasks.length, status)}\n${taskLines(tasks, status === "all")}`;
-}
-
-/** One line a change: what happened to which task, in the user's words. Errors never show their text. */
-function report(outcomes: ToolOutcome[], language: Language): string {
-  const say = texts(language);
-  const lines = outcomes.map((outcome) => {
-    if (!outcome.ok) {
-      const id = Number(outcome.input.task_id);
-      return /not found/i.test(String(outcome.value)) && id ? say.notFound(id) : say.failed;
-    }
-    const result = outcome.value as { task_id: number; title: string; status: string };
-    const task: ShownTask = { id: result.task_id, title: result.title, completed: false };
-    if (outcome.tool === "add_task") return say.added(task);
-    if (outcome.tool === "delete_task") return say.deleted(task);
-    if (outcome.tool === "complete_task") return say.completed(task);
-    if (outcome.input.completed === false && Object.keys(outcome.input).length === 2)
-      return say.reopened(task);
-    if (outcome.input.completed === true && Object.keys(outcome.input).length === 2)
-      return say.completed(task);
-    return say.updated(task);
-  });
-  return lines.join("\n") || say.done;
 }

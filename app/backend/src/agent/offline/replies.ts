@@ -10,6 +10,9 @@ export interface ShownTask {
   completed: boolean;
 }
 
+/** What a question about several tasks asks to do. */
+export type Action = "delete" | "complete" | "reopen" | "change" | "undo";
+
 type Texts = {
   added: (task: ShownTask) => string;
   completed: (task: ShownTask) => string;
@@ -29,7 +32,11 @@ type Texts = {
   askTitle: string;
   askNewTitle: (task: ShownTask) => string;
   askWhich: string;
-  confirmDelete: (count: number) => string;
+  confirm: (action: Action, count: number) => string;
+  askUndo: string;
+  answerDone: (task: ShownTask) => string;
+  answerOpen: (task: ShownTask) => string;
+  stillAsking: string;
   tooMany: (limit: number) => string;
   cancelled: string;
   titleTooLong: string;
@@ -69,22 +76,28 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "Sure, what's the task?",
     askNewTitle: (t) => `What should task ${t.id} "${t.title}" say instead?`,
     askWhich: "Which task? Say its number or a few words of its title.",
-    confirmDelete: (n) => `Delete these ${n} tasks? Say "yes" to delete them or "no" to keep them.`,
+    confirm: (a, n) => {
+      const what = n === 1 ? "this task" : `these ${n} tasks`;
+      const ask = {
+        delete: `Delete ${what}`,
+        complete: `Mark ${what} as done`,
+        reopen: `Reopen ${what}`,
+        change: `Change ${what}`,
+        undo: `Undo the change to ${what}`,
+      }[a];
+      return `${ask}? Say "yes" or "no".`;
+    },
+    askUndo: 'Should I undo my last change? Say "yes" to undo it or "no" to keep it.',
+    answerDone: (t) => `Yes, task ${t.id} "${t.title}" is done.`,
+    answerOpen: (t) => `No, task ${t.id} "${t.title}" is still open.`,
+    stillAsking: "I'm still waiting for a yes or no:",
     cancelled: "OK, I left your tasks as they are.",
     tooMany: (n) => `That's more than ${n} tasks at once — could you narrow it down?`,
     titleTooLong: "Task titles can be at most 200 characters — shorter?",
     descriptionTooLong: "Descriptions can be at most 2000 characters — shorter?",
     thanks: "You're welcome!",
     greet: 'Hi! Tell me what to do, e.g. "Add a task to buy groceries" or "What\'s pending?".',
-    help: [
-      "I can manage your tasks. Try:",
-      '- "Add a task to buy groceries" (or several: "add bread, milk and eggs")',
-      '- "What\'s pending?" or "Show me all my tasks"',
-      '- "Mark task 3 as done", "I finished the milk one", "reopen task 3"',
-      "- \"Change task 1 to 'Call mom tonight'\"",
-      '- "Delete the meeting task", "delete all my completed tasks"',
-      '- "undo" to take back my last change',
-    ].join("\n"),
+    help: 'I manage your tasks. Try "add buy milk", "what\'s pending?" or "mark task 3 done".',
     unknown: "Sorry, I didn't understand that.",
     failed: "Sorry, that didn't work. Please try again in a moment.",
   },
@@ -112,14 +125,19 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "Zaroor, task kya hai?",
     askNewTitle: (t) => `Task ${t.id} "${t.title}" ka naya naam kya ho?`,
     askWhich: "Kaun sa task? Number ya naam batayein.",
-    confirmDelete: (n) => `Ye ${n} tasks hata doon? "haan" ya "nahi" likhein.`,
+    confirm: (a, n) =>
+      `Ye ${n} task${n === 1 ? "" : "s"} ${{ delete: "hata doon", complete: "mukammal kar doon", reopen: "dobara khol doon", change: "badal doon", undo: "wapas kar doon" }[a]}? "haan" ya "nahi" likhein.`,
+    askUndo: 'Kya main apni pichli tabdeeli wapas kar doon? "haan" ya "nahi" likhein.',
+    answerDone: (t) => `Haan, task ${t.id} "${t.title}" mukammal hai.`,
+    answerOpen: (t) => `Nahi, task ${t.id} "${t.title}" abhi baqi hai.`,
+    stillAsking: 'Pehle "haan" ya "nahi" batayein:',
     cancelled: "Theek hai, kuch nahi badla.",
     tooMany: (n) => `Ek saath ${n} se zyada tasks — thora kam karein?`,
     titleTooLong: "Task ka naam zyada se zyada 200 huroof ka ho sakta hai — chhota karein?",
     descriptionTooLong: "Tafseel zyada se zyada 2000 huroof ki ho sakti hai — chhoti karein?",
     thanks: "Koi baat nahi!",
     greet: 'Salam! Batayein kya karna hai, jaise "task add karo: doodh lena".',
-    help: 'Main aap ke tasks sambhalta hoon: "task add karo: doodh lena", "mere tasks dikhao", "kya baqi hai?", "task 2 mukammal karo", "task 3 delete kar do", "wapas karo".',
+    help: 'Main aap ke tasks sambhalta hoon. Jaise: "doodh lena add karo", "kya baqi hai?", "task 3 mukammal karo".',
     unknown: "Maaf kijiye, samajh nahi aaya.",
     failed: "Maaf kijiye, ye nahi ho saka. Thori dair mein dobara koshish karein.",
   },
@@ -147,14 +165,19 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "ضرور، کام کیا ہے؟",
     askNewTitle: (t) => `کام ${t.id} "${t.title}" کا نیا نام کیا ہو؟`,
     askWhich: "کون سا کام؟ نمبر یا نام بتائیں۔",
-    confirmDelete: (n) => `یہ ${n} کام حذف کر دوں؟ "ہاں" یا "نہیں" لکھیں۔`,
+    confirm: (a, n) =>
+      `یہ ${n} کام ${{ delete: "حذف کر دوں", complete: "مکمل کر دوں", reopen: "دوبارہ کھول دوں", change: "بدل دوں", undo: "واپس کر دوں" }[a]}؟ "ہاں" یا "نہیں" لکھیں۔`,
+    askUndo: 'کیا میں اپنی پچھلی تبدیلی واپس کر دوں؟ "ہاں" یا "نہیں" لکھیں۔',
+    answerDone: (t) => `جی ہاں، کام ${t.id} "${t.title}" مکمل ہے۔`,
+    answerOpen: (t) => `نہیں، کام ${t.id} "${t.title}" ابھی باقی ہے۔`,
+    stillAsking: 'پہلے "ہاں" یا "نہیں" بتائیں:',
     cancelled: "ٹھیک ہے، کچھ نہیں بدلا۔",
     tooMany: (n) => `ایک ساتھ ${n} سے زیادہ کام — تھوڑا کم کریں؟`,
     titleTooLong: "کام کا نام زیادہ سے زیادہ 200 حروف کا ہو سکتا ہے — چھوٹا کریں؟",
     descriptionTooLong: "تفصیل زیادہ سے زیادہ 2000 حروف کی ہو سکتی ہے — چھوٹی کریں؟",
     thanks: "کوئی بات نہیں!",
     greet: 'السلام علیکم! بتائیں کیا کرنا ہے، جیسے "نیا کام شامل کرو: دودھ خریدنا"۔',
-    help: 'میں آپ کے کام سنبھالتا ہوں: "نیا کام شامل کرو: دودھ خریدنا"، "میرے کام دکھاؤ"، "کون سے کام باقی ہیں؟"، "کام 2 مکمل کرو"، "کام 3 حذف کرو"۔',
+    help: 'میں آپ کے کام سنبھالتا ہوں۔ جیسے: "دودھ خریدنا شامل کرو"، "کون سے کام باقی ہیں؟"، "کام 3 مکمل کرو"۔',
     unknown: "معاف کیجیے، سمجھ نہیں آیا۔",
     failed: "معاف کیجیے، یہ نہیں ہو سکا۔ تھوڑی دیر میں دوبارہ کوشش کریں۔",
   },
@@ -183,14 +206,19 @@ const TEXTS: Record<Language, Texts> = {
     askTitle: "Claro, ¿cuál es la tarea?",
     askNewTitle: (t) => `¿Qué debe decir la tarea ${t.id} "${t.title}"?`,
     askWhich: "¿Qué tarea? Dime su número o parte del título.",
-    confirmDelete: (n) => `¿Borro estas ${n} tareas? Di "sí" para borrarlas o "no" para dejarlas.`,
+    confirm: (a, n) =>
+      `¿${{ delete: "Borro", complete: "Marco como hechas", reopen: "Reabro", change: "Cambio", undo: "Deshago el cambio de" }[a]} ${n === 1 ? "esta tarea" : `estas ${n} tareas`}? Di "sí" o "no".`,
+    askUndo: '¿Deshago mi último cambio? Di "sí" para deshacerlo o "no" para dejarlo.',
+    answerDone: (t) => `Sí, la tarea ${t.id} "${t.title}" está hecha.`,
+    answerOpen: (t) => `No, la tarea ${t.id} "${t.title}" sigue pendiente.`,
+    stillAsking: 'Antes dime "sí" o "no":',
     cancelled: "De acuerdo, no cambié nada.",
     tooMany: (n) => `Son más de ${n} tareas a la vez — ¿puedes acotarlo?`,
     titleTooLong: "Los títulos pueden tener como máximo 200 caracteres — ¿uno más corto?",
     descriptionTooLong: "Las descripciones pueden tener como máximo 2000 caracteres — ¿una más corta?",
     thanks: "¡De nada!",
     greet: '¡Hola! Dime qué hacer, por ejemplo "añade una tarea: comprar pan".',
-    help: 'Puedo gestionar tus tareas: "añade una tarea: comprar pan", "muéstrame mis tareas", "¿qué tengo pendiente?", "marca la tarea 2 como hecha", "borra la tarea 3", "deshacer".',
+    help: 'Gestiono tus tareas. Prueba: "añade comprar pan", "¿qué tengo pendiente?" o "marca la tarea 3 como hecha".',
     unknown: "Perdona, no te entendí.",
     failed: "Perdona, no funcionó. Inténtalo de nuevo en un momento.",
   },
@@ -203,4 +231,34 @@ export function texts(language: Language): Texts {
 /** Tasks as lines of a reply, lowest number first ("the second one" means the second line). */
 export function taskLines(tasks: ShownTask[], markDone: boolean): string {
   return tasks.map((task) => `- ${line(task)}${markDone && task.completed ? " ✓" : ""}`).join("\n");
+}
+
+/** A tool call of a turn with its result (the tool's JSON) or its error text. */
+export interface CallOutcome {
+  tool: string;
+  input: Record<string, unknown>;
+  ok: boolean;
+  value: unknown;
+}
+
+/** One line a change: what happened to which task, in the user's words. Errors never show their text. */
+export function report(outcomes: CallOutcome[], language: Language): string {
+  const say = texts(language);
+  const lines = outcomes.map((outcome) => {
+    if (!outcome.ok) {
+      const id = Number(outcome.input.task_id);
+      return /not found/i.test(String(outcome.value)) && id ? say.notFound(id) : say.failed;
+    }
+    const result = outcome.value as { task_id: number; title: string; status: string };
+    const task: ShownTask = { id: result.task_id, title: result.title, completed: false };
+    if (outcome.tool === "add_task") return say.added(task);
+    if (outcome.tool === "delete_task") return say.deleted(task);
+    if (outcome.tool === "complete_task") return say.completed(task);
+    const only = (field: string) =>
+      Object.keys(outcome.input).every((key) => key === "task_id" || key === field);
+    if (outcome.input.completed === false && only("completed")) return say.reopened(task);
+    if (outcome.input.completed === true && only("completed")) return say.completed(task);
+    return say.updated(task);
+  });
+  return lines.join("\n") || say.done;
 }

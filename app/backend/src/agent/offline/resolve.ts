@@ -13,35 +13,50 @@ export type Resolution =
 
 const IGNORED = new Set([...FILLERS, ...TASK_NOUNS, ...CONJUNCTIONS].filter((word) => !word.includes(" ")));
 
-function words(text: string): string[] {
-  return text
-    .split(/[\s,;:.!?"'()]+/)
-    .map(normalizeWord)
-    .filter((word) => word && !IGNORED.has(word));
+/** The first `max` words of a text that can name a task (fillers and task nouns left out). */
+function words(text: string, max: number): string[] {
+  const found: string[] = [];
+  for (const raw of text.split(/[\s,;:.!?"'()]+/, max * 4)) {
+    const word = normalizeWord(raw);
+    if (word && !IGNORED.has(word)) found.push(word);
+    if (found.length === max) break;
+  }
+  return found;
 }
+
+const stem = (word: string) => (word.length >= 4 ? word.replace(/(ing|ed|es|s)$/, "") : `\u0000${word}`);
 
 /** "booked" ~ "book", "x-ray" ~ "x-rays", "electicity" ~ "electricity". */
 function sameWord(a: string, b: string): boolean {
-  if (isTypoOf(a, b) || isTypoOf(b, a)) return true;
-  const stem = (word: string) => word.replace(/(ing|ed|es|s)$/, "");
-  return a.length >= 4 && b.length >= 4 && stem(a) === stem(b);
+  return a === b || stem(a) === stem(b) || isTypoOf(a, b) || isTypoOf(b, a);
 }
 
+// A query or title is compared on its first words: enough to name a task, and the work stays bounded.
+const WORDS_MAX = 12;
+// Parts of one request ("X, Y and Z") resolved one by one; more is not a request about named tasks.
+export const PARTS_MAX = 20;
+
 /** How much of `query` the title holds: the share of its words found there. */
-export function matchScore(query: string, title: string): { score: number; matched: number } {
-  const wanted = words(query);
+export function matchScore(
+  query: string | string[],
+  title: string | string[],
+): { score: number; matched: number } {
+  const wanted = typeof query === "string" ? titleWords(query) : query;
   if (wanted.length === 0) return { score: 0, matched: 0 };
-  const have = words(title);
+  const have = typeof title === "string" ? titleWords(title) : title;
   const matched = wanted.filter((word) => have.some((other) => sameWord(word, other))).length;
   return { score: matched / wanted.length, matched };
 }
+
+const titleWords = (title: string) => words(title, WORDS_MAX);
 
 /** The tasks that match the words best; several when they match equally well. */
 export function bestMatches(query: string, tasks: ShownTask[], minimum = 0.5): ShownTask[] {
   let best = 0;
   let matches: ShownTask[] = [];
+  const wanted = titleWords(query);
   for (const task of tasks) {
-    const { score } = matchScore(query, task.title);
+    const { score } = matchScore(wanted, titleWords(task.title));
     if (score < minimum || score < best) continue;
     if (score > best) matches = [];
     best = score;
@@ -57,12 +72,15 @@ export function bestMatches(query: string, tasks: ShownTask[], minimum = 0.5): S
 export function resolveTarget(
   target: Target,
   tasks: ShownTask[],
-  options: { prefer?: boolean; listing?: ShownTask[] | undefined },
+  options: { prefer?: boolean; listing?: ShownTask[] | undefined; recent?: ShownTask[] | undefined },
 ): Resolution {
   const byNumber = ascending(tasks);
   switch (target.kind) {
-    case "none":
-      return { none: true };
+    case "none": {
+      // "it", "that one": the one task the conversation just touched or showed.
+      const recent = options.recent?.map((task) => byNumber.find((other) => other.id === task.id));
+      return recent?.length === 1 && recent[0] ? { tasks: [recent[0]] } : { none: true };
+    }
     case "numbers": {
       const found: ShownTask[] = [];
       for (const id of target.numbers) {
@@ -87,7 +105,7 @@ export function resolveTarget(
       return chosen.length > 0 ? { tasks: chosen } : { missing: target.about ?? target.status };
     }
     case "words": {
-      if (target.parts.length > 1) {
+      if (target.parts.length > 1 && target.parts.length <= PARTS_MAX) {
         const each = target.parts.map((part) => narrow(bestMatches(part, byNumber), options.prefer));
         const ids = new Set(each.flatMap((found) => found.map((task) => task.id)));
         if (each.every((found) => found.length === 1) && ids.size === each.length) {

@@ -12,7 +12,7 @@ export interface Token {
 const SEPARATORS = new Set([":", ",", ";", "->", "-", "—", "–", "،", "؛"]);
 
 /** Splits a message into word tokens and separator tokens (":", ",", ";", "->"), which carry structure. */
-export function tokenize(message: string): Token[] {
+export function tokenize(message: string, limit = Infinity): Token[] {
   const spaced = message
     .normalize("NFC")
     .replace(/[\u2018\u2019`´]/g, "'")
@@ -22,6 +22,7 @@ export function tokenize(message: string): Token[] {
     .replace(/\s[-—–]\s/g, " - ");
   const tokens: Token[] = [];
   for (const piece of spaced.split(/\s+/)) {
+    if (tokens.length >= limit) break;
     if (!piece) continue;
     if (SEPARATORS.has(piece)) {
       tokens.push({ raw: piece, norm: piece === "-" || piece === "—" || piece === "–" ? "-" : piece });
@@ -34,8 +35,13 @@ export function tokenize(message: string): Token[] {
   return tokens;
 }
 
+// Urdu (Extended Arabic-Indic) and Arabic-Indic digits read as the digits they are: "۳" is task 3.
+const EASTERN_DIGITS = /[\u06F0-\u06F9\u0660-\u0669]/g;
+const westernDigit = (digit: string) => String((digit.charCodeAt(0) - 0x0660) % 0x90);
+
 export function normalizeWord(word: string): string {
   return word
+    .replace(EASTERN_DIGITS, westernDigit)
     .toLowerCase()
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -46,24 +52,34 @@ export function normalizeWord(word: string): string {
 
 export const isSeparator = (token: Token) => SEPARATORS.has(token.raw) || token.norm === "-";
 
-/** Damerau–Levenshtein distance (optimal string alignment): a swap of two letters counts as one typo. */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+/**
+ * Damerau–Levenshtein distance (optimal string alignment: a swap of two letters counts as one typo), capped:
+ * any distance above `max` is reported as max + 1, and the work stops as soon as a row exceeds it.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
+  let before = new Int32Array(cols);
+  let previous = new Int32Array(cols);
+  let current = new Int32Array(cols);
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-      }
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, before[j - 2]! + 1);
+      current[j] = value;
+      rowMin = Math.min(rowMin, value);
     }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return d[a.length]![b.length]!;
+  return Math.min(previous[b.length]!, max + 1);
 }
+
+const TYPO_LENGTH_MAX = 24;
 
 /**
  * Whether `word` is a typo of `known`: the same first letter (people rarely mistype it) and at most one
@@ -71,9 +87,11 @@ export function editDistance(a: string, b: string): number {
  */
 export function isTypoOf(word: string, known: string): boolean {
   if (word === known) return true;
-  if (known.length < 3 || word.length < 2 || word[0] !== known[0]) return false;
+  // Long tokens (a pasted URL, a run of letters) are never typos: the distance below is quadratic in length.
+  if (known.length < 3 || word.length < 2 || word.length > TYPO_LENGTH_MAX || word[0] !== known[0])
+    return false;
   const allowed = known.length >= 7 ? 2 : 1;
-  return Math.abs(word.length - known.length) <= allowed && editDistance(word, known) <= allowed;
+  return Math.abs(word.length - known.length) <= allowed && editDistance(word, known, allowed) <= allowed;
 }
 
 export function detectLanguage(

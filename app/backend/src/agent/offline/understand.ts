@@ -20,6 +20,7 @@ import {
   TASK_NOUNS,
   VALUE_SEPARATORS,
 } from "./lexicon.js";
+import { classify } from "./intent-model.js";
 import {
   capitalize,
   detectLanguage,
@@ -44,6 +45,7 @@ export type Intent =
   | { kind: "add"; titles: string[]; description?: string }
   | { kind: "list"; status: Status }
   | { kind: "show"; target: Target }
+  | { kind: "question"; target: Target }
   | { kind: "complete"; target: Target }
   | { kind: "delete"; target: Target }
   | { kind: "reopen"; target: Target }
@@ -97,31 +99,61 @@ const KNOWN_WORDS = new Set(
   ].flatMap(split),
 );
 
-/** A token matches a lexicon word exactly, or as a typo when the token is no word the lexicon knows. */
+/**
+ * A token matches a lexicon word exactly, or as a typo when the token is no word the lexicon knows. Typo checks
+ * are remembered for the message being read (reset by each understand()): a word repeated 1,000 times costs one.
+ */
 function wordMatches(token: Token, word: string): boolean {
-  return (
-    token.norm === word ||
-    (!KNOWN_WORDS.has(token.norm) && !/\d/.test(token.norm) && isTypoOf(token.norm, word))
-  );
+  if (token.norm === word) return true;
+  if (KNOWN_WORDS.has(token.norm) || /\d/.test(token.norm)) return false;
+  const key = `${token.norm}\u0000${word}`;
+  let typo = typosOfMessage.get(key);
+  if (typo === undefined) typosOfMessage.set(key, (typo = isTypoOf(token.norm, word)));
+  return typo;
 }
+let typosOfMessage = new Map<string, boolean>();
 
-/** Every occurrence of every phrase of the table, longest first where they overlap. */
-function findHits(tokens: Token[], table: PhraseTable): Hit[] {
-  const hits: Hit[] = [];
+/**
+ * A phrase table indexed by the first letter of its first word: a token can only match a phrase starting with
+ * its own first letter (typos keep the first letter, text.ts isTypoOf), so a message costs a few checks a
+ * token, not one per phrase.
+ */
+type IndexedTable = Map<string, Array<{ kind: string; words: string[] }>>;
+const indexes = new WeakMap<PhraseTable, IndexedTable>();
+function indexOf(table: PhraseTable): IndexedTable {
+  let index = indexes.get(table);
+  if (index) return index;
+  index = new Map();
   for (const [kind, phrases] of Object.entries(table)) {
     for (const phrase of phrases) {
       const words = split(phrase);
-      for (let start = 0; start + words.length <= tokens.length; start++) {
-        if (words.every((word, offset) => wordMatches(tokens[start + offset]!, word))) {
-          hits.push({ kind, start, end: start + words.length });
-        }
+      const first = words[0]!.charAt(0);
+      if (!index.has(first)) index.set(first, []);
+      index.get(first)!.push({ kind, words });
+    }
+  }
+  indexes.set(table, index);
+  return index;
+}
+
+/** Every occurrence of every phrase of the table, longest first where they overlap. Linear in the tokens. */
+function findHits(tokens: Token[], table: PhraseTable): Hit[] {
+  const index = indexOf(table);
+  const hits: Hit[] = [];
+  for (let start = 0; start < tokens.length; start++) {
+    for (const { kind, words } of index.get(tokens[start]!.norm.charAt(0)) ?? []) {
+      if (start + words.length > tokens.length) continue;
+      if (words.every((word, offset) => wordMatches(tokens[start + offset]!, word))) {
+        hits.push({ kind, start, end: start + words.length });
       }
     }
   }
   hits.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   const kept: Hit[] = [];
-  for (const hit of hits)
-    if (!kept.some((other) => hit.start < other.end && other.start < hit.end)) kept.push(hit);
+  for (const hit of hits) {
+    const last = kept.at(-1);
+    if (!last || hit.start >= last.end) kept.push(hit);
+  }
   return kept;
 }
 
@@ -143,22 +175,96 @@ const CLASS_TABLE: PhraseTable = {
 const SMALL_TALK = new Set<string>(["yes", "no", "thanks", "greet", "help"]);
 const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"]);
 
-/** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
-export function understand(message: string, awaitingAnswer = false): Understood {
-  // Pure, and asked again for every step of a turn and for earlier turns: remember recent answers.
-  const key = `${awaitingAnswer ? 1 : 0}${message}`;
-  const known = remembered.get(key);
-  if (known) return known;
-  const tokens = tokenize(message);
-  const language = detectLanguage(message, tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
-  const understood = { intent: readIntent(tokens, awaitingAnswer), language };
-  if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value!);
-  remembered.set(key, understood);
-  return understood;
+/**
+ * The words of a message the agent reads: a request is said in its first words, and a title is at most 200
+ * characters. The cap bounds every turn's work, whatever the message (4,000 characters of commas or repeated
+ * command words cost what this many words cost).
+ */
+export const MAX_TOKENS = 160;
+
+/** One task a line ("1. X", "- Y", "Z"): the lines read as a comma-separated list. */
+function asOneLine(message: string): string {
+  if (!/\n\s*\S/.test(message.trim())) return message;
+  return message
+    .slice(0, 4_000)
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*(?:\d+[.)]|[-*•]|\[ ?\])\s*/, "").trim())
+    .filter(Boolean)
+    .join(", ");
 }
 
-const REMEMBERED_MAX = 1_000;
-const remembered = new Map<string, Understood>();
+/** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
+export function understand(message: string, awaitingAnswer = false): Understood {
+  typosOfMessage = new Map();
+  const tokens = tokenize(asOneLine(message), MAX_TOKENS);
+  const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
+  return { intent: withClassifier(readIntent(tokens, awaitingAnswer), message, tokens), language };
+}
+
+/** The tasks a message names, on its own ("the plumber one", "2"): the answer to "which one?". */
+export function targetOf(message: string): Target {
+  typosOfMessage = new Map();
+  const tokens = tokenize(message, MAX_TOKENS);
+  return readTarget(tokens, findHits(tokens, COMMAND_TABLE), findHits(tokens, CLASS_TABLE), "all");
+}
+
+// How sure the classifier must be to overrule what the rules read.
+const SURE = 0.6;
+const VERY_SURE = 0.85;
+
+/**
+ * The rules read command words and arguments; the classifier (intent-model.ts), trained on how people write,
+ * decides what a message without a command word wants ("buy milk" adds, "is the car one done?" asks), and
+ * keeps a question or an unrelated message from being read as an order ("what is 12+5" names no task).
+ */
+function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent {
+  const [top] = classify(message);
+  if (!top) return rule;
+  const { intent: predicted, p } = top;
+  const classes = () => findHits(tokens, CLASS_TABLE);
+  const target = () => readTarget(tokens, findHits(tokens, COMMAND_TABLE), classes(), "all");
+  if (rule.kind === "unknown" || rule.kind === "statement") {
+    if (predicted === "add" && p >= SURE) {
+      const first = firstContentIndex(tokens, classes());
+      return readAdd(tokens, { kind: "add", start: first, end: first });
+    }
+    if (predicted === "question" && p >= SURE) {
+      // A question about tasks names one, or speaks of tasks; "the meaning of life and everything" does neither.
+      const asked = target();
+      const aboutTasks = classes().some((hit) => ["noun", "completed", "pending"].includes(hit.kind));
+      if (asked.kind !== "all" || aboutTasks) return { kind: "question", target: asked };
+    }
+    if ((predicted === "greet" || predicted === "thanks" || predicted === "help") && p >= SURE)
+      return { kind: predicted };
+    return rule;
+  }
+  // An add read from a need or a reminder alone ("necesito ayuda", "remind me what's on my plate") is one only
+  // when the classifier does not see a request for help, a listing, a question or small talk in it.
+  if (rule.kind === "add" && !hasAddCommand(tokens) && predicted !== "add" && p >= SURE) {
+    if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    if (predicted === "list" || predicted === "question") return { kind: "list", status: "all" };
+    if (predicted === "other") return { kind: "unknown" };
+  }
+  if (
+    predicted === "add" &&
+    p >= VERY_SURE &&
+    ["complete", "delete", "reopen", "yes", "no"].includes(rule.kind)
+  ) {
+    const first = firstContentIndex(tokens, classes());
+    return readAdd(tokens, { kind: "add", start: first, end: first });
+  }
+  if (rule.kind === "show" || rule.kind === "list") {
+    if (predicted === "other" && p >= SURE) return { kind: "unknown" };
+    if (predicted === "question" && p >= SURE && rule.kind === "show")
+      return { kind: "question", target: target() };
+    return rule;
+  }
+  if (["complete", "delete", "reopen", "update"].includes(rule.kind) && p >= VERY_SURE) {
+    if (predicted === "question") return { kind: "question", target: target() };
+    if (predicted === "other") return { kind: "unknown" };
+  }
+  return rule;
+}
 
 function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   if (tokens.length === 0) return { kind: "help" };
@@ -183,7 +289,11 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const first = firstContentIndex(tokens, classes);
   const leading = findHits(tokens, LEADING_TABLE).filter((hit) => hit.start === first);
   // "todo: buy milk", "task: call mom", "note: ..." add what follows the colon.
-  if (tokens[first + 1]?.raw === ":" && (has("noun") || commands.some((hit) => hit.start === first))) {
+  const namesTask = (hit: Hit) => hit.start === first && hit.end === first + 1;
+  if (
+    tokens[first + 1]?.raw === ":" &&
+    (classes.some((hit) => hit.kind === "noun" && namesTask(hit)) || commands.some(namesTask))
+  ) {
     leading.push({ kind: "add", start: first, end: first + 1 });
   }
   const weak = findHits(tokens, WEAK_TABLE).filter(
@@ -231,11 +341,13 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const updateHit = hitsOf("update").find(
     (hit) =>
       firstAction === hit ||
-      (/^descrip/.test(tokens[hit.start]!.norm) &&
+      (DETAIL_WORDS.test(tokens[hit.start]!.norm) &&
         firstAction !== undefined &&
         onlyArticles(firstAction.end, hit.start)),
   );
-  if (updateHit) return readUpdate(tokens, updateHit);
+  const note = readNote(tokens);
+  if (note) return note;
+  if (updateHit) return stateChange(readUpdate(tokens, updateHit));
 
   const completion = [...hitsOf("complete"), ...weak].sort((a, b) => a.start - b.start)[0];
   const negated = has("negation") || has("pending");
@@ -247,6 +359,17 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   if (action?.kind === "add") return readAdd(tokens, action);
   if (action?.kind === "delete") {
     return { kind: "delete", target: readTarget(tokens, commands, classes, statusOf(classes, weak)) };
+  }
+  // "everything except the flight": a change to several tasks whose exception cannot be trusted to a match.
+  if (action && tokens.some((token) => EXCEPT.has(token.norm))) return { kind: "unknown" };
+  // "I called dad", "maine bill bhar diya", "میں نے ابو کو فون کر لیا": said, not ordered (no command word, no
+  // task number): a statement, whose change is asked first.
+  const saidBySomeone =
+    tokens.some((token) => ["i", "ive", "maine", "mene", "yo", "ya"].includes(token.norm)) ||
+    /(^|\s)میں نے(\s|$)/.test(tokens.map((token) => token.raw).join(" "));
+  if (action && !firstAction && saidBySomeone && numbers.length === 0) {
+    const words = contentText(tokens, [...commands, ...weak], classes);
+    if (words) return { kind: "statement", words, negated };
   }
   if (action)
     return { kind: "complete", target: readTarget(tokens, [...commands, ...weak], classes, "pending") };
@@ -369,33 +492,39 @@ function splitList(tokens: Token[]): Token[][] {
 function readAdd(tokens: Token[], first: Hit): Intent {
   // "I need to remember to pay bills": one request, said twice.
   let hit = first;
-  for (let next = nextAdd(tokens, hit.end); next; next = nextAdd(tokens, hit.end))
-    hit = { ...hit, end: next.end };
-  let after = tokens.slice(hit.end);
+  const adds = findHits(tokens, ADD_TABLE).filter(
+    (other) => !["new", "note", "put", "save"].includes(tokens[other.start]!.norm),
+  );
+  for (const next of adds) if (next.start === hit.end) hit = { ...hit, end: next.end };
+  // "add X with details: a, b, c": one task, X, described by what follows.
+  const description = splitDescription(tokens.slice(hit.end));
+  let after = description.title;
   // "naya kaam shamil karo: X", "task add karo: X": the title is what follows the colon.
   const colon = after.findIndex((token) => token.raw === ":");
-  if (colon >= 0 && colon < after.length - 1) after = after.slice(colon + 1);
-  const description = splitDescription(after);
-  after = description.title;
+  const timeFirst = LEADING_TIME.test(`${joinRaw(after.slice(0, colon))} `) || URDU_TIME.test(joinRaw(after));
+  if (colon >= 0 && colon < after.length - 1 && !timeFirst) after = after.slice(colon + 1);
   let part = trimTitle(after);
   if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
   const pluralNoun = tokens.some((token) => ["tasks", "todos", "items", "tareas"].includes(token.norm));
   const singularNoun = tokens
     .slice(hit.end, hit.end + 3)
     .some((token) => ["task", "todo", "item", "tarea", "کام"].includes(token.norm));
-  const hasListMarks = part.some((token) => [",", ";", "،", "؛"].includes(token.raw));
+  const isMark = (token: Token) => [",", ";", "،", "؛"].includes(token.raw);
+  const isJoin = (token: Token) => CONJUNCTIONS.includes(token.norm) || JOINS.has(token.norm);
   let titles: Token[][];
-  if (hasListMarks) {
-    titles = splitOn(part, (token) => [",", ";", "،", "؛"].includes(token.raw)).map((piece) =>
-      stripEnds(piece, (token) => CONJUNCTIONS.includes(token.norm)),
-    );
+  if (part.some(isMark)) {
+    // "X, Y and Z": every comma and the last "and" separate tasks.
+    titles = splitOn(part, (token) => isMark(token) || isJoin(token));
   } else {
-    const pieces = splitOn(part, (token) => CONJUNCTIONS.includes(token.norm));
+    // "X and Y": two tasks when both sides say something (two words or more), or every side is one word.
+    const pieces = splitOn(part, isJoin);
+    const phrases = pieces.length > 1 && pieces.every((piece) => piece.length >= 2);
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
-    titles = !singularNoun && (pluralNoun || allSingleWords) && pieces.length > 1 ? pieces : [part];
+    titles = !singularNoun && (pluralNoun || allSingleWords || phrases) ? pieces : [part];
   }
   const cleaned = titles
-    .map((title) => unquote(joinRaw(title)))
+    .filter((title) => !title.every((token) => LIST_INTRO.has(token.norm)))
+    .map((title) => cleanTitle(unquote(joinRaw(title))))
     .filter(Boolean)
     .map(capitalize);
   const intent: Intent = { kind: "add", titles: cleaned };
@@ -403,19 +532,229 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   return intent;
 }
 
-function nextAdd(tokens: Token[], at: number): Hit | undefined {
-  return findHits(tokens, { add: [...COMMANDS.add.phrases, ...(COMMANDS.add.leading ?? [])] }).find(
-    (hit) => hit.start === at && !["new", "note", "put", "save"].includes(tokens[at]!.norm),
+// Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
+const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
+// A list's introduction ("put these on my list:"), not a task.
+const LIST_INTRO = new Set([
+  "kr",
+  "krdo",
+  "kardo",
+  "karo",
+  "kar",
+  "do",
+  "dono",
+  "both",
+  "ambos",
+  "tareas",
+  "kaam",
+  "thanks",
+  "thank",
+  "you",
+  "thx",
+  "shukriya",
+  "gracias",
+  "ok",
+  "okay",
+  "hi",
+  "hello",
+  "these",
+  "this",
+  "following",
+  "the",
+  "on",
+  "to",
+  "my",
+  "list",
+  "todo",
+  "tasks",
+  "items",
+  "put",
+  "add",
+  "please",
+  "pls",
+  "estas",
+  "mi",
+  "lista",
+  "yeh",
+  "sab",
+  "ye",
+]);
+
+// What people say around a task that is not its title: reminders and needs ("don't forget to", "yaad rakhna",
+// "tengo que", "mujhe ... hai"), in each language. A leading time phrase moves to the end in English and Spanish.
+const LEADING_NEED =
+  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|want to|wanna)(?:\s+really)?|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
+const LEADING_TIME =
+  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|este fin de semana|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
+const URDU_TIME = /^(kal|aaj|parson|agle hafte|is hafte|agle mahine|کل|آج|پرسوں|اگلے ہفتے)\b/i;
+const URDU_NEED = /(^|\s)(mujhe|mujhay|مجھے)(?=\s)/gi;
+const TRAILING_NEED = /\s+(hai|hain|he|ہے|ہیں|please|pls|plz|por favor)[\s.!]*$/i;
+
+/** A title as a person expects it in their list: "tomorrow I need to pay the gas bill" -> "pay the gas bill tomorrow". */
+export function cleanTitle(title: string): string {
+  let text = title
+    .replace(/\p{Extended_Pictographic}|\u{FE0F}/gu, "")
+    .replace(/[!.]+$/, "")
+    .trim();
+  let moved = "";
+  for (let changed = true; changed;) {
+    changed = false;
+    const time = LEADING_TIME.exec(text);
+    if (time && !/[\u0600-\u06FF]/.test(text)) {
+      moved = time[1]!;
+      text = text.slice(time[0].length);
+      changed = true;
+    }
+    const need = LEADING_NEED.exec(text);
+    if (need) {
+      text = text.slice(need[0].length);
+      changed = true;
+    }
+  }
+  text = text
+    .replace(/^[:\-–,]\s*/, "")
+    .replace(URDU_NEED, "$1")
+    .replace(/\s+/g, " ")
+    .trim();
+  text = text.replace(/^([^:]{1,30}):\s+/, "$1 ");
+  text = text.replace(TRAILING_NEED, "").trim();
+  return moved && text ? `${text} ${moved.toLowerCase()}` : text;
+}
+
+/** Whether the message says "add" itself (a command word, not only "I need to" or "remind me"). */
+function hasAddCommand(tokens: Token[]): boolean {
+  const leading = new Set(COMMANDS.add.leading ?? []);
+  return (
+    findHits(tokens, {
+      add: COMMANDS.add.phrases.filter((phrase) => !leading.has(phrase) && !phrase.startsWith("remind")),
+    }).length > 0
   );
 }
 
+const ADD_TABLE: PhraseTable = { add: [...COMMANDS.add.phrases, ...(COMMANDS.add.leading ?? [])] };
+
+const DETAIL_WORDS =
+  /^(description|details?|notes?|descripcion|detalles?|notas?|tafseel|tafsilat|تفصیل|تفصیلات|نوٹ)$/;
+// Words that join a title to its details ("with details", "con detalles", "details ke sath"), dropped.
+const DETAIL_LEAD = new Set([
+  "with",
+  "the",
+  "and",
+  ",",
+  "-",
+  ".",
+  "con",
+  "la",
+  "los",
+  "las",
+  "y",
+  "،",
+  "some",
+  "ki",
+  "کی",
+]);
+const DETAIL_TAIL = new Set(["ke", "sath", "saath", "کے", "ساتھ", "are", "is", "of"]);
+
+// Before a detail word, these mean "a note ON a task" ("add a note to it", "isme note", "ponle una nota"); after
+// it, a preposition names the task ("note for the dentist one", "set the notes on 8 to ...").
+const NOTE_BEFORE = new Set([
+  "a",
+  "an",
+  "the",
+  "una",
+  "un",
+  "la",
+  "el",
+  "isme",
+  "ismein",
+  "mein",
+  "میں",
+  "some",
+  "my",
+  "is",
+]);
+const NOTE_AFTER = new Set(["to", "on", "for", "of", "de", "del", "ka", "ki", "par", "in", "en", "a", "al"]);
+// Words around a note that only say "put a note on": never part of the task's name.
+const NOTE_FILLER = new Set([
+  ...NOTE_BEFORE,
+  ...NOTE_AFTER,
+  "add",
+  "put",
+  "set",
+  "write",
+  "likh",
+  "likho",
+  "do",
+  "daal",
+  "dalo",
+  "daalo",
+  "karo",
+  "kar",
+  "ponle",
+  "pon",
+  "agrega",
+  "anade",
+  "escribe",
+  "it",
+  "is",
+  "us",
+  "that",
+  "this",
+  "wale",
+  "wala",
+  "wali",
+  "task",
+  "tarea",
+  "kaam",
+  "کام",
+  "اس",
+  "لکھ",
+  "دیں",
+  "دو",
+  "ڈال",
+  "والے",
+  "please",
+  "pls",
+  "change",
+  "update",
+  "edit",
+  "replace",
+]);
+
+/**
+ * "add a note to it: A4, 80gsm", "set the notes for the flight task to: PK-303", "isme note daal do: 500 gram":
+ * the description of a task (named before the value, or "it": the one just touched), set to the value.
+ */
+function readNote(tokens: Token[]): Intent | undefined {
+  const at = tokens.findIndex((token) => DETAIL_WORDS.test(token.norm));
+  if (at < 0) return undefined;
+  const before = tokens[at - 1]?.norm;
+  const after = tokens[at + 1]?.norm;
+  const isNote = at === 0 || NOTE_BEFORE.has(before ?? "") || NOTE_AFTER.has(after ?? "") || after === ":";
+  const joinsTitle = ["with", "con", ",", "،", ".", "-"].includes(before ?? "");
+  if (!isNote || joinsTitle) return undefined;
+  // The value: after the first colon past the detail word; else after " to " ("set the note on 8 to X").
+  let split = tokens.findIndex((token, index) => index > at && token.raw === ":");
+  if (split < 0) split = tokens.findIndex((token, index) => index > at + 1 && token.norm === "to");
+  if (split < 0) return undefined;
+  const value = unquote(joinRaw(tokens.slice(split + 1)));
+  if (!value) return undefined;
+  const named = tokens
+    .slice(0, split)
+    .filter((token, index) => index !== at && !NOTE_FILLER.has(token.norm) && !isSeparator(token));
+  const target = readTarget(named, [], findHits(named, CLASS_TABLE), "all");
+  return { kind: "update", target, field: "description", value };
+}
+
 function splitDescription(tokens: Token[]): { title: Token[]; text?: string } {
-  const index = tokens.findIndex((token) => /^(description|details|notes?|descripcion)$/.test(token.norm));
+  const index = tokens.findIndex((token) => DETAIL_WORDS.test(token.norm));
   if (index <= 0) return { title: tokens };
   let titleEnd = index;
-  while (titleEnd > 0 && ["with", "the", "and", ",", "con", "la"].includes(tokens[titleEnd - 1]!.norm))
-    titleEnd--;
-  const text = joinRaw(tokens.slice(index + 1).filter((token, i) => !(i === 0 && isSeparator(token))));
+  while (titleEnd > 0 && DETAIL_LEAD.has(tokens[titleEnd - 1]!.norm)) titleEnd--;
+  let start = index + 1;
+  while (start < tokens.length && (DETAIL_TAIL.has(tokens[start]!.norm) || isSeparator(tokens[start]!)))
+    start++;
+  const text = joinRaw(tokens.slice(start));
   return { title: tokens.slice(0, titleEnd), text: unquote(text) };
 }
 
@@ -459,6 +798,11 @@ const LEADING_NOISE = new Set([
   "کام",
   "نیا",
   "please",
+  "کریں",
+  "کیجیے",
+  "کیجئے",
+  "کردیں",
+  "دیں",
 ]);
 const TRAILING_PHRASES = [
   "on the list",
@@ -479,6 +823,10 @@ const TRAILING_PHRASES = [
   "kar",
   "کر دو",
   "کرو",
+  "کر دیں",
+  "کریں",
+  "کیجیے",
+  "کردیں",
   "por favor",
   "a mi lista",
 ].map((phrase) => phrase.split(" "));
@@ -514,14 +862,6 @@ function splitOn(tokens: Token[], isBreak: (token: Token) => boolean): Token[][]
   return pieces.filter((piece) => piece.length > 0);
 }
 
-function stripEnds(tokens: Token[], drop: (token: Token) => boolean): Token[] {
-  let start = 0;
-  let end = tokens.length;
-  while (start < end && drop(tokens[start]!)) start++;
-  while (end > start && drop(tokens[end - 1]!)) end--;
-  return tokens.slice(start, end);
-}
-
 function unquote(value: string): string {
   return value
     .trim()
@@ -529,6 +869,51 @@ function unquote(value: string): string {
     .replace(/[.!?؟۔]+$/, "")
     .trim();
 }
+
+const TARGET_WORDS_MAX = 40;
+const EXCEPT = new Set([
+  "except",
+  "but",
+  "besides",
+  "siwaye",
+  "siwa",
+  "chhor",
+  "chor",
+  "menos",
+  "excepto",
+  "salvo",
+  "سوائے",
+  "علاوہ",
+]);
+
+// "set 14 to done", "change task 4 back to incomplete": a state, not a new title.
+const DONE_VALUE = /^(done|complete|completed|finished|hecha|hecho|completada|mukammal|ho gaya|مکمل)$/i;
+const OPEN_VALUE =
+  /^(back to )?(incomplete|not done|undone|pending|open|todo|not complete|pendiente|baqi|adhoora|نامکمل|باقی)$/i;
+
+function stateChange(intent: Intent): Intent {
+  if (intent.kind !== "update" || intent.field !== "title") return intent;
+  const value = intent.value.trim().replace(/[.!]+$/, "");
+  if (DONE_VALUE.test(value)) return { kind: "complete", target: intent.target };
+  if (OPEN_VALUE.test(value)) return { kind: "reopen", target: intent.target };
+  return intent;
+}
+// "it", "that one", "isko", "اسے": the task the conversation just touched.
+const PRONOUNS = new Set([
+  "it",
+  "that",
+  "this",
+  "isko",
+  "usko",
+  "ise",
+  "isay",
+  "usay",
+  "اسے",
+  "اس",
+  "اسکو",
+  "lo",
+  "la",
+]);
 
 const FIELD_WORDS = new Set([
   "title",
@@ -547,9 +932,7 @@ const FIELD_WORDS = new Set([
  * do": the target is what names a task, the value what follows the separator after it.
  */
 function readUpdate(tokens: Token[], hit: Hit): Intent {
-  const field = tokens.some((token) => /^(description|details|notes|descripcion)$/.test(token.norm))
-    ? "description"
-    : "title";
+  const field = tokens.some((token) => DETAIL_WORDS.test(token.norm)) ? "description" : "title";
   const before = tokens.slice(0, hit.start);
   const beforeContent = contentTokens(
     before,
@@ -568,12 +951,13 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   } else {
     const rest = tokens.slice(hit.end);
     let split = -1;
-    for (let index = 0; index < rest.length; index++) {
+    // The task is named in the first words after the verb: the value's separator is looked for there only.
+    for (let index = 0; index < Math.min(rest.length, TARGET_WORDS_MAX); index++) {
       const token = rest[index]!;
       if (!(isSeparator(token) || VALUE_SEPARATORS.includes(token.norm))) continue;
       const between = rest.slice(0, index).filter((word) => !FIELD_WORDS.has(word.norm));
       const hasReference =
-        between.some((word) => /^\d+$/.test(word.norm) || word.norm in ORDINALS) ||
+        between.some((word) => /^\d+$/.test(word.norm) || word.norm in ORDINALS || PRONOUNS.has(word.norm)) ||
         contentTokens(between, [], findHits(between, CLASS_TABLE)).length > 0;
       if (hasReference) {
         split = index;
@@ -587,4 +971,46 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   const targetOnly = targetTokens.filter((token) => !FIELD_WORDS.has(token.norm));
   const target = readTarget(targetOnly, [], findHits(targetOnly, CLASS_TABLE), "all");
   return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value };
+}
+
+// Intents that ask for a change. Everything else (a listing, a question, small talk) never writes.
+const ORDERS = new Set<Intent["kind"]>([
+  "add",
+  "complete",
+  "delete",
+  "reopen",
+  "update",
+  "undo",
+  "statement",
+  "unknown",
+]);
+// A question about tasks ("did I already pay the rent?", "kya maine ... kar diya?", "¿ya pagué ...?"), unless it
+// is a polite request ("can you add ...?", "kya aap ... kar sakte hain?", "¿puedes ...?").
+const QUESTION_START =
+  /^(did|does|is|are|was|were|has|how|what|whats|which|when|where|who|why|kya|kia|kitne|kitni|kaun|kab|کیا|کتنے|کون|کب|que|qué|cual|cuál|cuantas|cuántas|cuantos|cuántos)(?=[\s,?؟]|$)/iu;
+const POLITE_REQUEST =
+  /^(can|could|would|will)\s+(you|u)\b|^(kya|kia)\s+(aap|ap|tum)\s.*\b(sakt[ei]|sakta|saken|dein|den|do)\b|^(puedes|podrias|podrías|me puedes)\s|^کیا\s+(آپ|تم)\s.*(سکتے|سکتی|دیں)/iu;
+
+/** "and 12 too", "also 3": the last change's action again, on another task. */
+export const ALSO =
+  /^(and|also|aur|y|e|plus|same for|same with|lo mismo (para|con))(?=[\s,]|$)|(^|\s)(too|also|as well|bhi|tambien|también|bhee|بھی)(?=[\s.!-]|$)/iu;
+/** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
+export const CORRECTION =
+  /\b(i meant|meant|not that one|wrong one|the other one|other one|galat|ghalat|dusra|doosra|quise decir|me referia|me refería|no esa)\b|غلط|دوسرا/i;
+
+/**
+ * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
+ * happened ("I paid the rent": its change is asked first), "no" for a question, small talk or anything else.
+ */
+export function readMessage(message: string): { language: Language; writes: "yes" | "ask" | "no" } {
+  const { intent, language } = understand(message);
+  const text = message.trim().replace(/^[¿¡"'\s]+/, "");
+  const question = (/[?؟]\s*$/.test(text) || QUESTION_START.test(text)) && !POLITE_REQUEST.test(text);
+  const [top] = classify(message);
+  const corrects = top?.intent === "correct" && top.p >= 0.5;
+  const followUp = corrects || CORRECTION.test(text) || ALSO.test(text);
+  if (question) return { language, writes: "no" };
+  if (followUp) return { language, writes: "yes" };
+  if (intent.kind === "statement") return { language, writes: "ask" };
+  return { language, writes: ORDERS.has(intent.kind) ? "yes" : "no" };
 }
