@@ -55,7 +55,7 @@ export interface AppSpec {
     trustedProxies: string[];
   };
   frontend: AppComponentSpec & { serviceType: ServiceType; servicePort: number };
-  /** in-cluster PostgreSQL when the stack has no databaseUrl */
+  /** in-cluster PostgreSQL when the stack has no databaseUrl: the program's, one for both modes (database.ts) */
   database:
     | { inCluster: false }
     | {
@@ -66,7 +66,6 @@ export interface AppSpec {
         database: string;
         storage: string;
         resources: Resources;
-        waitResources: Resources;
       };
   llm: { hasKey: boolean; baseUrl: string; model: string; timeoutMs: number };
   /** NetworkPolicies: frontend open, backend only from the frontend (and these namespaces), database only from the backend */
@@ -115,8 +114,8 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
     namespace: config.namespace,
     version,
     // `minikube service --url` and port-forwards reach the frontend through its proxy, which the backend
-    // trusts by X-Forwarded-Host; this is the origin of `kubectl port-forward svc/... 3000:80`.
-    publicUrl: "http://localhost:3000",
+    // trusts by X-Forwarded-Host; the default is the origin of `kubectl port-forward svc/... 3000:80`.
+    publicUrl: config.publicUrl,
     backend: {
       image: { ...images.backend, pullPolicy },
       replicas: config.backendReplicas,
@@ -146,7 +145,6 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
           database: CHART.postgresql.auth.database,
           storage: CHART.postgresql.persistence.size,
           resources: CHART.postgresql.resources,
-          waitResources: CHART.postgresql.waitForDatabase.resources,
         },
     llm: {
       hasKey: config.llmApiKey !== undefined,
