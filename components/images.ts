@@ -52,7 +52,15 @@ export class Images extends pulumi.ComponentResource {
           component,
           {
             imageName: `${repository}:${tag}`,
-            build: { context, dockerfile: path.join(context, dockerfile), args: buildArgs },
+            build: {
+              context,
+              dockerfile: path.join(context, dockerfile),
+              args: buildArgs,
+              // The classic builder uses a base image the daemon already has without asking a registry;
+              // BuildKit's default resolve mode asks the registry first and uses a local image only when that
+              // fails (moby/buildkit pull request 6760), which a mirror or stand-in nodeImage never needs.
+              builderVersion: docker.BuilderVersion.BuilderV1,
+            },
             // Local images stay in the daemon the cluster's node uses; a registry gets them pushed.
             skipPush: config.imageRegistry === undefined,
           },

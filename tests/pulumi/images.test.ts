@@ -58,6 +58,7 @@ describe("images (components/images.ts: one docker.Image per app)", function () 
         path.join(repoRoot, `app/${component}/Dockerfile`),
       );
       assert.equal(image.inputs.skipPush, true);
+      assert.equal(image.inputs.build.builderVersion, "BuilderV1", "a local base image is used as it is");
       assert.notEqual(image.inputs.buildOnPreview, true, "a preview builds nothing");
     }
   });
