@@ -18,7 +18,7 @@ function component(app: AppComponentSpec) {
 export function helmValues(spec: AppSpec): Record<string, unknown> {
   return {
     publicUrl: spec.publicUrl,
-    backend: component(spec.backend),
+    backend: { ...component(spec.backend), podAnnotations: spec.backend.podAnnotations },
     frontend: {
       ...component(spec.frontend),
       service: { type: spec.frontend.serviceType, port: spec.frontend.servicePort },

@@ -197,7 +197,7 @@ export function appManifests(spec: AppSpec): AppManifests {
   const backendDeployment = appDeployment(spec, naming, "backend", spec.backend, {
     env: { envFrom: [{ configMapRef: { name: naming.name("config") } }], env: backendEnv },
     // Roll the pods when the settings change (env from a ConfigMap is only read at start).
-    annotations: { "checksum/config": sha256(JSON.stringify(data)) },
+    annotations: { ...spec.backend.podAnnotations, "checksum/config": sha256(JSON.stringify(data)) },
   });
 
   const frontendDeployment = appDeployment(spec, naming, "frontend", spec.frontend, {

@@ -53,6 +53,11 @@ export interface AppSpec {
     databasePoolMax: number;
     /** TRUSTED_PROXIES: whose X-Forwarded-* the backend believes (the client address its auth limits count) */
     trustedProxies: string[];
+    /**
+     * Pod annotations that roll the backend when its database changes: both modes read DATABASE_URL from a
+     * Secret whose name stays the same, and env from a Secret is read only at start.
+     */
+    podAnnotations: Record<string, string>;
   };
   frontend: AppComponentSpec & { serviceType: ServiceType; servicePort: number };
   /** in-cluster PostgreSQL when the stack has no databaseUrl: the program's, one for both modes (database.ts) */
@@ -125,6 +130,7 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
       chatRateLimitPerMinute: CHART.backend.chatRateLimitPerMinute,
       databasePoolMax: CHART.database.poolMax,
       trustedProxies: CHART.backend.trustedProxies,
+      podAnnotations: { "todo-chatbot/database": config.databaseUrl ? "external" : "in-cluster" },
     },
     frontend: {
       image: { ...images.frontend, pullPolicy },

@@ -375,6 +375,16 @@ describe("Pulumi program (mocks)", function () {
 
       const raw = await deployWith({ deployMode: "manifests", databaseUrl: NEON_URL });
       assert.equal(ofType(raw.resources, T.statefulSet).length, 0);
+      // The Secret keeps its name, so the backend's pod template must change for the pods to read the new URL.
+      const annotations = (resources: RecordedResource[]) =>
+        byObjectName(resources, T.deployment, "todo-backend").inputs.spec.template.metadata.annotations;
+      const inCluster = await deployWith({ deployMode: "manifests" });
+      assert.notDeepEqual(annotations(raw.resources), annotations(inCluster.resources));
+      assert.notDeepEqual(
+        release.inputs.values.backend.podAnnotations,
+        findResource((await deployWith({})).resources, T.release, "todo-chatbot").inputs.values.backend
+          .podAnnotations,
+      );
       const backend = byObjectName(raw.resources, T.deployment, "todo-backend");
       assert.equal(backend.inputs.spec.template.spec.initContainers, undefined);
     });
