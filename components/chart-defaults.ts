@@ -27,7 +27,6 @@ export interface ChartDefaults {
     auth: { username: string; database: string };
     persistence: { size: string };
     resources: Resources;
-    waitForDatabase: { resources: Resources };
   };
   llm: { model: string; timeoutMs: number };
 }

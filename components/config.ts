@@ -23,7 +23,7 @@ const DECLARED = (
 ).config;
 
 /** Pulumi.yaml's default of a key as the CLI would pass it (a string), or undefined for "" (unset). */
-function declaredDefault(key: string): string | undefined {
+export function declaredDefault(key: string): string | undefined {
   const value = DECLARED[key]?.default;
   return value === undefined || value === "" ? undefined : String(value);
 }
@@ -34,6 +34,8 @@ export interface StackConfig {
   deployMode: DeployMode;
   namespace: string;
   kubeContext: string;
+  /** the origin users open: BETTER_AUTH_URL and the first trusted origin, in both modes */
+  publicUrl: string;
   /** Neon/PostgreSQL URL (secret); undefined -> in-cluster PostgreSQL */
   databaseUrl?: pulumi.Output<string>;
   /** LLM API key (secret); undefined -> the backend's offline agent */
@@ -164,6 +166,14 @@ export function parseConfig(source: ConfigSource): StackConfig {
 
   const kubeContext = text("kubeContext") ?? "";
 
+  const publicUrl = (text("publicUrl") ?? "").replace(/\/+$/, "");
+  if (!isOrigin(publicUrl)) {
+    problems.push(
+      `publicUrl: "${publicUrl}" is not an http(s) origin (scheme, host and optional port, no path). ` +
+        `Fix: pulumi config set publicUrl https://todo.example.com (default ${declaredDefault("publicUrl")})`,
+    );
+  }
+
   const databaseUrl = secret("databaseUrl", checkPostgresUrl);
   const llmApiKey = secret("llmApiKey");
 
@@ -254,6 +264,7 @@ export function parseConfig(source: ConfigSource): StackConfig {
     deployMode,
     namespace,
     kubeContext,
+    publicUrl,
     databaseUrl,
     llmApiKey,
     llmBaseUrl,
@@ -277,6 +288,11 @@ export function parseConfig(source: ConfigSource): StackConfig {
 
 function isDnsLabel(value: string): boolean {
   return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+// The backend compares origins (BETTER_AUTH_URL, TRUSTED_ORIGINS): a path or a query would never match one.
+function isOrigin(value: string): boolean {
+  return isHttpUrl(value) && new URL(value).origin === value;
 }
 
 function isHttpUrl(value: string): boolean {

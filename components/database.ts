@@ -1,5 +1,8 @@
-// Raw mode's in-cluster PostgreSQL (used when the stack has no databaseUrl): the headless Service and the
-// StatefulSet of manifests.ts, with the password from the database Secret. Helm mode turns on the chart's own.
+// The in-cluster PostgreSQL (used when the stack has no databaseUrl), owned by the program and the same in both
+// deploy modes: a headless Service, the StatefulSet (its volume claim from the claim template) and two
+// NetworkPolicies of manifests.ts, with the password from the Secret secrets.ts makes. A deployMode switch does
+// not touch it, so every user and task stays. Deleting the StatefulSet leaves its claim in place (Kubernetes'
+// default claim retention policy); deleting the namespace (`pulumi destroy`) removes it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { asArgs, databaseManifests } from "./manifests.js";
@@ -19,6 +22,9 @@ export class InClusterDatabase extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(objects.service.metadata.name, asArgs(objects.service), {
       parent: this,
     });
+    for (const policy of objects.networkPolicies) {
+      new k8s.networking.v1.NetworkPolicy(policy.metadata.name, asArgs(policy), { parent: this });
+    }
     new k8s.apps.v1.StatefulSet(objects.statefulSet.metadata.name, asArgs(objects.statefulSet), {
       parent: this,
       dependsOn: [service],

@@ -16,27 +16,16 @@ function component(app: AppComponentSpec) {
 }
 
 export function helmValues(spec: AppSpec): Record<string, unknown> {
-  const db = spec.database;
   return {
     publicUrl: spec.publicUrl,
-    backend: component(spec.backend),
+    backend: { ...component(spec.backend), podAnnotations: spec.backend.podAnnotations },
     frontend: {
       ...component(spec.frontend),
       service: { type: spec.frontend.serviceType, port: spec.frontend.servicePort },
     },
-    database: db.inCluster
-      ? { external: false }
-      : { external: true, existingSecret: spec.secrets.database, existingSecretKey: "DATABASE_URL" },
-    ...(db.inCluster
-      ? {
-          postgresql: {
-            image: db.image,
-            auth: { existingSecret: spec.secrets.database, passwordKey: "password", urlKey: "DATABASE_URL" },
-            persistence: { enabled: true },
-            waitForDatabase: { enabled: true },
-          },
-        }
-      : {}),
+    // The in-cluster PostgreSQL is the program's, shared by both modes (database.ts), so to the chart every
+    // database is external: its own postgresql is for a plain `helm install` only.
+    database: { external: true, existingSecret: spec.secrets.database, existingSecretKey: "DATABASE_URL" },
     auth: { existingSecret: spec.secrets.auth, existingSecretKey: "BETTER_AUTH_SECRET" },
     llm: {
       ...(spec.llm.hasKey ? { existingSecret: spec.secrets.llm, existingSecretKey: "LLM_API_KEY" } : {}),

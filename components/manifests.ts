@@ -11,7 +11,14 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import type { IService } from "kubernetes-models/v1/Service";
-import { namingFor, type Component, type Naming } from "./naming.js";
+import {
+  ANY_MODE_BACKEND,
+  DATABASE_NAME,
+  databaseNaming,
+  namingFor,
+  type Component,
+  type Naming,
+} from "./naming.js";
 import { PORTS, type AppComponentSpec, type AppSpec, type Probe, type Resources } from "./spec.js";
 
 /** Every object of the app in raw mode, in apply order. */
@@ -25,6 +32,7 @@ export interface AppManifests {
 export interface DatabaseManifests {
   service: ServiceObject;
   statefulSet: StatefulSetObject;
+  networkPolicies: NetworkPolicyObject[];
 }
 
 // Named objects with a spec: what the builders always produce.
@@ -194,8 +202,7 @@ export function appManifests(spec: AppSpec): AppManifests {
   const backendDeployment = appDeployment(spec, naming, "backend", spec.backend, {
     env: { envFrom: [{ configMapRef: { name: naming.name("config") } }], env: backendEnv },
     // Roll the pods when the settings change (env from a ConfigMap is only read at start).
-    annotations: { "checksum/config": sha256(JSON.stringify(data)) },
-    initContainers: spec.database.inCluster ? [waitForDatabase(spec, naming)] : undefined,
+    annotations: { ...spec.backend.podAnnotations, "checksum/config": sha256(JSON.stringify(data)) },
   });
 
   const frontendDeployment = appDeployment(spec, naming, "frontend", spec.frontend, {
@@ -252,30 +259,8 @@ export function appManifests(spec: AppSpec): AppManifests {
   };
 }
 
-function waitForDatabase(spec: AppSpec, naming: Naming): Container {
-  if (!spec.database.inCluster) throw new Error("waitForDatabase needs the in-cluster database");
-  const db = spec.database;
-  return {
-    name: "wait-for-database",
-    image: `${db.image.repository}:${db.image.tag}`,
-    imagePullPolicy: db.image.pullPolicy,
-    command: [
-      "sh",
-      "-c",
-      `until pg_isready --quiet --host="$PGHOST" --port=${PORTS.postgresql}; do echo "waiting for $PGHOST"; sleep 2; done`,
-    ],
-    // PGUSER: libpq otherwise looks the user up by uid, and the backend's uid has no passwd entry in the
-    // PostgreSQL image, so pg_isready would answer "no attempt" forever.
-    env: [
-      { name: "PGHOST", value: naming.name("postgresql") },
-      { name: "PGUSER", value: db.username },
-    ],
-    resources: copyResources(db.waitResources),
-    securityContext: containerSecurityContext(spec.backend.runAsUser),
-  };
-}
-
-// networkpolicy.yaml: frontend open on its port; backend only from the frontend; database only from the backend.
+// networkpolicy.yaml with `database.external` (the in-cluster PostgreSQL is the program's, outside the app's
+// objects: databaseManifests): frontend open on its port; backend only from the frontend.
 function networkPolicies(spec: AppSpec, naming: Naming): NetworkPolicyObject[] {
   const dns = {
     to: [{ namespaceSelector: {} }],
@@ -288,7 +273,7 @@ function networkPolicies(spec: AppSpec, naming: Naming): NetworkPolicyObject[] {
     to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
     ports: ports.map((port) => ({ port, protocol: "TCP" })),
   });
-  const policy = (component: "frontend" | "backend" | "postgresql", body: object): NetworkPolicyObject => ({
+  const policy = (component: "frontend" | "backend", body: object): NetworkPolicyObject => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata: meta(naming, spec, component),
@@ -298,7 +283,7 @@ function networkPolicies(spec: AppSpec, naming: Naming): NetworkPolicyObject[] {
       ...body,
     },
   });
-  const policies = [
+  return [
     policy("frontend", {
       ingress: [{ ports: [{ port: "http", protocol: "TCP" }] }],
       egress: [
@@ -322,40 +307,21 @@ function networkPolicies(spec: AppSpec, naming: Naming): NetworkPolicyObject[] {
           ports: [{ port: "http", protocol: "TCP" }],
         },
       ],
-      egress: [
-        dns,
-        spec.database.inCluster
-          ? {
-              to: [{ podSelector: { matchLabels: naming.selector("postgresql") } }],
-              ports: [{ port: PORTS.postgresql, protocol: "TCP" }],
-            }
-          : anywhere([PORTS.postgresql]),
-        anywhere([443]),
-      ],
+      egress: [dns, anywhere([PORTS.postgresql]), anywhere([443])],
     }),
   ];
-  if (spec.database.inCluster) {
-    policies.push(
-      policy("postgresql", {
-        ingress: [
-          {
-            from: [{ podSelector: { matchLabels: naming.selector("backend") } }],
-            ports: [{ port: "postgresql", protocol: "TCP" }],
-          },
-        ],
-        egress: [],
-      }),
-    );
-  }
-  return policies;
 }
 
-/** The in-cluster PostgreSQL (postgresql.yaml): a headless Service and a one-pod StatefulSet with a volume. */
+/**
+ * The in-cluster PostgreSQL, one for both deploy modes (postgresql.yaml's objects under databaseNaming): a
+ * headless Service, a one-pod StatefulSet with a volume, and two policies: only backend pods (of either mode)
+ * reach it, and they may (NetworkPolicies add up, so this opens the backend's egress to it in both modes).
+ */
 export function databaseManifests(spec: AppSpec): DatabaseManifests {
   if (!spec.database.inCluster) throw new Error("databaseManifests: the stack uses an external database");
   const db = spec.database;
-  const naming = namingFor(spec);
-  const name = naming.name("postgresql");
+  const naming = databaseNaming(spec);
+  const name = DATABASE_NAME;
   const ready = [
     "sh",
     "-c",
@@ -367,7 +333,7 @@ export function databaseManifests(spec: AppSpec): DatabaseManifests {
       kind: "Service",
       metadata: meta(naming, spec, "postgresql"),
       spec: {
-        // Headless: the pod gets a stable DNS name; the backend connects to <prefix>-postgresql on PORTS.postgresql.
+        // Headless: the pod gets a stable DNS name; the backend connects to DATABASE_NAME on PORTS.postgresql.
         clusterIP: "None",
         selector: naming.selector("postgresql"),
         ports: [{ name: "postgresql", port: PORTS.postgresql, targetPort: "postgresql", protocol: "TCP" }],
@@ -394,7 +360,7 @@ export function databaseManifests(spec: AppSpec): DatabaseManifests {
                 env: [
                   { name: "POSTGRES_USER", value: db.username },
                   { name: "POSTGRES_DB", value: db.database },
-                  secretEnv("POSTGRES_PASSWORD", spec.secrets.database, "password"),
+                  secretEnv("POSTGRES_PASSWORD", DATABASE_NAME, "password"),
                   // A subdirectory: the volume's root may hold lost+found, which initdb refuses.
                   { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
                 ],
@@ -434,6 +400,39 @@ export function databaseManifests(spec: AppSpec): DatabaseManifests {
         ],
       },
     },
+    networkPolicies: [
+      {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: meta(naming, spec, "postgresql"),
+        spec: {
+          podSelector: { matchLabels: naming.selector("postgresql") },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: ANY_MODE_BACKEND } }],
+              ports: [{ port: "postgresql", protocol: "TCP" }],
+            },
+          ],
+          egress: [],
+        },
+      },
+      {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { ...meta(naming, spec, "postgresql"), name: `${DATABASE_NAME}-client` },
+        spec: {
+          podSelector: { matchLabels: ANY_MODE_BACKEND },
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [{ podSelector: { matchLabels: naming.selector("postgresql") } }],
+              ports: [{ port: PORTS.postgresql, protocol: "TCP" }],
+            },
+          ],
+        },
+      },
+    ],
   };
 }
 

@@ -55,9 +55,14 @@ export interface AppSpec {
     databasePoolMax: number;
     /** TRUSTED_PROXIES: whose X-Forwarded-* the backend believes (the client address its auth limits count) */
     trustedProxies: string[];
+    /**
+     * Pod annotations that roll the backend when its database changes: both modes read DATABASE_URL from a
+     * Secret whose name stays the same, and env from a Secret is read only at start.
+     */
+    podAnnotations: Record<string, string>;
   };
   frontend: AppComponentSpec & { serviceType: ServiceType; servicePort: number };
-  /** in-cluster PostgreSQL when the stack has no databaseUrl */
+  /** in-cluster PostgreSQL when the stack has no databaseUrl: the program's, one for both modes (database.ts) */
   database:
     | { inCluster: false }
     | {
@@ -68,7 +73,6 @@ export interface AppSpec {
         database: string;
         storage: string;
         resources: Resources;
-        waitResources: Resources;
       };
   llm: { hasKey: boolean; baseUrl: string; model: string; timeoutMs: number };
   /** NetworkPolicies: frontend open, backend only from the frontend (and these namespaces), database only from the backend */
@@ -118,8 +122,8 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
     namespace: config.namespace,
     version,
     // `minikube service --url` and port-forwards reach the frontend through its proxy, which the backend
-    // trusts by X-Forwarded-Host; this is the origin of `kubectl port-forward svc/... 3000:80`.
-    publicUrl: "http://localhost:3000",
+    // trusts by X-Forwarded-Host; the default is the origin of `kubectl port-forward svc/... 3000:80`.
+    publicUrl: config.publicUrl,
     backend: {
       image: { ...images.backend, pullPolicy },
       replicas: config.backendReplicas,
@@ -129,6 +133,7 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
       chatRateLimitPerMinute: CHART.backend.chatRateLimitPerMinute,
       databasePoolMax: CHART.database.poolMax,
       trustedProxies: CHART.backend.trustedProxies,
+      podAnnotations: { "todo-chatbot/database": config.databaseUrl ? "external" : "in-cluster" },
     },
     frontend: {
       image: { ...images.frontend, pullPolicy },
@@ -149,7 +154,6 @@ export function buildAppSpec(config: StackConfig, images: BuiltImages, version: 
           database: CHART.postgresql.auth.database,
           storage: CHART.postgresql.persistence.size,
           resources: CHART.postgresql.resources,
-          waitResources: CHART.postgresql.waitForDatabase.resources,
         },
     llm: {
       hasKey: config.llmApiKey !== undefined,

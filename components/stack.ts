@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import type { StackConfig } from "./config.js";
+import { declaredDefault, type StackConfig } from "./config.js";
 import { TodoChatbot } from "./todo-chatbot.js";
 
 /** The repository root: Pulumi.yaml, the build context and ./helm live here. */
@@ -19,6 +19,9 @@ export function appVersion(projectDir = PROJECT_DIR): string {
   };
   return String(chart.appVersion);
 }
+
+/** `kubectl port-forward`'s local port when publicUrl names none: the port of publicUrl's default. */
+const DEFAULT_LOCAL_PORT = new URL(declaredDefault("publicUrl")!).port;
 
 export interface StackOutputs {
   namespace: pulumi.Output<string>;
@@ -38,9 +41,17 @@ export interface StackOutputs {
 export function deploy(config: StackConfig, projectDir = PROJECT_DIR): StackOutputs {
   const app = new TodoChatbot("todo-chatbot", { config, projectDir, version: appVersion(projectDir) });
   const ns = config.namespace;
-  // The local port is the one in the app's public URL (what the backend trusts); the remote one is the Service's.
-  const ports = `${new URL(app.spec.publicUrl).port}:${app.spec.frontend.servicePort}`;
+  // The local port is the one in the app's public URL (what the backend trusts) when it names one; the remote
+  // one is the Service's.
+  const localPort = new URL(app.spec.publicUrl).port || DEFAULT_LOCAL_PORT;
+  const ports = `${localPort}:${app.spec.frontend.servicePort}`;
   const portForward = `kubectl --context ${config.kubeContext} -n ${ns} port-forward svc/${app.frontendService} ${ports}`;
+  // `minikube service --url` only for Minikube's own context and a Service with a node port; elsewhere (and
+  // for ClusterIP) the port-forward, which works on every cluster.
+  const minikubeService =
+    config.kubeContext === "minikube" && config.frontendServiceType !== "ClusterIP"
+      ? `minikube service ${app.frontendService} -n ${ns} --url`
+      : undefined;
   return {
     namespace: app.namespace,
     deployMode: config.deployMode,
@@ -51,10 +62,7 @@ export function deploy(config: StackConfig, projectDir = PROJECT_DIR): StackOutp
     backendService: app.backendService,
     frontendService: app.frontendService,
     frontendNodePort: app.frontendNodePort,
-    openCommand:
-      config.frontendServiceType === "ClusterIP"
-        ? portForward
-        : `minikube service ${app.frontendService} -n ${ns} --url`,
+    openCommand: minikubeService ?? portForward,
     portForwardCommand: portForward,
   };
 }

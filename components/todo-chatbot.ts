@@ -1,5 +1,6 @@
 // The top-level component: one explicit Kubernetes provider for the configured context, the namespace, the
-// images, the Secrets, then EITHER raw manifests OR the Helm release, all derived from one app spec.
+// images, the Secrets, the in-cluster database (both modes'), then EITHER raw manifests OR the Helm release, all
+// derived from one app spec.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config.js";
@@ -69,11 +70,14 @@ export class TodoChatbot extends pulumi.ComponentResource {
       { spec, databaseUrl: config.databaseUrl, llmApiKey: config.llmApiKey },
       { ...k8sChild, dependsOn: [namespace] },
     );
-    const ready = { ...k8sChild, dependsOn: [namespace, secrets, images] };
+    // One database for both modes, outside the mode branch: a switch leaves it (and its data) as it is.
+    const database = spec.database.inCluster
+      ? [new InClusterDatabase("database", { spec }, { ...k8sChild, dependsOn: [namespace, secrets] })]
+      : [];
+    const ready = { ...k8sChild, dependsOn: [namespace, secrets, images, ...database] };
 
     if (spec.mode === "manifests") {
-      const database = spec.database.inCluster ? [new InClusterDatabase("database", { spec }, ready)] : [];
-      const app = new RawApp("raw", { spec }, { ...ready, dependsOn: [...ready.dependsOn, ...database] });
+      const app = new RawApp("raw", { spec }, ready);
       this.frontendNodePort = app.frontendService.spec.ports.apply((ports) => ports[0]?.nodePort);
     } else {
       const helm = new HelmApp("helm", { spec, projectDir: args.projectDir }, ready);

@@ -1,7 +1,7 @@
 // `npm run doctor`: checks what `pulumi up` needs on this machine and prints the fix for each missing piece.
 // Exit code 1 when a required check fails. Reads nothing secret and changes nothing.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,12 +27,19 @@ function check(name, required, test) {
   checks.push({ name, required, ok, detail, fix });
 }
 
-check("Node.js 22 or newer", true, () => {
-  const major = Number(process.versions.node.split(".")[0]);
+// package.json's engines.node (">=22.18") is the one Node rule; README and CI say the same.
+const nodeFloor = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).engines.node.replace(
+  /^>=/,
+  "",
+);
+check(`Node.js ${nodeFloor} or newer`, true, () => {
+  const have = process.versions.node.split(".").map(Number);
+  const need = nodeFloor.split(".").map(Number);
+  const ok = have[0] > need[0] || (have[0] === need[0] && (have[1] ?? 0) >= (need[1] ?? 0));
   return {
-    ok: major >= 22,
+    ok,
     detail: process.version,
-    fix: "Install Node.js 24 (e.g. with nvm: nvm install 24) and run npm install again.",
+    fix: `Install Node.js ${nodeFloor} or newer (24 is what CI runs; with nvm: nvm install 24) and run npm install again.`,
   };
 });
 

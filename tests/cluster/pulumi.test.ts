@@ -17,11 +17,13 @@ import {
   POSTGRES_IMAGE,
   // @ts-expect-error -- plain ESM script without type declarations
 } from "../../scripts/no-registry/stand-in-images.mjs";
+import { DATABASE_NAME } from "../../components/naming.js";
 import { signUpAndChatInBrowser } from "./browser-flow.js";
 import { AppClient, helm, type Kube, kubeJson, kubectl, run, waitFor } from "./support.js";
 
 const { copyProject, initStack, pulumi, pulumiEnv, stackOutputs } = localStack;
 const NAMESPACE = "todo"; // the default of Pulumi.yaml: zero config
+const DATABASE_POD = `${DATABASE_NAME}-0`; // the StatefulSet's one pod
 const PASSWORD = "correct-horse-battery";
 const timings: { step: string; seconds: number }[] = [];
 
@@ -74,6 +76,20 @@ describe("pulumi up on the cluster, as a user runs it", function () {
   });
 
   it("1. zero-config pulumi up deploys the app: outputs, NodePort, sign-up and chat in Chromium, data in PostgreSQL, helm test, restricted pods", async () => {
+    // A fresh stack's preview lists what up will create: both images and both generated values are resources.
+    const plan = JSON.parse(preview("--json").stdout) as { steps: { op: string; urn: string }[] };
+    const creates = plan.steps.filter((step) => step.op === "create").map((step) => step.urn);
+    for (const [type, name] of [
+      ["docker:index/image:Image", "backend"],
+      ["docker:index/image:Image", "frontend"],
+      ["random:index/randomPassword:RandomPassword", "auth-secret"],
+      ["random:index/randomPassword:RandomPassword", "database-password"],
+    ]) {
+      assert.ok(
+        creates.some((urn) => urn.endsWith(`${type}::${name}`)),
+        `preview creates ${type} ${name}:\n${creates.join("\n")}`,
+      );
+    }
     up();
     const outputs = stackOutputs({ cwd: project, env });
     assert.equal(outputs.namespace, NAMESPACE);
@@ -101,7 +117,7 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     );
 
     const stored = kubectl([
-      ...["-n", NAMESPACE, "exec", "todo-chatbot-postgresql-0", "--"],
+      ...["-n", NAMESPACE, "exec", DATABASE_POD, "--"],
       ...["psql", "-h", "/var/run/postgresql", "-U", "todo", "-d", "todo", "-tAc", "select title from tasks"],
     ]);
     assert.match(stored, /buy groceries/i, "the task is in the in-cluster PostgreSQL");
@@ -138,13 +154,22 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     const source = path.join(project, "app/backend/src/server.ts");
     writeFileSync(source, `${readFileSync(source, "utf8")}\n// a one-line change by the cluster suite\n`);
 
-    // Images are built by the program, so the plan shows their effect: in Helm mode an update of the release
-    // (its backend image value); nothing about the frontend changes.
+    // The plan: the backend's docker.Image (a new content tag) and the Helm release (its backend image value);
+    // nothing about the frontend changes.
     const plan = JSON.parse(preview("--json").stdout) as { steps: { op: string; urn: string }[] };
     const changed = plan.steps
       .filter((step) => step.op !== "same" && step.op !== "read")
-      .map((step) => `${step.op} ${step.urn.split("::").pop()}`);
-    assert.deepEqual(changed, ["update todo-chatbot"], "only the Helm release changes");
+      // A URN's type is its parents' types and its own, joined by "$": keep its own.
+      .map((step) => {
+        const [type, name] = step.urn.split("::").slice(-2);
+        return `${step.op} ${type!.split("$").pop()}::${name}`;
+      })
+      .sort();
+    assert.deepEqual(
+      changed,
+      ["update docker:index/image:Image::backend", "update kubernetes:helm.sh/v3:Release::todo-chatbot"],
+      "only the backend image and the Helm release change",
+    );
 
     up();
     const outputs = stackOutputs({ cwd: project, env });
@@ -177,7 +202,7 @@ describe("pulumi up on the cluster, as a user runs it", function () {
       Buffer.from(kubeJson(["-n", NAMESPACE, "get", "secret", name]).data[key], "base64").toString("utf8");
     const sensitive = {
       "database URL": secret("todo-chatbot-db", "DATABASE_URL"),
-      "PostgreSQL password": secret("todo-chatbot-db", "password"),
+      "PostgreSQL password": secret(DATABASE_NAME, "password"),
       "auth secret": secret("todo-chatbot-auth", "BETTER_AUTH_SECRET"),
     };
     const state = pulumi(["stack", "export"], { cwd: project, env }).stdout;
@@ -232,7 +257,9 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     }
   });
 
-  it("6. switching deployMode to manifests and back is one pulumi up each; data stays with its mode", async () => {
+  it("6. switching deployMode to manifests and back is one pulumi up each; every user and task stays", async () => {
+    const claim = () => kubeJson(["-n", NAMESPACE, "get", "pvc", `data-${DATABASE_POD}`]).metadata.uid;
+    const claimBefore = claim();
     config("deployMode", "manifests");
     up();
     assert.equal(helm(["list", "-n", NAMESPACE, "-q"], env).trim(), "", "the Helm release is gone");
@@ -244,22 +271,32 @@ describe("pulumi up on the cluster, as a user runs it", function () {
       [],
       "no Helm-mode object is left",
     );
+    // The first user, signed up in Helm mode, signs in to raw mode and sees the same tasks.
     const raw = new AppClient(appUrlFor(stackOutputs({ cwd: project, env })));
-    await waitFor("raw mode to serve sign-up", async () => {
-      await raw.signUp(`raw-${Date.now()}@example.com`, PASSWORD);
-      return true;
-    });
+    const rawStatus = await waitFor("raw mode to answer sign-in", () =>
+      raw.signIn(firstUser.email, PASSWORD),
+    );
+    assert.equal(rawStatus, 200, "the first user signs in to raw mode");
+    assert.ok((await raw.taskTitles()).some((title) => /buy groceries/i.test(title)));
     assert.equal((await raw.chat("Add a task to water the plants")).status, 200);
     assert.ok((await raw.taskTitles()).some((title) => /water the plants/i.test(title)));
 
     config("deployMode", "helm");
     up();
     appUrl = appUrlFor(stackOutputs({ cwd: project, env }));
-    // Helm mode's volume survived the round trip, and the generated password still matches it.
     const back = new AppClient(appUrl);
     const status = await waitFor("helm mode to answer sign-in", () => back.signIn(firstUser.email, PASSWORD));
     assert.equal(status, 200, "the first user signs in again after the round trip");
-    assert.ok((await back.taskTitles()).some((title) => /buy groceries/i.test(title)));
+    const titles = await back.taskTitles();
+    assert.ok(
+      titles.some((title) => /buy groceries/i.test(title)),
+      JSON.stringify(titles),
+    );
+    assert.ok(
+      titles.some((title) => /water the plants/i.test(title)),
+      JSON.stringify(titles),
+    );
+    assert.equal(claim(), claimBefore, "the database's volume claim is the same object");
   });
 
   it("7. backendReplicas 3 gives 3 ready pods, and deleting one during traffic fails no request", async () => {
@@ -339,7 +376,8 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     assert.equal(helm(["list", "-A", "-q"], env).trim(), "");
     pulumi(["stack", "rm", "dev", "--yes"], { cwd: project, env });
     assert.doesNotMatch(pulumi(["stack", "ls"], { cwd: project, env }).stdout, /\bdev\b/);
-    // The built images stay in Docker as build cache (docs/cluster.md); remove this run's.
+    // The docker provider's Delete forgets an image without removing it from Docker (README, "Tear down");
+    // remove this run's.
     run("docker", ["image", "rm", images.backendImage, images.frontendImage]);
   });
 });

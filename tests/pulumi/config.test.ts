@@ -123,6 +123,7 @@ describe("stack configuration (components/config.ts)", () => {
         deployMode: "manifests",
         namespace: "todo-dev",
         kubeContext: "kind-todo",
+        publicUrl: "https://todo.example.com/",
         llmBaseUrl: "http://llm.local:8080/v1",
         llmModel: "llama3",
         backendReplicas: 4,
@@ -137,6 +138,7 @@ describe("stack configuration (components/config.ts)", () => {
           config.deployMode,
           config.namespace,
           config.kubeContext,
+          config.publicUrl,
           config.llmBaseUrl,
           config.llmModel,
           config.backendReplicas,
@@ -149,6 +151,7 @@ describe("stack configuration (components/config.ts)", () => {
           "manifests",
           "todo-dev",
           "kind-todo",
+          "https://todo.example.com", // the trailing "/" dropped: an origin
           "http://llm.local:8080/v1",
           "llama3",
           4,
@@ -220,6 +223,19 @@ describe("stack configuration (components/config.ts)", () => {
           title: "an LLM base URL without a scheme",
           settings: { llmBaseUrl: "api.example.com/v1" },
           expect: [/llmBaseUrl: "api.example.com\/v1" is not an http\(s\) URL/],
+        },
+        {
+          title: "a public URL with a path",
+          settings: { publicUrl: "https://example.com/todo" },
+          expect: [
+            /publicUrl: "https:\/\/example.com\/todo" is not an http\(s\) origin/,
+            /pulumi config set publicUrl/,
+          ],
+        },
+        {
+          title: "a public URL without a scheme",
+          settings: { publicUrl: "todo.local" },
+          expect: [/publicUrl: "todo.local" is not an http\(s\) origin/],
         },
         {
           title: "a registry with a scheme",

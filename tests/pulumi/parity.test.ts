@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { helmValues, RELEASE_NAME } from "../../components/helm-values.js";
 import { appManifests, databaseManifests } from "../../components/manifests.js";
-import { namingFor, type Component } from "../../components/naming.js";
+import { DATABASE_NAME, namingFor, type Component } from "../../components/naming.js";
 import { buildAppSpec, type AppSpec, type SecretNames } from "../../components/spec.js";
 import { chartDir, chartYaml, parseManifests, runHelm, type K8sObject } from "../support/chart.js";
 import { configFrom, type Settings } from "../support/stack-config.js";
@@ -37,19 +37,15 @@ function rawObjects(appSpec: AppSpec): K8sObject[] {
     app.frontend.pdb,
     ...app.networkPolicies,
   ];
-  if (appSpec.database.inCluster) {
-    const db = databaseManifests(appSpec);
-    objects.push(db.service, db.statefulSet);
-  }
   // A JSON round trip drops undefined fields, as the Kubernetes API would.
   return JSON.parse(JSON.stringify(objects.filter(Boolean))) as K8sObject[];
 }
 
-function helmObjects(appSpec: AppSpec): K8sObject[] {
+function helmObjects(appSpec: AppSpec, values = helmValues(appSpec)): K8sObject[] {
   const dir = mkdtempSync(path.join(tmpdir(), "todo-parity-"));
   try {
     const valuesFile = path.join(dir, "values.json");
-    writeFileSync(valuesFile, JSON.stringify(helmValues(appSpec)));
+    writeFileSync(valuesFile, JSON.stringify(values));
     const run = runHelm([
       "template",
       RELEASE_NAME,
@@ -155,6 +151,34 @@ describe("parity: raw manifests equal helm template of the chart", () => {
       }
     });
   }
+
+  // The program's PostgreSQL (one for both modes) is the chart's own postgresql.yaml under another name: the
+  // chart rendered with its PostgreSQL on, reading the password from the program's Secret.
+  describe("the in-cluster PostgreSQL equals the chart's own", () => {
+    const rawSpec = spec({}, "manifests");
+    const db = rawSpec.database;
+    assert.ok(db.inCluster);
+    const ours = databaseManifests(rawSpec);
+    const chartValues = {
+      ...helmValues(spec({}, "helm")),
+      database: { external: false },
+      postgresql: {
+        image: db.image,
+        auth: { existingSecret: DATABASE_NAME, passwordKey: "password", urlKey: "DATABASE_URL" },
+      },
+    };
+    const chartNames = new Map([[`${RELEASE_NAME}-postgresql`, DATABASE_NAME]]);
+    const chart = byKindAndName(
+      helmObjects(spec({}, "helm"), chartValues).filter((o) => ["Service", "StatefulSet"].includes(o.kind)),
+      renamer(chartNames),
+    );
+    const raw = byKindAndName(JSON.parse(JSON.stringify([ours.service, ours.statefulSet])) as K8sObject[]);
+    for (const key of [...raw.keys()].sort()) {
+      it(`${key} is the chart's`, () => {
+        assert.deepEqual(raw.get(key), chart.get(key));
+      });
+    }
+  });
 
   it("raw mode's config checksum changes exactly when the ConfigMap's data does", () => {
     const checksum = (appSpec: AppSpec) =>

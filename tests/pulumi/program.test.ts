@@ -2,11 +2,10 @@
 // secrets' handling, the outputs, and determinism.
 import assert from "node:assert/strict";
 import { loadConfig } from "../../app/backend/src/config.js";
-import { CHART_DEFAULTS } from "../../components/chart-defaults.js";
 import path from "node:path";
 import { chartDigest } from "../../components/chart-digest.js";
 import { CHART_PATH } from "../../components/helm-values.js";
-import { GENERATED_SECRET } from "../../components/secrets.js";
+import { DATABASE_NAME } from "../../components/naming.js";
 import { PORTS } from "../../components/spec.js";
 import type { StackOutputs } from "../../components/stack.js";
 import { repoRoot, validateAgainstKubernetesSchema, type K8sObject } from "../support/chart.js";
@@ -33,7 +32,10 @@ const T = {
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   release: "kubernetes:helm.sh/v3:Release",
   images: "todo-chatbot:images:Images",
+  image: "docker:index/image:Image",
   secrets: "todo-chatbot:secrets:AppSecrets",
+  password: "random:index/randomPassword:RandomPassword",
+  database: "todo-chatbot:database:InClusterDatabase",
 };
 
 const NEON_URL =
@@ -66,13 +68,9 @@ function container(deployment: RecordedResource) {
   return deployment.inputs.spec.template.spec.containers[0];
 }
 
-/** The Secret holding the generated values, and those values (this run's draw). */
-function generated(resources: RecordedResource[]): {
-  secret: RecordedResource;
-  values: Record<string, string>;
-} {
-  const secret = byObjectName(resources, T.secret, GENERATED_SECRET);
-  return { secret, values: secret.inputs.stringData };
+/** The generated values: each random.RandomPassword's result (as the mock engine answered), by Pulumi name. */
+function generated(resources: RecordedResource[]): Record<string, string> {
+  return Object.fromEntries(ofType(resources, T.password).map((r) => [r.name, r.outputs.result as string]));
 }
 
 /** `repository:tag` -> the Helm values' image form. */
@@ -109,18 +107,15 @@ describe("Pulumi program (mocks)", function () {
       assert.equal(namespace.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     });
 
-    // The builds themselves (the Docker CLI during `pulumi up`) are tested in images.test.ts.
-    it("references both images locally with content-addressed tags, and registers no build resource", async () => {
-      for (const component of ["backend", "frontend"] as const) {
-        const reference = await valueOf(deployed.outputs[`${component}Image`]);
-        assert.match(reference, new RegExp(`^todo-chatbot-${component}:[0-9a-f]{12}$`));
+    // The images' build inputs are tested in images.test.ts.
+    it("registers one docker.Image per app, named with the content-addressed reference the stack exports", async () => {
+      const images = ofType(deployed.resources, T.image);
+      assert.deepEqual(images.map((r) => r.name).sort(), ["backend", "frontend"]);
+      for (const image of images) {
+        const reference = await valueOf(deployed.outputs[`${image.name as "backend" | "frontend"}Image`]);
+        assert.equal(image.inputs.imageName, reference);
+        assert.match(reference, new RegExp(`^todo-chatbot-${image.name}:[0-9a-f]{12}$`));
       }
-      assert.equal(ofType(deployed.resources, T.images).length, 1);
-      assert.deepEqual(
-        deployed.resources.filter((r) => r.urn.includes("docker")).map((r) => r.type),
-        [],
-        "no Docker provider resource",
-      );
     });
 
     it("installs the chart as the release todo-chatbot with values derived from the app spec", async () => {
@@ -140,55 +135,71 @@ describe("Pulumi program (mocks)", function () {
       assert.equal(inputs.values.frontend.replicaCount, 2);
       assert.equal(inputs.values.frontend.service.type, "NodePort");
       assert.equal(inputs.values.frontend.service.nodePort, undefined, "no fixed node port");
-      assert.equal(inputs.values.database.external, false);
-      assert.equal(inputs.values.postgresql.auth.existingSecret, "todo-chatbot-db");
+      // The in-cluster database is the program's (both modes'): to the chart it is external, reached by URL.
+      assert.deepEqual(inputs.values.database, {
+        external: true,
+        existingSecret: "todo-chatbot-db",
+        existingSecretKey: "DATABASE_URL",
+      });
+      assert.equal(inputs.values.postgresql, undefined, "the chart's own PostgreSQL stays off");
       assert.equal(inputs.values.auth.existingSecret, "todo-chatbot-auth");
       assert.equal(inputs.values.llm.existingSecret, undefined, "no key: the offline agent");
       assert.deepEqual(inputs.values.networkPolicy, { enabled: true, backendFromNamespaces: [] });
       assert.deepEqual(inputs.values.backend.podDisruptionBudget, { enabled: true, minAvailable: 1 });
     });
 
-    it("creates no raw app objects", () => {
+    it("creates no raw app objects; the in-cluster database is its own component", () => {
       assert.equal(ofType(deployed.resources, T.deployment).length, 0);
-      assert.equal(ofType(deployed.resources, T.statefulSet).length, 0);
       assert.equal(ofType(deployed.resources, T.configMap).length, 0);
+      const statefulSets = ofType(deployed.resources, T.statefulSet);
+      assert.deepEqual(
+        statefulSets.map((r) => r.inputs.metadata.name),
+        [DATABASE_NAME],
+      );
+      assert.equal(ofType(deployed.resources, T.database).length, 1);
     });
 
-    it("generates the auth secret and the database password into one Secret, sent only as secrets", () => {
-      const { secret, values } = generated(deployed.resources);
-      assert.equal(secret.name, "generated");
-      assert.equal(secret.inputs.metadata.namespace, "todo");
-      assert.deepEqual(Object.keys(values).sort(), ["BETTER_AUTH_SECRET", "POSTGRES_PASSWORD"]);
-      for (const [key, value] of Object.entries(values)) {
-        // Alphanumeric: the password goes into a URL unescaped.
-        assert.match(value, /^[A-Za-z0-9]{16,}$/, key);
-        assert.deepEqual(plaintextPaths(secret, value), [], `${key} is sent as a secret`);
+    it("generates the auth secret and the database password with random.RandomPassword, letters and digits only", () => {
+      const passwords = ofType(deployed.resources, T.password);
+      assert.deepEqual(passwords.map((r) => r.name).sort(), ["auth-secret", "database-password"]);
+      for (const password of passwords) {
+        // special: false, so the password goes into a URL unescaped.
+        assert.equal(password.inputs.special, false, password.name);
       }
-      // The backend's own check of its auth secret (length, variety) accepts the generated one.
+      // The backend's own check of its auth secret (length, variety) accepts one of the asked length.
       assert.doesNotThrow(() =>
-        loadConfig({ NODE_ENV: "production", BETTER_AUTH_SECRET: values.BETTER_AUTH_SECRET }),
+        loadConfig({
+          NODE_ENV: "production",
+          BETTER_AUTH_SECRET: generated(deployed.resources)["auth-secret"],
+        }),
       );
     });
 
-    it("builds the auth and database Secrets from the generated Secret's stored data", () => {
-      const { values } = generated(deployed.resources);
+    it("builds the auth Secret, the database's password Secret and the URL from the generated values", () => {
+      const values = generated(deployed.resources);
       const auth = byObjectName(deployed.resources, T.secret, "todo-chatbot-auth");
-      assert.deepEqual(auth.inputs.stringData, { BETTER_AUTH_SECRET: values.BETTER_AUTH_SECRET });
+      assert.deepEqual(auth.inputs.stringData, { BETTER_AUTH_SECRET: values["auth-secret"] });
       const db = byObjectName(deployed.resources, T.secret, "todo-chatbot-db");
       assert.equal(db.inputs.metadata.namespace, "todo");
-      assert.deepEqual(Object.keys(db.inputs.stringData).sort(), ["DATABASE_URL", "password"]);
-      assert.equal(db.inputs.stringData.password, values.POSTGRES_PASSWORD);
-      // The URL the backend uses reaches the chart's PostgreSQL Service as the chart's user and database (its
-      // values.yaml defaults: the release passes neither).
-      const { auth: dbAuth } = CHART_DEFAULTS.postgresql;
+      assert.deepEqual(Object.keys(db.inputs.stringData), ["DATABASE_URL"]);
+      // The URL reaches the program's PostgreSQL Service as the user and database its StatefulSet creates,
+      // with the password the StatefulSet reads from its Secret.
       const url = new URL(db.inputs.stringData.DATABASE_URL);
       assert.equal(url.protocol, "postgresql:");
-      assert.equal(url.username, dbAuth.username);
-      assert.equal(url.password, values.POSTGRES_PASSWORD);
-      assert.equal(url.hostname, deployed.outputs.backendService.replace(/backend$/, "postgresql"));
+      const service = byObjectName(deployed.resources, T.service, url.hostname);
+      assert.equal(service.inputs.spec.ports[0].port, Number(url.port));
+      const statefulSet = byObjectName(deployed.resources, T.statefulSet, DATABASE_NAME);
+      const env = (name: string) => container(statefulSet).env.find((e: { name: string }) => e.name === name);
+      assert.equal(url.username, env("POSTGRES_USER").value);
+      assert.equal(url.pathname, `/${env("POSTGRES_DB").value}`);
       assert.equal(url.port, String(PORTS.postgresql));
-      assert.equal(url.pathname, `/${dbAuth.database}`);
-      for (const secret of [auth, db]) {
+      const { name: secretName, key } = env("POSTGRES_PASSWORD").valueFrom.secretKeyRef;
+      assert.equal(
+        byObjectName(deployed.resources, T.secret, secretName).inputs.stringData[key],
+        url.password,
+      );
+      assert.equal(url.password, values["database-password"]);
+      for (const secret of ofType(deployed.resources, T.secret)) {
         for (const value of Object.values(values)) assert.deepEqual(plaintextPaths(secret, value), []);
       }
     });
@@ -224,17 +235,18 @@ describe("Pulumi program (mocks)", function () {
         "Deployment/todo-frontend",
         "Namespace/todo",
         "NetworkPolicy/todo-backend",
+        "NetworkPolicy/todo-database",
+        "NetworkPolicy/todo-database-client",
         "NetworkPolicy/todo-frontend",
-        "NetworkPolicy/todo-postgresql",
         "PodDisruptionBudget/todo-backend",
         "PodDisruptionBudget/todo-frontend",
         "Secret/todo-auth",
-        `Secret/${GENERATED_SECRET}`,
+        "Secret/todo-database",
         "Secret/todo-db",
         "Service/todo-backend",
+        "Service/todo-database",
         "Service/todo-frontend",
-        "Service/todo-postgresql",
-        "StatefulSet/todo-postgresql",
+        "StatefulSet/todo-database",
       ]);
     });
 
@@ -243,12 +255,9 @@ describe("Pulumi program (mocks)", function () {
         if (resource.type === T.provider || resource.type === T.namespace) continue;
         const { metadata } = resource.inputs;
         assert.equal(metadata.namespace, "todo", `${resource.type} ${metadata.name}`);
-        // The generated Secret belongs to no mode (secrets.ts): the mode-free labels only.
-        const modeFree = metadata.name === "todo-chatbot-generated";
-        const labels = modeFree
-          ? ["name", "part-of", "managed-by"]
-          : ["name", "instance", "component", "part-of", "managed-by", "version"];
-        if (modeFree) assert.equal(metadata.labels["app.kubernetes.io/instance"], undefined);
+        // The in-cluster database belongs to no mode (database.ts): its own instance label.
+        const modeFree = metadata.name.startsWith(DATABASE_NAME);
+        const labels = ["name", "instance", "component", "part-of", "managed-by", "version"];
         for (const label of labels) {
           assert.ok(
             metadata.labels[`app.kubernetes.io/${label}`],
@@ -256,7 +265,7 @@ describe("Pulumi program (mocks)", function () {
           );
         }
         assert.equal(metadata.labels["app.kubernetes.io/managed-by"], "pulumi");
-        if (!modeFree) assert.equal(metadata.labels["app.kubernetes.io/instance"], "todo");
+        assert.equal(metadata.labels["app.kubernetes.io/instance"], modeFree ? DATABASE_NAME : "todo");
       }
     });
 
@@ -287,7 +296,7 @@ describe("Pulumi program (mocks)", function () {
       );
     });
 
-    it("wires the backend to its ConfigMap and Secrets by name, and waits for the in-cluster database", () => {
+    it("wires the backend to its ConfigMap and Secrets by name", () => {
       const deployment = byObjectName(deployed.resources, T.deployment, "todo-backend");
       const c = container(deployment);
       assert.deepEqual(c.envFrom, [{ configMapRef: { name: "todo-config" } }]);
@@ -298,21 +307,30 @@ describe("Pulumi program (mocks)", function () {
           valueFrom: { secretKeyRef: { name: "todo-auth", key: "BETTER_AUTH_SECRET" } },
         },
       ]);
-      const init = deployment.inputs.spec.template.spec.initContainers;
-      assert.equal(init[0].name, "wait-for-database");
-      const statefulSet = byObjectName(deployed.resources, T.statefulSet, "todo-postgresql");
-      const dbEnv = (name: string) =>
-        statefulSet.inputs.spec.template.spec.containers[0].env.find(
-          (e: { name: string }) => e.name === name,
-        );
-      // pg_isready as the database's user (the backend's uid has no passwd entry in the PostgreSQL image).
-      assert.deepEqual(init[0].env, [
-        { name: "PGHOST", value: "todo-postgresql" },
-        { name: "PGUSER", value: dbEnv("POSTGRES_USER").value },
-      ]);
-      assert.deepEqual(dbEnv("POSTGRES_PASSWORD").valueFrom, {
-        secretKeyRef: { name: "todo-db", key: "password" },
-      });
+    });
+
+    it("lets backend pods of either mode, and only them, reach the database", () => {
+      const backendLabels = byObjectName(deployed.resources, T.deployment, "todo-backend").inputs.spec
+        .template.metadata.labels;
+      const dbLabels = byObjectName(deployed.resources, T.statefulSet, DATABASE_NAME).inputs.spec.template
+        .metadata.labels;
+      const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
+        Object.entries(selector).every(([key, value]) => labels[key] === value);
+      const ingress = byObjectName(deployed.resources, T.networkPolicy, DATABASE_NAME).inputs.spec;
+      assert.ok(selects(ingress.podSelector.matchLabels, dbLabels));
+      const from = ingress.ingress[0].from[0].podSelector.matchLabels;
+      assert.ok(selects(from, backendLabels));
+      assert.ok(!selects(from, { ...backendLabels, "app.kubernetes.io/component": "frontend" }));
+      // Helm mode's backend pods differ only in their instance label.
+      assert.ok(selects(from, { ...backendLabels, "app.kubernetes.io/instance": "todo-chatbot" }));
+      const egress = byObjectName(deployed.resources, T.networkPolicy, `${DATABASE_NAME}-client`).inputs.spec;
+      assert.ok(
+        selects(egress.podSelector.matchLabels, {
+          ...backendLabels,
+          "app.kubernetes.io/instance": "todo-chatbot",
+        }),
+      );
+      assert.ok(selects(egress.egress[0].to[0].podSelector.matchLabels, dbLabels));
     });
 
     it("exposes the frontend on a NodePort Service without a fixed port, the backend only inside the cluster", () => {
@@ -346,14 +364,27 @@ describe("Pulumi program (mocks)", function () {
       });
       assert.equal(release.inputs.values.postgresql, undefined);
       assert.deepEqual(byObjectName(helm.resources, T.secret, "todo-chatbot-auth").inputs.stringData, {
-        BETTER_AUTH_SECRET: generated(helm.resources).values.BETTER_AUTH_SECRET,
+        BETTER_AUTH_SECRET: generated(helm.resources)["auth-secret"],
       });
+      assert.equal(ofType(helm.resources, T.database).length, 0);
+      // The password stays drawn, so switching back finds the in-cluster volume's password unchanged.
+      assert.ok(generated(helm.resources)["database-password"]);
       assert.deepEqual(byObjectName(helm.resources, T.secret, "todo-chatbot-db").inputs.stringData, {
         DATABASE_URL: NEON_URL,
       });
 
       const raw = await deployWith({ deployMode: "manifests", databaseUrl: NEON_URL });
       assert.equal(ofType(raw.resources, T.statefulSet).length, 0);
+      // The Secret keeps its name, so the backend's pod template must change for the pods to read the new URL.
+      const annotations = (resources: RecordedResource[]) =>
+        byObjectName(resources, T.deployment, "todo-backend").inputs.spec.template.metadata.annotations;
+      const inCluster = await deployWith({ deployMode: "manifests" });
+      assert.notDeepEqual(annotations(raw.resources), annotations(inCluster.resources));
+      assert.notDeepEqual(
+        release.inputs.values.backend.podAnnotations,
+        findResource((await deployWith({})).resources, T.release, "todo-chatbot").inputs.values.backend
+          .podAnnotations,
+      );
       const backend = byObjectName(raw.resources, T.deployment, "todo-backend");
       assert.equal(backend.inputs.spec.template.spec.initContainers, undefined);
     });
@@ -403,6 +434,31 @@ describe("Pulumi program (mocks)", function () {
       );
     });
 
+    it("publicUrl reaches the backend's auth URL and trusted origin in both modes", async () => {
+      const publicUrl = "https://todo.example.com";
+      const raw = await deployWith({ deployMode: "manifests", publicUrl });
+      const data = byObjectName(raw.resources, T.configMap, "todo-config").inputs.data;
+      assert.equal(data.BETTER_AUTH_URL, publicUrl);
+      assert.equal(data.TRUSTED_ORIGINS, publicUrl);
+      const helm = await deployWith({ publicUrl });
+      assert.equal(
+        findResource(helm.resources, T.release, "todo-chatbot").inputs.values.publicUrl,
+        publicUrl,
+      );
+    });
+
+    it("openCommand: minikube service only for the minikube context; the port-forward elsewhere", async () => {
+      const other = await deployWith({ kubeContext: "kind-todo" });
+      assert.equal(other.outputs.openCommand, other.outputs.portForwardCommand);
+      assert.match(
+        other.outputs.openCommand,
+        /^kubectl --context kind-todo -n todo port-forward svc\/todo-chatbot-frontend 3000:80$/,
+      );
+      // publicUrl's port is the port-forward's local port (the origin the backend trusts).
+      const port = await deployWith({ publicUrl: "http://localhost:8081" });
+      assert.match(port.outputs.portForwardCommand, / 8081:80$/);
+    });
+
     it("imageRegistry: images are pushed there and pulled IfNotPresent", async () => {
       const helm = await deployWith({ imageRegistry: "registry.example.com/team" });
       for (const component of ["backend", "frontend"] as const) {
@@ -436,20 +492,13 @@ describe("Pulumi program (mocks)", function () {
       });
     });
 
-    it("postgresImage is the in-cluster database's image in both modes (StatefulSet, its wait, the chart's values)", async () => {
+    it("postgresImage is the in-cluster database's image, the same StatefulSet in both modes", async () => {
       const mirror = "mirror.example.com/library/postgres:17.6-alpine";
-      const raw = await deployWith({ deployMode: "manifests", postgresImage: mirror });
-      const statefulSet = byObjectName(raw.resources, T.statefulSet, "todo-postgresql");
-      assert.equal(container(statefulSet).image, mirror);
-      const backend = byObjectName(raw.resources, T.deployment, "todo-backend");
-      assert.equal(
-        backend.inputs.spec.template.spec.initContainers[0].image,
-        mirror,
-        "pg_isready from that image",
-      );
-      const helm = await deployWith({ postgresImage: mirror });
-      const { image } = findResource(helm.resources, T.release, "todo-chatbot").inputs.values.postgresql;
-      assert.equal(`${image.repository}:${image.tag}`, mirror);
+      for (const deployMode of ["manifests", "helm"]) {
+        const { resources } = await deployWith({ deployMode, postgresImage: mirror });
+        const statefulSet = byObjectName(resources, T.statefulSet, DATABASE_NAME);
+        assert.equal(container(statefulSet).image, mirror, deployMode);
+      }
     });
 
     it("buildImages false: no builds; the given references are deployed", async () => {
@@ -462,6 +511,7 @@ describe("Pulumi program (mocks)", function () {
       const backend = container(byObjectName(raw.resources, T.deployment, "todo-backend"));
       assert.equal(backend.image, "registry.example.com/todo-backend:1.2.3");
       assert.equal(backend.imagePullPolicy, "IfNotPresent");
+      assert.equal(ofType(raw.resources, T.image).length, 0);
     });
   });
 
@@ -491,7 +541,7 @@ describe("Pulumi program (mocks)", function () {
     for (const mode of ["helm", "manifests"]) {
       it(`${mode}: the generated values, and the URL built from the password, travel only as secrets`, async () => {
         const { resources } = await deployWith({ deployMode: mode });
-        const { values } = generated(resources);
+        const values = generated(resources);
         const db = byObjectName(resources, T.secret, `${mode === "helm" ? "todo-chatbot" : "todo"}-db`);
         for (const needle of [...Object.values(values), db.inputs.stringData.DATABASE_URL]) {
           for (const resource of resources) {
@@ -503,7 +553,7 @@ describe("Pulumi program (mocks)", function () {
   });
 
   describe("switching modes and determinism", () => {
-    it("the two modes share no Kubernetes object name except the namespace and the generated Secret", async () => {
+    it("the two modes share no Kubernetes object name except the namespace and the database's objects", async () => {
       const names = async (mode: string) =>
         new Set(
           kubernetesResources((await deployWith({ deployMode: mode })).resources)
@@ -512,50 +562,53 @@ describe("Pulumi program (mocks)", function () {
         );
       const helm = await names("helm");
       const raw = await names("manifests");
+      const shared = [...helm].filter((name) => raw.has(name));
       assert.deepEqual(
-        [...helm].filter((name) => raw.has(name)).sort(),
-        [`${T.namespace}/${configFrom({}).namespace}`, `${T.secret}/${GENERATED_SECRET}`].sort(),
+        shared.filter((name) => !name.split("/").at(-1)!.startsWith(DATABASE_NAME)),
+        [`${T.namespace}/${configFrom({}).namespace}`],
       );
+      assert.ok(shared.includes(`${T.statefulSet}/${DATABASE_NAME}`));
     });
 
-    it("the namespace, the generated Secret and the images keep their Pulumi names across modes (no replacement on a switch)", async () => {
-      const stable = async (mode: string) => {
+    it("a switch leaves the namespace, images, generated values and the whole database as they are (same URNs, same inputs)", async () => {
+      const kept = async (mode: string) => {
         const { resources } = await deployWith({ deployMode: mode });
-        const kept = [
+        // The database component and its children (their names are the objects' names).
+        const database = [
+          ...ofType(resources, T.database),
+          ...resources.filter((r) => r.inputs.metadata?.name?.startsWith(DATABASE_NAME)),
+        ];
+        const keptResources = [
           ...ofType(resources, T.namespace),
           ...ofType(resources, T.images),
+          ...ofType(resources, T.image),
           ...ofType(resources, T.secrets),
-          generated(resources).secret,
+          ...ofType(resources, T.password),
+          ...database,
         ];
-        return kept.map((r) => `${r.type}::${r.name}::${r.inputs.metadata?.name ?? ""}`).sort();
+        return keptResources.map(({ type, name, inputs }) => ({ type, name, inputs }));
       };
-      const helm = await stable("helm");
-      assert.equal(helm.length, 4);
-      assert.deepEqual(await stable("manifests"), helm);
+      const helm = await kept("helm");
+      const kinds = helm.map((r) => `${r.type}/${r.name}`);
+      for (const expected of [
+        `${T.statefulSet}/${DATABASE_NAME}`,
+        `${T.service}/${DATABASE_NAME}`,
+        `${T.secret}/database-password`,
+        `${T.password}/database-password`,
+        `${T.image}/backend`,
+      ])
+        assert.ok(kinds.includes(expected), `${expected} in ${kinds.join(", ")}`);
+      assert.deepEqual(await kept("manifests"), helm);
     });
 
     for (const mode of ["helm", "manifests"]) {
-      it(`${mode}: building twice with the same config gives identical resource inputs, but for the generated values`, async () => {
+      it(`${mode}: building twice with the same config gives identical resource inputs`, async () => {
         const first = await deployWith({ deployMode: mode, llmApiKey: LLM_KEY });
         const second = await deployWith({ deployMode: mode, llmApiKey: LLM_KEY });
-        // Each run draws fresh values; the engine keeps the first ones (ignoreChanges), so they alone may differ,
-        // and with them whatever the mock derives from them (the auth and database Secrets).
-        const strip = (resources: RecordedResource[]) => {
-          const placeholders = Object.entries(generated(resources).values).map(
-            ([key, value]) => [value, `<generated ${key}>`] as const,
-          );
-          const text = placeholders.reduce(
-            (json, [value, placeholder]) => json.replaceAll(value, placeholder),
-            JSON.stringify(resources.map(({ type, name, inputs }) => ({ type, name, inputs }))),
-          );
-          return JSON.parse(text) as unknown;
-        };
-        assert.deepEqual(strip(second.resources), strip(first.resources));
+        const inputs = (resources: RecordedResource[]) =>
+          resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
+        assert.deepEqual(inputs(second.resources), inputs(first.resources));
         assert.ok(first.resources.length > 8);
-        const values = [generated(first.resources).values, generated(second.resources).values];
-        for (const key of Object.keys(values[0]!)) {
-          assert.notEqual(values[0]![key], values[1]![key], `${key} is drawn afresh on every run`);
-        }
       });
     }
   });

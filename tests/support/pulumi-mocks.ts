@@ -14,44 +14,39 @@ export interface RecordedResource {
   inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** inputs exactly as the mock monitor received them: a secret is `{ [specialSigKey]: specialSecretSig, value }` */
   raw: Record<string, unknown>;
+  /** what the mock engine answered: the inputs plus what a real provider computes (providerComputedState) */
+  outputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** reference of the explicit provider, "<urn>::<id>", when one was given */
   provider?: string;
-  /** the Pulumi URN (contains the parent chain) */
+  /** the URN as the mock records it: stack, project, type and name (no parent types) */
   urn: string;
 }
 
 let recorded: RecordedResource[] = [];
 let installed = false;
 
-/** Installs the mocks once per process; every test file calls it before importing the program. */
+/** Installs the mocks once per process (as `pulumi preview`); every test file calls it before importing the program. */
 export async function installMocks(): Promise<void> {
   if (installed) return;
   installed = true;
-  await setPreview(true);
-}
-
-/**
- * Runs the program as `pulumi preview` (true, the default: the program computes every image reference but
- * builds nothing, components/images.ts) or as `pulumi up` (false: it runs the Docker CLI). A test that sets
- * false sets true again when it is done.
- */
-export async function setPreview(preview: boolean): Promise<void> {
-  await pulumi.runtime.setMocks(MOCKS, PROJECT, STACK, preview);
+  await pulumi.runtime.setMocks(MOCKS, PROJECT, STACK, true);
 }
 
 const MOCKS: pulumi.runtime.Mocks = {
   newResource(args: pulumi.runtime.MockResourceArgs) {
     const urn = `urn:pulumi:${STACK}::${PROJECT}::${args.type}::${args.name}`;
     const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+    const outputs = { ...inputs, ...providerComputedState(args) };
     recorded.push({
       type: args.type,
       name: args.name,
       inputs,
+      outputs,
       raw: args.inputs,
       provider: args.provider,
       urn,
     });
-    return { id: `${args.name}-id`, state: { ...inputs, ...providerComputedState(args) } };
+    return { id: `${args.name}-id`, state: outputs };
   },
   call(args: pulumi.runtime.MockCallArgs) {
     return args.inputs;
@@ -68,6 +63,11 @@ function providerComputedState(args: pulumi.runtime.MockResourceArgs): Record<st
         Object.entries(stringData).map(([key, value]) => [key, Buffer.from(value).toString("base64")]),
       );
       return { data };
+    }
+    // random.RandomPassword's result: a fixed string of the asked length, distinct per resource.
+    case "random:index/randomPassword:RandomPassword": {
+      const length = Number(args.inputs.length);
+      return { result: `${args.name}-`.repeat(length).slice(0, length) };
     }
     default:
       return {};

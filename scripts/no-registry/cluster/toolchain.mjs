@@ -1,7 +1,8 @@
 // The cluster toolchain: every Go binary the real cluster tests need (Kubernetes, etcd, cri-dockerd, CoreDNS,
-// pause, the hostpath provisioner, the Pulumi CLI and the Kubernetes resource plugin), built from Go modules through
-// the wrapper modules in scripts/no-registry/cluster/go/<name> (their go.mod and go.sum pin every version; docs/cluster.md,
-// "Toolchain", says why each exists). Binaries and Go caches live outside the checkout, so every clone and CI
+// pause, the hostpath provisioner, the Pulumi CLI and its kubernetes, random and docker resource plugins), built from
+// Go modules through the wrapper modules in scripts/no-registry/cluster/go/<name> (their go.mod and go.sum pin every
+// version), or, for the random and docker plugins whose modules the proxy refuses, from the checked upstream
+// archives in ../shared/third_party (provider-source.mjs). docs/cluster.md, "Toolchain", says why each exists. Binaries and Go caches live outside the checkout, so every clone and CI
 // run shares them:
 //   ${TODO_TOOLCHAIN_DIR:-~/.cache/todo-chatbot/toolchain}/<name>-<version>/bin/<binary>
 //   ~/.cache/todo-chatbot/go/{mod,build}   (GOMODCACHE, GOCACHE)
@@ -31,6 +32,7 @@ import {
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ARCHIVES, prepareProviderSource } from "./provider-source.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const WRAPPERS = join(ROOT, "scripts/no-registry/cluster/go");
@@ -135,6 +137,53 @@ const TOOLS = [
     needs: ["pulumi"],
     sumdbMissing: ["github.com/pulumi/pulumi-kubernetes/provider"],
   },
+  // Source tools: no wrapper module; `source` names the upstream archives (checked by sha256) and how the
+  // provider's own go.mod is edited so every module it needs resolves from the proxy (provider-source.mjs).
+  // The version ldflag is each repository's Makefile / .goreleaser.yml one.
+  {
+    name: "pulumi-random",
+    version: "4.21.1",
+    source: {
+      archives: [ARCHIVES.random, ARCHIVES.pulumiYaml, ARCHIVES.pulumiDotnet],
+      provider: "pulumi-random/provider",
+      // providertest is test-only and its module graph pulls in versions the proxy refuses.
+      goModEdits: ["-droprequire=github.com/pulumi/providertest"],
+    },
+    binaries: { "pulumi-resource-random": "./cmd/pulumi-resource-random" },
+    ldflags: ({ version }) => [
+      `-X github.com/pulumi/pulumi-random/provider/v4/pkg/version.Version=${version}`,
+    ],
+    prepare: prepareProviderSource,
+    plugin: { npmPackage: "@pulumi/random", name: "random" },
+    needs: ["pulumi"],
+  },
+  {
+    name: "pulumi-docker",
+    version: "5.0.0",
+    source: {
+      archives: [ARCHIVES.docker, ARCHIVES.terraformDocker, ARCHIVES.pulumiYaml, ARCHIVES.pulumiDotnet],
+      provider: "pulumi-docker/provider",
+      // provider/go.mod replaces the Terraform provider with ../upstream (the repository's git submodule),
+      // which is patched with pulumi-docker's patches/*.patch before a build (upstream's Makefile `upstream`).
+      upstream: {
+        archive: ARCHIVES.terraformDocker,
+        into: "pulumi-docker/upstream",
+        patches: "pulumi-docker/patches",
+      },
+      // v5.0.0 names terraform-bridge v3.126.0, which the proxy refuses; v3.135.0 is served and builds.
+      goModEdits: [
+        "-require=github.com/pulumi/pulumi-terraform-bridge/v3@v3.135.0",
+        "-droprequire=github.com/pulumi/providertest",
+      ],
+    },
+    binaries: { "pulumi-resource-docker": "./cmd/pulumi-resource-docker" },
+    ldflags: ({ version }) => [
+      `-X github.com/pulumi/pulumi-docker/provider/v5/pkg/version.Version=${version}`,
+    ],
+    prepare: prepareProviderSource,
+    plugin: { npmPackage: "@pulumi/docker", name: "docker" },
+    needs: ["pulumi"],
+  },
 ];
 
 export function toolchainDir() {
@@ -187,6 +236,16 @@ function requiredVersion(tool) {
  * hash of our own sources (pause, the provisioner), so any change gets a new folder.
  */
 function identity(tool) {
+  if (tool.source) {
+    // The archives' hashes stand for their content (checked before every build); the recipe is the rest.
+    const digest = createHash("sha256")
+      .update(JSON.stringify({ source: tool.source, binaries: tool.binaries, version: tool.version }))
+      .update(recipeSource(tool.ldflags))
+      .update(recipeSource(tool.prepare))
+      .digest("hex")
+      .slice(0, 12);
+    return { goVersion: tool.version, version: tool.version, digest };
+  }
   const dir = wrapperDir(tool);
   const hash = createHash("sha256");
   for (const file of wrapperFiles(dir))
@@ -303,9 +362,8 @@ function checkGo() {
     );
   }
   const have = result.stdout.trim().replace(/^go/, "");
-  const needed = TOOLS.map(
-    (tool) => readFileSync(join(wrapperDir(tool), "go.mod"), "utf8").match(/^go (\S+)/m)?.[1] ?? "0",
-  )
+  const needed = TOOLS.filter((tool) => !tool.source)
+    .map((tool) => readFileSync(join(wrapperDir(tool), "go.mod"), "utf8").match(/^go (\S+)/m)?.[1] ?? "0")
     .sort(compareVersions)
     .at(-1);
   if (compareVersions(have, needed) < 0) {
@@ -516,9 +574,14 @@ async function buildTool(tool) {
         mkdirSync(tmp, { recursive: true });
         try {
           const info = tool.versionOf ? await moduleInfo(tool, tool.versionOf, context) : {};
-          const extra = tool.prepare
-            ? await tool.prepare(tool, { version: goVersion, context, work: join(tmp, "work") })
+          // prepare returns extra `go build` arguments, or (source tools) { cwd, env } to build in.
+          const prepared = tool.prepare
+            ? await tool.prepare(tool, { version: goVersion, context, work: join(tmp, "work"), run })
             : [];
+          const extra = Array.isArray(prepared) ? prepared : [];
+          const buildContext = Array.isArray(prepared)
+            ? context
+            : { ...context, cwd: prepared.cwd, env: { ...context.env, ...prepared.env } };
           const ldflags = [
             "-s",
             "-w",
@@ -543,7 +606,7 @@ async function buildTool(tool) {
             output,
             ...packages,
           ];
-          await run("nice", args, context);
+          await run("nice", args, buildContext);
           mkdirSync(join(home, "bin"), { recursive: true });
           for (const name of names) {
             if (!existsSync(join(tmp, "bin", name))) throw new Error(`go build did not produce ${name}`);
@@ -586,6 +649,21 @@ async function buildTool(tool) {
   });
 }
 
+/**
+ * How many tools build at once (TODO_TOOLCHAIN_JOBS, default 2). One `go build` keeps both cores of a 2-core
+ * machine busy while it compiles, but not while it downloads modules, runs a generator or links (one core), so
+ * two lanes finish sooner; more only add memory (the largest links peak near 4 GiB).
+ */
+function toolchainJobs() {
+  const jobs = Number(process.env.TODO_TOOLCHAIN_JOBS ?? 2);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new Error(
+      `TODO_TOOLCHAIN_JOBS="${process.env.TODO_TOOLCHAIN_JOBS}" is not a whole number of 1 or more`,
+    );
+  }
+  return jobs;
+}
+
 /** Builds the named tools (all by default) and what they need, skipping what is built; installs the plugins. */
 export async function buildToolchain(names) {
   const wanted = new Set(names?.length ? names : TOOLS.map((tool) => tool.name));
@@ -593,7 +671,34 @@ export async function buildToolchain(names) {
   checkGo();
   mkdirSync(toolchainDir(), { recursive: true });
   const started = Date.now();
-  for (const tool of TOOLS.filter((t) => wanted.has(t.name))) await buildTool(tool);
+  // Tools start in TOOLS order (longest first) as a slot frees; a tool waits for the tools it needs.
+  let free = toolchainJobs();
+  const waiting = [];
+  const slot = async (body) => {
+    if (free === 0) await new Promise((wake) => waiting.push(wake));
+    else free -= 1;
+    try {
+      return await body();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
+  const builds = new Map();
+  const build = (tool) => {
+    if (!builds.has(tool.name)) {
+      builds.set(
+        tool.name,
+        (async () => {
+          await Promise.all((tool.needs ?? []).map((need) => build(toolByName(need))));
+          await slot(() => buildTool(tool));
+        })(),
+      );
+    }
+    return builds.get(tool.name);
+  };
+  await Promise.all(TOOLS.filter((tool) => wanted.has(tool.name)).map(build));
   console.log(`toolchain ready in ${seconds(Date.now() - started)} (${toolchainDir()})`);
 }
 
@@ -619,6 +724,8 @@ export function missingParts() {
 /** `go mod tidy` in a wrapper, with the GONOSUMDB prefixes the checksum database lacks (after a version bump). */
 async function tidy(name) {
   const tool = toolByName(name);
+  if (tool.source)
+    throw new Error(`${name} is built from upstream archives, not a wrapper module: nothing to tidy`);
   checkGo();
   const env = {
     ...goEnv(),
