@@ -804,10 +804,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A conversation with its messages */
+    /** A conversation with a page of its messages (the newest, oldest first) */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description How many messages (the newest ones before `before`) */
+          limit?: number;
+          /** @description Only messages older than this message id (paging back) */
+          before?: number;
+        };
         header?: never;
         path: {
           /** @description The signed-in user's id */
@@ -830,6 +835,8 @@ export interface paths {
               created_at: string;
               updated_at: string;
               messages: components["schemas"]["Message"][];
+              /** @description Older messages exist: ask again with before = messages[0].id */
+              has_more: boolean;
             };
           };
         };
@@ -950,19 +957,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    ErrorInput: {
-      error: {
-        code: string;
-        message: string;
-        field?: string;
-      };
-    };
     ToolCallInput: {
       name: string;
       arguments: {
         [key: string]: unknown;
       };
       result: unknown;
+    };
+    ErrorInput: {
+      error: {
+        code: string;
+        message: string;
+        field?: string;
+      };
     };
     TaskInput: {
       /** @description The task's number: 1, 2, 3... per user, in creation order */
@@ -995,19 +1002,19 @@ export interface components {
       response: string;
       tool_calls: components["schemas"]["ToolCallInput"][];
     };
-    Error: {
-      error: {
-        code: string;
-        message: string;
-        field?: string;
-      };
-    };
     ToolCall: {
       name: string;
       arguments: {
         [key: string]: unknown;
       };
       result: unknown;
+    };
+    Error: {
+      error: {
+        code: string;
+        message: string;
+        field?: string;
+      };
     };
     Task: {
       /** @description The task's number: 1, 2, 3... per user, in creation order */
