@@ -19,7 +19,7 @@ import {
 } from "../../scripts/no-registry/stand-in-images.mjs";
 import { DATABASE_NAME } from "../../components/naming.js";
 import { signUpAndChatInBrowser } from "./browser-flow.js";
-import { AppClient, helm, type Kube, kubeJson, kubectl, run, waitFor } from "./support.js";
+import { AppClient, helm, type Kube, kubeJson, kubectl, kubectlAsync, run, waitFor } from "./support.js";
 
 const { copyProject, initStack, pulumi, pulumiEnv, stackOutputs } = localStack;
 const NAMESPACE = "todo"; // the default of Pulumi.yaml: zero config
@@ -326,7 +326,9 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     })();
     const victim = kubeJson(["-n", NAMESPACE, "get", "pods", "-l", "app.kubernetes.io/component=backend"])
       .items[0].metadata.name;
-    kubectl(["-n", NAMESPACE, "delete", "pod", victim, "--wait=true"]);
+    // Asynchronous: a synchronous kubectl would stall the request loop for the whole termination (the preStop
+    // sleep included), so no request would run while the pod goes away.
+    await kubectlAsync(["-n", NAMESPACE, "delete", "pod", victim, "--wait=true"]);
     await waitFor("3 ready backends again", () => ready() === 3);
     stop = true;
     await loop;

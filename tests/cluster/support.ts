@@ -1,6 +1,7 @@
 // Helpers of the cluster suite: kubectl and helm against the `minikube` context, HTTP through the app's
 // NodePort on 127.0.0.1, and the app's own API (sign-up, chat, tasks) through the frontend's /api proxy.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import path from "node:path";
 import pWaitFor from "p-wait-for";
 
@@ -29,6 +30,14 @@ export function run(
 
 export function kubectl(args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): string {
   return run("kubectl", ["--context", CONTEXT, ...args], env, input);
+}
+
+/** kubectl without blocking the event loop, for commands that must overlap the test's own traffic. */
+export async function kubectlAsync(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)("kubectl", ["--context", CONTEXT, ...args], {
+    encoding: "utf8",
+  });
+  return stdout;
 }
 
 /** The parsed JSON of `kubectl get ... -o json`. */
