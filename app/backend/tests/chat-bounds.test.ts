@@ -2,8 +2,6 @@
 // characters) against a user with many tasks must neither block the event loop (a blocked loop leaves /health
 // unanswered and every other user waiting) nor make one turn expensive. The issue asks for this timing test.
 // Each message is distinct, so no cache can hide the cost.
-import { cpus, loadavg } from "node:os";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { chat, createTask, signUp, useTestApp } from "./support/app.js";
 
@@ -43,41 +41,46 @@ describe("bounded work per chat turn", () => {
     // The first turn loads the agent loop (a one-time import); measured turns come after it.
     await chat(app, user, "hello");
 
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    const slowest: Array<{ message: string; cpuMs: number }> = [];
-    // The longest the loop went without a 1 ms timer firing, in CPU time of this process: on a machine busy with
-    // other work a blocked stretch also waits for a core, which the wall-clock delay below counts too.
-    let blockedCpuMs = 0;
-    let lastCpu = process.cpuUsage();
+    // The event loop is blocked while the main thread works without returning to it: sampled by a 1 ms timer as
+    // this thread's CPU time between two firings. CPU time, not wall time: on a machine busy with other work a
+    // stretch also waits for a core, which is the machine's load, not the turn's work. This thread only: V8's
+    // helper threads (concurrent GC, compilation) do not block the loop. process.threadCpuUsage came in Node
+    // 23.9 (nodejs/node#56467); on an older Node the whole process' time is the closest reading.
+    const threadCpuMs = () => {
+      const used = process.threadCpuUsage?.() ?? process.cpuUsage();
+      return (used.user + used.system) / 1000;
+    };
+    let blockedMs = 0;
+    let lastTick = threadCpuMs();
     const sampler = setInterval(() => {
-      const used = process.cpuUsage(lastCpu);
-      blockedCpuMs = Math.max(blockedCpuMs, (used.user + used.system) / 1000);
-      lastCpu = process.cpuUsage();
+      const now = threadCpuMs();
+      blockedMs = Math.max(blockedMs, now - lastTick);
+      lastTick = now;
     }, 1);
-    delay.enable();
+    const turns: Array<{ message: string; cpuMs: number; blockedMs: number }> = [];
     const kinds = adversarial(1).length;
     for (const message of [...adversarial(1), ...adversarial(2)]) {
       expect(message.length).toBeLessThanOrEqual(MESSAGE_MAX);
-      // CPU time of this process (the server; inject opens no socket): the turn's own work, which the
-      // machine's other load does not inflate the way it inflates wall time.
-      const before = process.cpuUsage();
+      // inject opens no socket, so the turn's CPU time on this thread is the server's work for it.
+      const before = threadCpuMs();
+      blockedMs = 0;
+      lastTick = before;
       await chat(app, user, message);
-      const used = process.cpuUsage(before);
-      slowest.push({ message: message.slice(0, 40), cpuMs: (used.user + used.system) / 1000 });
+      const cpuMs = threadCpuMs() - before;
+      // Let the sampler fire once more, so the stretch that ended with the turn is counted too.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      turns.push({ message: message.slice(0, 40), cpuMs, blockedMs });
     }
-    delay.disable();
     clearInterval(sampler);
     // Per kind of message, the cheaper of its two distinct variants: a garbage collection that happens to land in
     // one turn is not that turn's work, while a cost that grows with the message shows in both.
-    const perKind = Array.from(
-      { length: kinds },
-      (_, kind) => [slowest[kind]!, slowest[kind + kinds]!].sort((a, b) => a.cpuMs - b.cpuMs)[0]!,
-    );
-    const worst = perKind.sort((a, b) => b.cpuMs - a.cpuMs)[0]!;
-    expect(worst.cpuMs, `slowest turn: ${JSON.stringify(worst)}`).toBeLessThan(TURN_MAX_MS);
-    expect(blockedCpuMs).toBeLessThan(BLOCKED_MAX_MS);
-    // Wall clock, as perf_hooks measures it, allowing for the machine's other load (runnable processes per core).
-    const contention = Math.max(1, loadavg()[0]! / cpus().length);
-    expect(delay.max / 1e6).toBeLessThan(BLOCKED_MAX_MS * contention);
+    const cheaper = (kind: number, key: "cpuMs" | "blockedMs") =>
+      [turns[kind]!, turns[kind + kinds]!].sort((a, b) => a[key] - b[key])[0]!;
+    const worst = (key: "cpuMs" | "blockedMs") =>
+      Array.from({ length: kinds }, (_, kind) => cheaper(kind, key)).sort((a, b) => b[key] - a[key])[0]!;
+    const slowestTurn = worst("cpuMs");
+    expect(slowestTurn.cpuMs, `slowest turn: ${JSON.stringify(slowestTurn)}`).toBeLessThan(TURN_MAX_MS);
+    const longestBlock = worst("blockedMs");
+    expect(longestBlock.blockedMs, `longest block: ${JSON.stringify(longestBlock)}`).toBeLessThan(BLOCKED_MAX_MS);
   });
 });
