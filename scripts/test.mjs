@@ -2,7 +2,7 @@
 // closing line "N passed, N failed, N skipped". `npm test -- backend chart` runs only matching suites.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { detectRealMinikube } from "./no-registry/cluster/real-minikube.mjs";
 import { binDirs } from "./no-registry/cluster/toolchain.mjs";
 import { postgresInstalled, startTempPostgres } from "./no-registry/postgres-temp.mjs";
@@ -110,7 +110,8 @@ try {
 } finally {
   postgres?.stop();
   if (clusterStartedHere) cluster("down");
-  rmSync(REPORTS, { recursive: true, force: true });
+  // A failed run keeps its reports for a closer look (the summary names the folder).
+  if (!rows.some((row) => row.failed > 0)) rmSync(REPORTS, { recursive: true, force: true });
 }
 
 printSummary(rows);
@@ -189,6 +190,10 @@ function readReport(file, format) {
       failed: report.stats.failures,
       skipped: report.stats.pending,
       skippedTitles: (report.pending ?? []).map((test) => test.fullTitle),
+      failures: (report.failures ?? []).map((test) => ({
+        title: test.fullTitle,
+        message: test.err?.message,
+      })),
     };
   }
   const skippedTests = (report.testResults ?? [])
@@ -200,6 +205,14 @@ function readReport(file, format) {
     skipped: report.numPendingTests + report.numTodoTests,
     // A skipped describe block names the reason better than its tests: the outermost title, once.
     skippedTitles: skippedTests.map((test) => test.ancestorTitles?.[0] ?? test.title),
+    failures: (report.testResults ?? []).flatMap((file) => [
+      ...(file.status === "failed" && !file.assertionResults?.length
+        ? [{ title: file.name, message: file.message }]
+        : []),
+      ...(file.assertionResults ?? [])
+        .filter((test) => test.status === "failed")
+        .map((test) => ({ title: test.fullName, message: test.failureMessages?.[0] })),
+    ]),
   };
 }
 
@@ -216,9 +229,22 @@ function printSummary(results) {
       `${row.name.padEnd(30)} ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}  ${String(row.skipped).padStart(7)}  ${String(row.seconds ?? "-").padStart(7)}  ${row.note ?? ""}`,
     );
   }
-  const total = (key) => results.reduce((sum, row) => sum + row[key], 0);
-  console.log(`\n${total("passed")} passed, ${total("failed")} failed, ${total("skipped")} skipped`);
   for (const row of results.filter((row) => row.skipped > 0)) {
     console.log(`  ${row.skipped} skipped in ${row.name}: ${whySkipped(row)}`);
   }
+  // A failure's title and first message line (the mocha suites print nothing else while they run).
+  if (results.some((row) => row.failed > 0)) console.log(`  reports: ${relative(ROOT, REPORTS)}/`);
+  for (const row of results) {
+    for (const { title, message } of row.failures ?? []) {
+      const firstLine =
+        String(message ?? "")
+          .split("\n")
+          .find((line) => line.trim()) ?? "";
+      console.log(
+        `  failed in ${row.name}: ${title}${firstLine ? ` — ${firstLine.trim().slice(0, 300)}` : ""}`,
+      );
+    }
+  }
+  const total = (key) => results.reduce((sum, row) => sum + row[key], 0);
+  console.log(`\n${total("passed")} passed, ${total("failed")} failed, ${total("skipped")} skipped`);
 }
