@@ -125,39 +125,62 @@ function responseHeaders(incoming: IncomingMessage): [string, string][] {
   return pairs;
 }
 
+// Methods a proxy may send again: they change nothing on the backend (RFC 9110 9.2.1).
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+// How a reused keep-alive connection fails when the backend closed it as the request went out.
+const CLOSED_UNDER_US = new Set(["ECONNRESET", "EPIPE"]);
+
 /** Forwards one request to the backend and pipes the answer back; 502 in JSON when the backend is unreachable. */
 export function forward(req: IncomingMessage, res: ServerResponse, base: string): void {
   const target = targetUrl(base, req.url ?? "/");
   const secure = target.protocol === "https:";
-  const outgoing = (secure ? https : http).request(target, {
-    method: req.method,
-    headers: requestHeaders(req),
-    agent: secure ? undefined : backendAgent,
-  });
-  let answered = false;
-  outgoing.on("response", (incoming) => {
-    answered = true;
-    const early = !req.complete; // the backend answered before it had the whole body (e.g. 413)
-    if (early) {
-      // Stop reading the browser's upload: nobody reads the rest. Its connection closes after this answer,
-      // and the backend connection cannot carry another request either.
-      req.unpipe(outgoing);
-      res.shouldKeepAlive = false;
-      incoming.on("end", () => outgoing.destroy());
-    }
-    res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, responseHeaders(incoming).flat());
-    incoming.pipe(res);
-    incoming.on("error", () => res.destroy());
-  });
-  outgoing.on("error", (error) => {
-    if (answered || res.destroyed) return res.destroy(); // mid-answer: the browser sees a cut answer
-    console.error(`proxy: ${req.method} ${target.href} failed: ${describe(error)}`);
-    res.writeHead(502, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-    res.end(JSON.stringify(unreachable(describe(error))));
-  });
+  let outgoing: http.ClientRequest;
+  const send = (retry: boolean) => {
+    outgoing = (secure ? https : http).request(target, {
+      method: req.method,
+      headers: requestHeaders(req),
+      agent: secure ? undefined : backendAgent,
+    });
+    let answered = false;
+    outgoing.on("response", (incoming) => {
+      answered = true;
+      const early = !req.complete; // the backend answered before it had the whole body (e.g. 413)
+      if (early) {
+        // Stop reading the browser's upload: nobody reads the rest. Its connection closes after this answer,
+        // and the backend connection cannot carry another request either.
+        req.unpipe(outgoing);
+        res.shouldKeepAlive = false;
+        incoming.on("end", () => outgoing.destroy());
+      }
+      res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, responseHeaders(incoming).flat());
+      incoming.pipe(res);
+      incoming.on("error", () => res.destroy());
+    });
+    outgoing.on("error", (error) => {
+      if (answered || res.destroyed) return res.destroy(); // mid-answer: the browser sees a cut answer
+      // A kept-alive connection the backend closed just as this request went out on it (its idle timeout, or a
+      // stopping pod closing its idle connections): a safe request is sent once more, on a new connection, as
+      // Node's http docs advise (request.reusedSocket). Nothing else is sent twice.
+      const code = (error as NodeJS.ErrnoException).code ?? "";
+      if (
+        !retry &&
+        outgoing.reusedSocket &&
+        CLOSED_UNDER_US.has(code) &&
+        SAFE_METHODS.has(req.method ?? "")
+      ) {
+        return send(true);
+      }
+      console.error(`proxy: ${req.method} ${target.href} failed: ${describe(error)}`);
+      res.writeHead(502, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(JSON.stringify(unreachable(describe(error))));
+    });
+    // A safe request has no body to stream (and the browser's has been read by the first attempt).
+    if (retry) outgoing.end();
+    else req.pipe(outgoing); // a request without a body ends at once, and so does the backend's
+  };
   // The browser went away: so does the request to the backend.
   res.on("close", () => {
     if (!res.writableFinished) outgoing.destroy();
   });
-  req.pipe(outgoing); // a request without a body ends at once, and so does the backend's
+  send(false);
 }

@@ -536,6 +536,38 @@ describe("the production server's /api proxy", () => {
     }
   });
 
+  it("sends a GET once more on a new connection when the backend closes the kept-alive one under it, never a POST", async () => {
+    // A backend that drops every connection's second request unanswered, as a stopping pod does with the
+    // idle connections it closes just as a request arrives on one.
+    const seen: string[] = [];
+    const backend = http.createServer((req, res) => {
+      seen.push(req.method!);
+      const socket = req.socket as typeof req.socket & { served?: number };
+      socket.served = (socket.served ?? 0) + 1;
+      if (socket.served === 2) socket.destroy();
+      else req.resume().on("end", () => res.end("{}"));
+    });
+    await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve));
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      front = await startFrontServer(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`);
+      expect((await get(`${front.url}/api/me`)).status).toBe(200);
+      expect((await get(`${front.url}/api/me`)).status).toBe(200);
+      expect(seen).toEqual(["GET", "GET", "GET"]);
+      const post = () =>
+        fetch(`${front!.url}/api/x/tasks`, { method: "POST", body: "{}", headers: { origin: FRONTEND } });
+      // The retry's connection again: its second request is dropped, and a POST is not sent again.
+      expect((await post()).status).toBe(502);
+      expect(seen).toEqual(["GET", "GET", "GET", "POST"]);
+      expect((await post()).status).toBe(200); // a new connection
+      expect(seen).toEqual(["GET", "GET", "GET", "POST", "POST"]);
+      expect(log).toHaveBeenCalledOnce();
+    } finally {
+      backend.closeAllConnections();
+      await new Promise((resolve) => backend.close(resolve));
+    }
+  });
+
   it("answers 502 BACKEND_UNREACHABLE in JSON when nothing listens, and logs the address", async () => {
     const down = await unusedUrl();
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
