@@ -131,6 +131,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Give in-flight requests time to finish on shutdown (bounded by SHUTDOWN_TIMEOUT_MS in server.ts);
     // idle keep-alive sockets close at once.
     forceCloseConnections: "idle",
+    // A request that reaches a stopping pod on a connection it already had (Kubernetes has taken the pod out of
+    // the Service during the preStop sleep, but the frontend's kept-alive connections still lead here) is
+    // served, with `Connection: close`, instead of Fastify's default 503 (fastify/lib/route.js, `closing`):
+    // the database stays open until the last connection has ended (onClose below).
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
     // request.ip is the socket's address, or the X-Forwarded-For entry left of the trusted proxies.
     trustProxy: (address) => context.trustedProxy(address),
