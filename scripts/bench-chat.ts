@@ -1,5 +1,5 @@
-// The offline chat agent's benchmark: runs labelled message sets against the real app (PostgreSQL from
-// scripts/no-registry/postgres-temp.mjs, or PGlite when PostgreSQL is not installed), checks each answer AND the
+// The offline chat agent's benchmark: runs labelled message sets against the real app (a throwaway PostgreSQL,
+// scripts/stand-ins.mjs, or PGlite when PostgreSQL is not installed), checks each answer AND the
 // database's end state, and prints accuracy per category and per language, the count of unasked changes, and the
 // server-side time of every turn. Not part of the test suite: it prints, it doesn't assert.
 //
@@ -19,7 +19,7 @@ import { parse } from "yaml";
 import { buildApp } from "../app/backend/src/app.js";
 import { loadConfig } from "../app/backend/src/config.js";
 import { openDatabase } from "../app/backend/src/db/client.js";
-import { postgresInstalled, startTempPostgres } from "./no-registry/postgres-temp.mjs";
+import { throwawayPostgres } from "./stand-ins.mjs";
 
 /** One labelled case; the corpus' schema (app/backend/chat-corpus/README.md), plus `calls` of the older set. */
 export interface Case {
@@ -102,8 +102,7 @@ function classifierCost(): { loadMs: number; heapMiB: number; rssMiB: number } {
 }
 const classifier = classifierCost();
 
-const usePglite = options.pglite || !postgresInstalled();
-const postgres = usePglite ? undefined : await startTempPostgres();
+const postgres = options.pglite ? undefined : await throwawayPostgres();
 const config = loadConfig({
   NODE_ENV: "production",
   ...(postgres ? { DATABASE_URL: postgres.url } : { PGLITE_DATA_DIR: "memory://" }),
@@ -391,10 +390,10 @@ for (const name of chosen) {
   else runs.push(run);
 }
 await app.close();
-postgres?.stop();
+await postgres?.stop();
 
 console.log(
-  `Database: ${postgres ? "PostgreSQL (scripts/no-registry/postgres-temp.mjs)" : "PGlite (in memory)"}. ` +
+  `Database: ${postgres ? "PostgreSQL (throwaway)" : "PGlite (in memory)"}. ` +
     `Load average at the start: ${load.toFixed(2)} on ${cpus().length} CPUs.`,
 );
 console.log(

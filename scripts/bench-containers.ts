@@ -26,9 +26,6 @@ import {
   waitFor,
 } from "./docker-cli.js";
 import { IMAGE_BUDGET_MIB, IMAGES, prepareImages, startStack } from "./docker-stack.js";
-// @ts-expect-error -- plain ESM script without type declarations
-import { NODE_IMAGE } from "./no-registry/stand-in-images.mjs";
-// @ts-expect-error -- plain ESM script without type declarations
 import { resetSql } from "./bench-sql.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -53,7 +50,8 @@ const table = (head: string[], rows: (string | number)[][]) =>
     ...rows.map((r) => `| ${r.join(" | ")} |`),
   ].join("\n");
 
-await prepareImages(); // first: it starts the Docker engine, which describeMachine() asks for its version
+// First: it starts the Docker engine, which describeMachine() asks for its version.
+const { nodeImage: NODE_IMAGE } = await prepareImages();
 console.log(`# container benchmark: ${describeMachine()}\n`);
 
 // ---- image sizes: what each image adds on top of the base, against the budget

@@ -9,17 +9,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chartContainers, type ContainerRunSpec } from "./chart-containers.js";
 import { docker, removeOrphans, RUN_ID, RUN_LABELS, statusOf, waitFor } from "./docker-cli.js";
-// @ts-expect-error -- plain ESM script without type declarations
-import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "./no-registry/stand-in-images.mjs";
-// @ts-expect-error -- plain ESM script without type declarations
-import { ensureDockerEngine } from "./no-registry/docker-engine.mjs";
+import { baseImages, ensureDockerEngine } from "./stand-ins.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 /** This run's own tags (another run on the same engine builds and removes its own). */
 export const IMAGES = {
   backend: `todo-chatbot-backend:system-test-${RUN_ID}`,
   frontend: `todo-chatbot-frontend:system-test-${RUN_ID}`,
-  postgres: POSTGRES_IMAGE as string,
 };
 /**
  * MiB an app image may add to the Node base image (issue 17): the system tests enforce it, the bench
@@ -34,36 +30,30 @@ const SERVICE = {
   backend: "todo-chatbot-backend",
 };
 
-type BuildSeconds = Record<"backend" | "frontend" | "postgres", number>;
-let prepared: Promise<BuildSeconds> | undefined;
+/** The base images the app images and the stack start from. */
+export type BaseImages = { nodeImage: string; postgresImage: string };
+let prepared: Promise<BaseImages> | undefined;
 
 /**
- * Starts the engine if needed, removes what crashed runs left, and builds the stand-in images and this run's app
+ * Starts the engine if needed, removes what crashed runs left, gets the base images and builds this run's app
  * images: once a process (every system test file calls it).
  */
-export function prepareImages(): Promise<BuildSeconds> {
+export function prepareImages(): Promise<BaseImages> {
   prepared ??= (async () => {
-    await ensureDockerEngine();
+    ensureDockerEngine();
     removeOrphans();
-    ensureStandInImages();
-    const seconds = (build: () => void) => {
-      const started = performance.now();
-      build();
-      return (performance.now() - started) / 1000;
-    };
-    return {
-      postgres: 0, // a stand-in built once by ensureStandInImages
-      backend: seconds(() => buildAppImage("backend")),
-      frontend: seconds(() => buildAppImage("frontend")),
-    };
+    const base = baseImages();
+    buildAppImage("backend", base.nodeImage);
+    buildAppImage("frontend", base.nodeImage);
+    return base;
   })();
   return prepared;
 }
 
 /** `docker build` of one app image from its unchanged Dockerfile, repository root as context. */
-export function buildAppImage(component: "backend" | "frontend", extraArgs: string[] = []): void {
+function buildAppImage(component: keyof typeof IMAGES, nodeImage: string): void {
   docker([
-    ...["build", "-q", ...RUN_LABELS, "--build-arg", `NODE_IMAGE=${NODE_IMAGE}`, ...extraArgs],
+    ...["build", "-q", ...RUN_LABELS, "--build-arg", `NODE_IMAGE=${nodeImage}`],
     ...["-f", `app/${component}/Dockerfile`, "-t", IMAGES[component], ROOT],
   ]);
 }
@@ -144,7 +134,7 @@ export async function startStack(
       `--network-alias=${SERVICE.postgres}`,
       `--mount=type=volume,source=${volume},destination=/var/lib/postgresql/data`,
       ...["-e", "POSTGRES_USER=todo", "-e", `POSTGRES_PASSWORD=${password}`],
-      IMAGES.postgres,
+      (await prepareImages()).postgresImage,
     ]);
     const psql = (sql: string) => docker(["exec", names.postgres, ...PSQL, "-tAc", sql]);
     const waitPostgres = async (timeoutMs = 60_000) => {

@@ -3,9 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { detectRealMinikube } from "./no-registry/cluster/real-minikube.mjs";
-import { binDirs } from "./no-registry/cluster/toolchain.mjs";
-import { postgresInstalled, startTempPostgres } from "./no-registry/postgres-temp.mjs";
+import { cluster, clusterMissing, dockerEngineProblem, throwawayPostgres } from "./stand-ins.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 // This run's own folder: another `npm test` in the same checkout keeps its reports.
@@ -64,10 +62,9 @@ try {
       continue;
     }
     if (suite.postgres && !postgresUrl) {
-      if (postgresInstalled()) {
-        postgres = await startTempPostgres();
-        postgresUrl = postgres.url;
-      } else {
+      postgres = await throwawayPostgres();
+      postgresUrl = postgres?.url;
+      if (!postgres) {
         const note =
           "PostgreSQL not installed: install it (apt-get install postgresql) or set TEST_DATABASE_URL";
         rows.push({ ...suite, passed: 0, failed: inCi ? 1 : 0, skipped: inCi ? 0 : 1, note });
@@ -76,11 +73,8 @@ try {
     }
     if (suite.docker) {
       // Starts dockerd when it is installed but not running; the suite itself builds the images.
-      const engine = spawnSync(process.execPath, [join(ROOT, "scripts/no-registry/docker-engine.mjs")], {
-        encoding: "utf8",
-      });
-      if (engine.status !== 0) {
-        const reason = engine.stderr.trim().split("\n").pop();
+      const reason = dockerEngineProblem();
+      if (reason) {
         const note = `Docker engine unavailable (${reason}); .ci/run installs docker.io and debootstrap`;
         rows.push({ ...suite, passed: 0, failed: inCi ? 1 : 0, skipped: inCi ? 0 : 1, note });
         continue;
@@ -90,7 +84,7 @@ try {
       // A user's own Minikube (their kubectl and pulumi, a `minikube` context that answers) is used as it is, so
       // it is looked for first: such a user never builds the toolchain. Outside CI a first build of the
       // toolchain (about 40 min) is not started by surprise: it is one command.
-      const missing = inCi || detectRealMinikube(binDirs()) ? [] : toolchainMissing();
+      const missing = inCi ? [] : clusterMissing().map((line) => line.split(" (")[0]);
       if (missing.length > 0) {
         const note = `cluster toolchain not built (${missing[0]}${missing.length > 1 ? ", ..." : ""}): \`npm run cluster:up\` builds it (docs/cluster.md)`;
         rows.push({ ...suite, passed: 0, failed: 0, skipped: 1, note });
@@ -108,7 +102,7 @@ try {
     rows.push(runSuite(suite, postgresUrl));
   }
 } finally {
-  postgres?.stop();
+  await postgres?.stop();
   if (clusterStartedHere) cluster("down");
   // A failed run keeps its reports for a closer look (the summary names the folder).
   if (!rows.some((row) => row.failed > 0)) rmSync(REPORTS, { recursive: true, force: true });
@@ -119,12 +113,6 @@ process.exit(rows.some((row) => row.failed > 0) ? 1 : 0);
 
 // The cluster suite's node: `cluster up` builds what is missing and starts what is not running (a user's real
 // Minikube is used as it is). A node this run started is stopped at the end; one that was running stays.
-function cluster(command) {
-  return spawnSync(process.execPath, [join(ROOT, "scripts/no-registry/cluster/cluster.mjs"), command], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-}
 function startCluster() {
   const wasRunning = cluster("status").status === 0;
   console.log(`\n=== cluster: ${wasRunning ? "already running" : "starting (npm run cluster:up)"} ===`);
@@ -138,15 +126,6 @@ function startCluster() {
     env[match[1]] = (match[2] ?? match[3] ?? match[4]).replaceAll("$PATH", process.env.PATH ?? "");
   }
   return { ok: true, env };
-}
-
-/** What the cluster toolchain lacks, one line a part (`toolchain.mjs check` lists them after its first line). */
-function toolchainMissing() {
-  const toolchain = join(ROOT, "scripts/no-registry/cluster/toolchain.mjs");
-  const check = spawnSync(process.execPath, [toolchain, "check"], { encoding: "utf8" });
-  if (check.status === 0) return [];
-  const lines = check.stderr.trim().split("\n").slice(1);
-  return lines.length > 0 ? lines.map((line) => line.trim().split(" (")[0]) : ["toolchain check failed"];
 }
 
 function hasScript(suite) {

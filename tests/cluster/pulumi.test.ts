@@ -9,14 +9,8 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-// @ts-expect-error -- plain ESM script without type declarations
-import * as localStack from "../../scripts/no-registry/cluster/pulumi-stack.mjs";
-import {
-  ensureStandInImages,
-  NODE_IMAGE,
-  POSTGRES_IMAGE,
-  // @ts-expect-error -- plain ESM script without type declarations
-} from "../../scripts/no-registry/stand-in-images.mjs";
+import * as localStack from "../../ci-rig/cluster/pulumi-stack.mjs";
+import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "../../ci-rig/stand-in-images.mjs";
 import { DATABASE_NAME } from "../../components/naming.js";
 import { signUpAndChatInBrowser } from "./browser-flow.js";
 import { AppClient, helm, type Kube, kubeJson, kubectl, kubectlAsync, run, waitFor } from "./support.js";

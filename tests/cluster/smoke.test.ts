@@ -1,4 +1,4 @@
-// The single-node cluster, checked as a user meets it (`npm run cluster:up`, scripts/no-registry/cluster): a locally built
+// The single-node cluster, checked as a user meets it (`npm run cluster:up`, ci-rig/cluster): a locally built
 // image runs with imagePullPolicy Never, cluster DNS and Services work from a pod, a NodePort answers on
 // 127.0.0.1, the default StorageClass binds a claim that a pod writes to, the Pulumi CLI and plugins are the npm
 // packages' versions, and Pod Security admission enforces `restricted`. Each test works in a namespace of its
@@ -11,10 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-// @ts-expect-error -- plain ESM script without type declarations
-import { up } from "../../scripts/no-registry/cluster/cluster.mjs";
-// @ts-expect-error -- plain ESM script without type declarations
-import { buildScratchImage } from "../../scripts/no-registry/cluster/images.mjs";
+import { up } from "../../ci-rig/cluster/cluster.mjs";
+import { buildScratchImage } from "../../ci-rig/cluster/images.mjs";
 import { kubeJson, kubectl, repoRoot, run, waitFor } from "./support.js";
 
 const PROBE_IMAGE = "todo-cluster/probe:smoke";
@@ -211,7 +209,7 @@ describe("the single-node cluster (npm run cluster:up)", function () {
       ["lookup", "kubernetes.default", "web", `web.${namespace}.svc.cluster.local`],
       ["connect", "kubernetes.default:443"],
       ["get", "http://web/"],
-      // CoreDNS serves cluster.local only and forwards nowhere (scripts/no-registry/cluster/addons.mjs).
+      // CoreDNS serves cluster.local only and forwards nowhere (ci-rig/cluster/addons.mjs).
       ["nolookup", "todo-chatbot-smoke.invalid"],
     ]);
     assert.equal(phase, "Succeeded", logs);

@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
-// @ts-expect-error -- plain ESM script without type declarations
 import { FLOOR_SQL, resetSql } from "../../scripts/bench-sql.mjs";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../app/backend/drizzle");

@@ -1,16 +1,11 @@
-// The plugin sources' checks (scripts/no-registry/cluster/provider-source.mjs): an archive that is missing or not
+// The plugin sources' checks (ci-rig/cluster/provider-source.mjs): an archive that is missing or not
 // byte-for-byte the checked upstream source stops the build with a message naming the file and both hashes.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  ARCHIVES,
-  thirdPartyDir,
-  verifyArchive,
-  // @ts-expect-error -- plain ESM script without type declarations
-} from "../../scripts/no-registry/cluster/provider-source.mjs";
+import { ARCHIVES, thirdPartyDir, verifyArchive } from "../../ci-rig/cluster/provider-source.mjs";
 
 describe("provider sources (provider-source.mjs)", () => {
   let dir: string;

@@ -7,17 +7,16 @@ import { randomBytes } from "node:crypto";
 import { chartContainers } from "../../scripts/chart-containers.js";
 import { docker, RUN_ID, RUN_LABELS, waitFor } from "../../scripts/docker-cli.js";
 import { IMAGE_BUDGET_MIB, IMAGES, prepareImages } from "../../scripts/docker-stack.js";
-// @ts-expect-error -- plain ESM script without type declarations
-import { NODE_IMAGE } from "../../scripts/no-registry/stand-in-images.mjs";
 
 const PREFIX = `todo-imagetest-${RUN_ID}`;
 
 const bytes = (image: string) => Number(docker(["image", "inspect", "-f", "{{.Size}}", image]));
 
 describe("the app images", function () {
+  let NODE_IMAGE: string;
   before(async function () {
     this.timeout(25 * 60_000); // cold image builds on 2 cores
-    await prepareImages();
+    NODE_IMAGE = (await prepareImages()).nodeImage;
   });
 
   for (const component of ["backend", "frontend"] as const) {

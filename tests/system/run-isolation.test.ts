@@ -6,8 +6,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { docker, LABEL, removeOrphans, removeRun, RUN_ID, RUN_LABELS } from "../../scripts/docker-cli.js";
-// @ts-expect-error -- plain ESM script without type declarations
-import { ensureDockerEngine } from "../../scripts/no-registry/docker-engine.mjs";
+import { ensureDockerEngine } from "../../scripts/stand-ins.mjs";
 
 const OWNER_LABEL = "todo-chatbot.system-test.owner";
 const suffix = randomBytes(3).toString("hex");
@@ -30,7 +29,7 @@ describe("system-test runs sharing one Docker engine", function () {
   const ending = { name: `todo-isolation-ending-${suffix}`, run: `${process.pid}-e${suffix}` };
 
   before(async () => {
-    await ensureDockerEngine();
+    ensureDockerEngine();
     for (const [name, run, owner] of Object.values(others)) {
       const labels = [`--label=${LABEL}=${run}`, `--label=${OWNER_LABEL}=${owner}`];
       docker(["volume", "create", ...labels, name]);

@@ -41,8 +41,13 @@ export async function startTempPostgres() {
   };
 }
 
-// `node scripts/no-registry/postgres-temp.mjs` starts one and prints its URL until Ctrl-C.
+// `node ci-rig/postgres-temp.mjs` starts one, prints its URL and runs until Ctrl-C or SIGTERM; exit status 3 when
+// PostgreSQL is not installed (scripts/stand-ins.mjs reads both).
 if (import.meta.url === `file://${process.argv[1]}`) {
+  if (!postgresInstalled()) {
+    console.error("PostgreSQL is not installed (initdb and pg_ctl on PATH): apt-get install postgresql");
+    process.exit(3);
+  }
   const server = await startTempPostgres();
   console.log(server.url);
   const stop = () => {

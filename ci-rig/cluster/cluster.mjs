@@ -31,7 +31,7 @@ import { COMPONENT_NAMES, componentEnv, components } from "./node-config.mjs";
 import { logFile, runningPid, startProcess, stopProcess, waitHealthy } from "./processes.mjs";
 import { detectRealMinikube } from "./real-minikube.mjs";
 import { CNI_BIN_DIR, CONTEXT, NODE_NAME, paths } from "./state.mjs";
-import { binDirs, binPath, buildToolchain } from "./toolchain.mjs";
+import { binDirs, binPath, buildToolchain, missingParts } from "./toolchain.mjs";
 import { mergeUserKubeconfig, removeFromUserKubeconfig } from "./user-kubeconfig.mjs";
 
 /** The export lines that point a shell at the cluster (toolchain first on PATH, our kubeconfig). */
@@ -275,12 +275,16 @@ async function main(command) {
       if (!result.real) console.log(`logs: ${paths.logs}`);
       return result.healthy ? 0 : 1;
     }
+    case "missing":
+      // What `up` would build first, one line a part; nothing when a user's real Minikube answers.
+      if (!realMinikube()) for (const part of missingParts()) console.log(part);
+      return 0;
     case "env":
       // Nothing to change with a user's real Minikube: their kubectl, pulumi and kubeconfig are already set.
       if (!realMinikube()) for (const line of envLines()) console.log(line);
       return 0;
     default:
-      console.error("usage: node scripts/no-registry/cluster/cluster.mjs up|down|status|env");
+      console.error("usage: node ci-rig/cluster/cluster.mjs up|down|status|env|missing");
       return 2;
   }
 }

@@ -191,7 +191,7 @@ function criDockerd() {
       "--streaming-bind-addr=127.0.0.1",
     ],
     health: () => socketAccepts(paths.criSocket),
-    hint: "is dockerd running (node scripts/no-registry/docker-engine.mjs)?",
+    hint: "is dockerd running (node ci-rig/docker-engine.mjs)?",
   };
 }
 
@@ -290,7 +290,7 @@ function kubeProxy() {
   };
 }
 
-/** Our hostpath provisioner (scripts/no-registry/cluster/go): serves the default StorageClass `standard`. */
+/** Our hostpath provisioner (ci-rig/cluster/go): serves the default StorageClass `standard`. */
 function hostpathProvisioner() {
   return {
     name: "hostpath-provisioner",

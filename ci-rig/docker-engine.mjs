@@ -1,12 +1,12 @@
 // Makes sure a Docker engine answers on the default socket: starts `dockerd` in the background (log in
 // .cache/docker/dockerd.log) when none runs. Idempotent; safe to call from CI and from the system tests.
-// Usage: node scripts/no-registry/docker-engine.mjs        (exit 0 when the engine is up, 1 with the reason otherwise)
+// Usage: node ci-rig/docker-engine.mjs        (exit 0 when the engine is up, 1 with the reason otherwise)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pWaitFor from "p-wait-for";
 
-const ROOT = resolve(import.meta.dirname, "../..");
+const ROOT = resolve(import.meta.dirname, "..");
 const LOG = join(ROOT, ".cache/docker/dockerd.log");
 
 /** True when `docker info` reaches a running engine. */

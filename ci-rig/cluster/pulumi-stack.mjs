@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { binDirs } from "./toolchain.mjs";
 
-export const ROOT = resolve(import.meta.dirname, "../../..");
+export const ROOT = resolve(import.meta.dirname, "../..");
 
 /** Copies the committed and working-tree files of the project (what `git ls-files` lists) and links node_modules. */
 export function copyProject(destination) {
@@ -51,6 +51,8 @@ export function pulumiEnv({ stateDir, passphrase, kubeconfig = process.env.KUBEC
 /**
  * Runs `pulumi <args>` in `cwd`. Returns { status, stdout, stderr }; throws with the output when it fails
  * unless `allowFailure`.
+ * @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, allowFailure?: boolean, input?: string, echo?: boolean }} options
  */
 export function pulumi(args, { cwd, env, allowFailure = false, input, echo = false }) {
   const result = spawnSync("pulumi", [...args, "--non-interactive"], {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
+const ROOT = resolve(import.meta.dirname, "../..");
 
 /** Beside the clone (CI puts a copy of shared/ next to its checkout), unless TODO_THIRD_PARTY_DIR says where. */
 export function thirdPartyDir() {

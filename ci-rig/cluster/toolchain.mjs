@@ -1,16 +1,16 @@
 // The cluster toolchain: every Go binary the real cluster tests need (Kubernetes, etcd, cri-dockerd, CoreDNS,
 // pause, the hostpath provisioner, the Pulumi CLI and its kubernetes, random and docker resource plugins), built from
-// Go modules through the wrapper modules in scripts/no-registry/cluster/go/<name> (their go.mod and go.sum pin every
+// Go modules through the wrapper modules in ci-rig/cluster/go/<name> (their go.mod and go.sum pin every
 // version), or, for the random and docker plugins whose modules the proxy refuses, from the checked upstream
 // archives in ../shared/third_party (provider-source.mjs). docs/cluster.md, "Toolchain", says why each exists. Binaries and Go caches live outside the checkout, so every clone and CI
 // run shares them:
 //   ${TODO_TOOLCHAIN_DIR:-~/.cache/todo-chatbot/toolchain}/<name>-<version>/bin/<binary>
 //   ~/.cache/todo-chatbot/go/{mod,build}   (GOMODCACHE, GOCACHE)
 //
-//   node scripts/no-registry/cluster/toolchain.mjs build [name...]   builds what is missing or out of date, installs plugins
-//   node scripts/no-registry/cluster/toolchain.mjs paths             prints {binary: absolute path} as JSON
-//   node scripts/no-registry/cluster/toolchain.mjs check             exit 0 when everything is built and installed
-//   node scripts/no-registry/cluster/toolchain.mjs tidy name         regenerates a wrapper's go.mod/go.sum (after a version bump)
+//   node ci-rig/cluster/toolchain.mjs build [name...]   builds what is missing or out of date, installs plugins
+//   node ci-rig/cluster/toolchain.mjs paths             prints {binary: absolute path} as JSON
+//   node ci-rig/cluster/toolchain.mjs check             exit 0 when everything is built and installed
+//   node ci-rig/cluster/toolchain.mjs tidy name         regenerates a wrapper's go.mod/go.sum (after a version bump)
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -34,8 +34,8 @@ import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ARCHIVES, prepareProviderSource } from "./provider-source.mjs";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
-const WRAPPERS = join(ROOT, "scripts/no-registry/cluster/go");
+const ROOT = resolve(import.meta.dirname, "../..");
+const WRAPPERS = join(ROOT, "ci-rig/cluster/go");
 const CACHE = join(homedir(), ".cache/todo-chatbot");
 
 /** Pulumi never looks for updates or downloads plugins here: every plugin comes from this toolchain. */
@@ -227,7 +227,7 @@ function requiredVersion(tool) {
       .split(/\s+/);
     if (words[0] === tool.versionOf && /^v\d/.test(words[1] ?? "") && !line.includes("=>")) return words[1];
   }
-  throw new Error(`scripts/no-registry/cluster/go/${tool.name}/go.mod does not require ${tool.versionOf}`);
+  throw new Error(`ci-rig/cluster/go/${tool.name}/go.mod does not require ${tool.versionOf}`);
 }
 
 /**
@@ -335,7 +335,7 @@ function explainFailure(tool, logFile, error) {
     const module = refused[1].replace(/!([a-z])/g, (_, letter) => letter.toUpperCase());
     return (
       `${tool.name}: the Go module proxy refuses ${module}@${refused[2]}. Pick a version it serves, update ` +
-      `scripts/no-registry/cluster/go/${tool.name}/go.mod, run \`node scripts/no-registry/cluster/toolchain.mjs tidy ${tool.name}\` ` +
+      `ci-rig/cluster/go/${tool.name}/go.mod, run \`node ci-rig/cluster/toolchain.mjs tidy ${tool.name}\` ` +
       `(docs/cluster.md, "Toolchain"). Log: ${logFile}`
     );
   }
@@ -344,8 +344,8 @@ function explainFailure(tool, logFile, error) {
     return `${tool.name}: needs Go ${tooOld[1]} or newer (this is go ${tooOld[2]}). Log: ${logFile}`;
   if (/missing go\.sum entry/.test(text)) {
     return (
-      `${tool.name}: scripts/no-registry/cluster/go/${tool.name}/go.sum lacks an entry; run ` +
-      `\`node scripts/no-registry/cluster/toolchain.mjs tidy ${tool.name}\`. Log: ${logFile}`
+      `${tool.name}: ci-rig/cluster/go/${tool.name}/go.sum lacks an entry; run ` +
+      `\`node ci-rig/cluster/toolchain.mjs tidy ${tool.name}\`. Log: ${logFile}`
     );
   }
   const tail = text.trim().split("\n").slice(-15).join("\n");
@@ -457,7 +457,7 @@ function checkNpmVersion(tool, version) {
   if (wanted.version !== version.replace(/^v/, "") || (tool.plugin && wanted.name !== tool.plugin.name)) {
     throw new Error(
       `${npmPackage} in node_modules asks for ${wanted.name ?? tool.name} ${wanted.version}, but ` +
-        `scripts/no-registry/cluster/go/${tool.name}/go.mod pins ${version}: update the wrapper (docs/cluster.md, "Toolchain") ` +
+        `ci-rig/cluster/go/${tool.name}/go.mod pins ${version}: update the wrapper (docs/cluster.md, "Toolchain") ` +
         `or the npm package so that they agree.`,
     );
   }
@@ -750,9 +750,7 @@ async function main([command, ...args]) {
         console.log(`toolchain complete (${toolchainDir()})`);
         break;
       }
-      console.error(
-        `missing (run: node scripts/no-registry/cluster/toolchain.mjs build):\n  ${missing.join("\n  ")}`,
-      );
+      console.error(`missing (run: node ci-rig/cluster/toolchain.mjs build):\n  ${missing.join("\n  ")}`);
       process.exit(1);
       break;
     }

@@ -1,0 +1,97 @@
+// The one seam between the scripts and the CI rig (ci-rig/README.md): what a machine with registries gets from
+// them (a Docker engine, base images, a throwaway PostgreSQL, a Kubernetes node), asked of the rig's commands as
+// processes. Nothing here imports the rig, and no other script outside ci-rig/ names it.
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+
+const RIG = resolve(import.meta.dirname, "../ci-rig");
+/** postgres-temp.mjs's exit status when initdb and pg_ctl are not installed. */
+const POSTGRES_NOT_INSTALLED = 3;
+
+/**
+ * @param {string} script a command of the rig, relative to ci-rig/
+ * @param {string[]} args
+ * @param {import("node:child_process").SpawnSyncOptions} options
+ */
+function rig(script, args = [], options = {}) {
+  return spawnSync(process.execPath, [join(RIG, script), ...args], { encoding: "utf8", ...options });
+}
+
+/** @param {import("node:child_process").SpawnSyncReturns<string | Buffer>} result */
+const lastLine = (result) =>
+  String(result.stderr ?? "")
+    .trim()
+    .split("\n")
+    .pop() || `exit ${result.status}`;
+
+/**
+ * Starts dockerd when it is installed but not running.
+ * @returns {string | undefined} why no engine answers, or undefined when one does
+ */
+export function dockerEngineProblem() {
+  const result = rig("docker-engine.mjs");
+  return result.status === 0 ? undefined : lastLine(result);
+}
+
+/** Like dockerEngineProblem, but throws the reason. */
+export function ensureDockerEngine() {
+  const problem = dockerEngineProblem();
+  if (problem) throw new Error(`no Docker engine: ${problem}`);
+}
+
+/**
+ * The base images the Dockerfiles and the stack start from: the rig's stand-ins, built when missing (progress on
+ * stderr).
+ * @returns {{ nodeImage: string, postgresImage: string }}
+ */
+export function baseImages() {
+  const result = rig("stand-in-images.mjs", [], { stdio: ["ignore", "pipe", "inherit"] });
+  if (result.status !== 0) throw new Error(`ci-rig/stand-in-images.mjs exited ${result.status}`);
+  return JSON.parse(String(result.stdout).trim().split("\n").pop() ?? "");
+}
+
+/**
+ * A throwaway PostgreSQL server on a free loopback port, or undefined when PostgreSQL is not installed.
+ * @returns {Promise<{ url: string, stop(): Promise<void> } | undefined>}
+ */
+export async function throwawayPostgres() {
+  const server = spawn(process.execPath, [join(RIG, "postgres-temp.mjs")], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  server.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = once(server, "exit");
+  const firstLine = once(createInterface({ input: server.stdout }), "line");
+  const first = await Promise.race([firstLine, exited]);
+  if (server.exitCode === POSTGRES_NOT_INSTALLED) return undefined;
+  if (server.exitCode !== null) throw new Error(`throwaway PostgreSQL did not start: ${stderr.trim()}`);
+  return {
+    url: String(first[0]),
+    async stop() {
+      if (server.exitCode !== null) return;
+      server.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/**
+ * One command of the single-node cluster (up, down, status, env), its stdout captured, its stderr shown.
+ * @param {"up" | "down" | "status" | "env"} command
+ */
+export function cluster(command) {
+  return rig("cluster/cluster.mjs", [command], { stdio: ["ignore", "pipe", "inherit"] });
+}
+
+/**
+ * What `cluster up` would have to build first, one line a part: nothing when the toolchain is complete or a
+ * user's own Minikube answers (it is used as it is).
+ * @returns {string[]}
+ */
+export function clusterMissing() {
+  const result = rig("cluster/cluster.mjs", ["missing"]);
+  if (result.status !== 0) return [`cluster missing: ${lastLine(result)}`];
+  return String(result.stdout).split("\n").filter(Boolean);
+}
