@@ -36,10 +36,11 @@ function deb822Entries(text) {
   return text
     .split(/\n\s*\n/)
     .map((paragraph) => {
+      /** @type {Record<string, string>} */
       const fields = {};
       for (const line of paragraph.split("\n")) {
-        const field = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
-        if (field) fields[field[1].toLowerCase()] = field[2].trim();
+        const [, key, value] = /^([A-Za-z-]+):\s*(.*)$/.exec(line) ?? [];
+        if (key && value !== undefined) fields[key.toLowerCase()] = value.trim();
       }
       return fields;
     })

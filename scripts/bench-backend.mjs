@@ -53,7 +53,7 @@ try {
     });
     if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
     const token = signUp.headers.get("set-auth-token");
-    const { user } = await signUp.json();
+    const { user } = /** @type {{ user: { id: string } }} */ (await signUp.json());
     const fresh = {
       id: user.id,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -63,6 +63,7 @@ try {
     return fresh;
   }
 
+  /** @type {[string, (user: Awaited<ReturnType<typeof freshUser>>) => Promise<unknown>][]} */
   const scenarios = [
     ["GET /api/{user}/tasks (20 tasks)", (u) => call(u, "GET", `/api/${u.id}/tasks`)],
     ["POST /api/{user}/tasks", (u) => call(u, "POST", `/api/${u.id}/tasks`, { title: "bench" })],
@@ -137,8 +138,8 @@ async function until(check, timeoutMs = 60_000) {
 
 async function freePort() {
   const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port: free } = probe.address();
+  await new Promise((resolve) => probe.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const { port: free } = /** @type {import("node:net").AddressInfo} */ (probe.address());
   await new Promise((resolve) => probe.close(resolve));
   return free;
 }

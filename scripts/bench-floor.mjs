@@ -15,7 +15,10 @@ const pool = new pg.Pool({
 });
 const app = Fastify();
 
-/** The user of the bearer token (`<token>.<signature>`, the signature is not checked), or undefined. */
+/**
+ * The user of the bearer token (`<token>.<signature>`, the signature is not checked), or undefined.
+ * @param {import("fastify").FastifyRequest} request
+ */
 async function userOf(request) {
   const bearer = (request.headers.authorization ?? "").replace(/^Bearer /, "");
   const token = decodeURIComponent(bearer).split(".")[0];
@@ -24,14 +27,21 @@ async function userOf(request) {
 }
 
 app.get("/", async () => ({ hello: "world" }));
-app.get("/api/:user/tasks", async (request, reply) => {
-  if ((await userOf(request)) !== request.params.user) return reply.code(401).send();
-  const { rows } = await pool.query(FLOOR_SQL.listTasks, [request.params.user]);
-  return rows;
-});
-app.post("/api/:user/tasks", async (request, reply) => {
-  if ((await userOf(request)) !== request.params.user) return reply.code(401).send();
-  const { rows } = await pool.query(FLOOR_SQL.insertTask, [request.params.user, request.body.title]);
-  return reply.code(201).send(rows[0]);
-});
+/** @typedef {{ Params: { user: string }, Body: { title: string } }} TaskRoute */
+app.get(
+  "/api/:user/tasks",
+  /** @param {import("fastify").FastifyRequest<TaskRoute>} request */ async (request, reply) => {
+    if ((await userOf(request)) !== request.params.user) return reply.code(401).send();
+    const { rows } = await pool.query(FLOOR_SQL.listTasks, [request.params.user]);
+    return rows;
+  },
+);
+app.post(
+  "/api/:user/tasks",
+  /** @param {import("fastify").FastifyRequest<TaskRoute>} request */ async (request, reply) => {
+    if ((await userOf(request)) !== request.params.user) return reply.code(401).send();
+    const { rows } = await pool.query(FLOOR_SQL.insertTask, [request.params.user, request.body.title]);
+    return reply.code(201).send(rows[0]);
+  },
+);
 void app.listen({ host: "0.0.0.0", port: 8000 });

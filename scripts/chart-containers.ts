@@ -97,7 +97,7 @@ export function chartContainers(
     if (security.allowPrivilegeEscalation === false) runFlags.push("--security-opt=no-new-privileges");
     for (const capability of security.capabilities?.drop ?? []) runFlags.push(`--cap-drop=${capability}`);
     const limits = container.resources?.limits;
-    const limitFlags = [];
+    const limitFlags: string[] = [];
     if (limits?.cpu) limitFlags.push(`--cpus=${toCpus(limits.cpu)}`);
     if (limits?.memory) limitFlags.push(`--memory=${toBytes(limits.memory)}`);
     for (const mount of container.volumeMounts ?? []) {

@@ -3,6 +3,7 @@ import concurrently from "concurrently";
 import { readFileSync } from "node:fs";
 
 const frontend = JSON.parse(readFileSync(new URL("../app/frontend/package.json", import.meta.url), "utf8"));
+/** @type {import("concurrently").ConcurrentlyCommandInput[]} */
 const commands = [
   {
     name: "backend",

@@ -11,7 +11,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 function run(command, args) {
   const result = spawnSync(command, args, { encoding: "utf8", timeout: 20_000 });
   if (result.error)
-    return { ok: false, out: result.error.code === "ENOENT" ? "not found" : result.error.message };
+    return {
+      ok: false,
+      out:
+        /** @type {NodeJS.ErrnoException} */ (result.error).code === "ENOENT"
+          ? "not found"
+          : result.error.message,
+    };
   return { ok: result.status === 0, out: `${result.stdout}${result.stderr}`.trim() };
 }
 
@@ -35,7 +41,9 @@ const nodeFloor = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8
 check(`Node.js ${nodeFloor} or newer`, true, () => {
   const have = process.versions.node.split(".").map(Number);
   const need = nodeFloor.split(".").map(Number);
-  const ok = have[0] > need[0] || (have[0] === need[0] && (have[1] ?? 0) >= (need[1] ?? 0));
+  const [haveMajor = 0, haveMinor = 0] = have;
+  const [needMajor = 0, needMinor = 0] = need;
+  const ok = haveMajor > needMajor || (haveMajor === needMajor && haveMinor >= needMinor);
   return {
     ok,
     detail: process.version,

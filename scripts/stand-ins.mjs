@@ -82,6 +82,7 @@ export async function throwawayPostgres() {
  * @param {"up" | "down" | "status" | "env"} command
  */
 export function cluster(command) {
+  /** @type {import("node:child_process").SpawnSyncReturns<string>} */
   return rig("cluster/cluster.mjs", [command], { stdio: ["ignore", "pipe", "inherit"] });
 }
 

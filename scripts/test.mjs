@@ -120,10 +120,12 @@ function startCluster() {
   process.stdout.write(up.stdout ?? "");
   if (up.status !== 0) return { ok: false, reason: `cluster up exited ${up.status}` };
   clusterStartedHere = !wasRunning;
-  const exports = cluster("env").stdout ?? "";
+  const exports = String(cluster("env").stdout ?? "");
+  /** @type {Record<string, string>} */
   const env = {};
   for (const match of exports.matchAll(/^export (\w+)=(?:"([^"]*)"|'([^']*)'|(\S*))/gm)) {
-    env[match[1]] = (match[2] ?? match[3] ?? match[4]).replaceAll("$PATH", process.env.PATH ?? "");
+    const [, name = "", doubleQuoted, singleQuoted, bare = ""] = match;
+    env[name] = (doubleQuoted ?? singleQuoted ?? bare).replaceAll("$PATH", process.env.PATH ?? "");
   }
   return { ok: true, env };
 }

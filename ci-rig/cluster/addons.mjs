@@ -164,7 +164,11 @@ function storage() {
   ];
 }
 
-/** kubectl against the cluster as its admin. Returns stdout; throws with the output on failure. */
+/**
+ * kubectl against the cluster as its admin. Returns stdout; throws with the output on failure.
+ * @param {string[]} args
+ * @param {{ input?: string, allowFailure?: boolean }} [options]
+ */
 export function kubectl(args, { input, allowFailure = false } = {}) {
   const result = spawnSync(binPath("kubectl"), ["--kubeconfig", paths.kubeconfig, ...args], {
     encoding: "utf8",

@@ -61,6 +61,8 @@ function makeCa(name, commonName) {
 
 /**
  * A key and a certificate signed by `ca`. `usage` is serverAuth, clientAuth or both; `sans` are "DNS:x"/"IP:y".
+ * @param {string} name
+ * @param {{ ca: string, subject: string, usage: string[], sans?: string[] }} options
  */
 function makeLeaf(name, { ca, subject, usage, sans = [] }) {
   if (existsSync(pki(name, "crt"))) return;

@@ -190,7 +190,11 @@ export async function status() {
   try {
     list = components();
   } catch (error) {
-    return { real: false, healthy: false, lines: [`toolchain not ready: ${error.message}`] };
+    return {
+      real: false,
+      healthy: false,
+      lines: [`toolchain not ready: ${error instanceof Error ? error.message : error}`],
+    };
   }
   for (const { name, health } of list) {
     const pid = runningPid(name);

@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 /**
  * GET `url`; resolves to { status, body } or rejects. `tls.ca` verifies the server; without it the loopback
  * endpoints' self-signed serving certificates (controller-manager, scheduler) are accepted as they are.
+ * @param {string} url
+ * @param {{ ca?: Buffer | string, cert?: Buffer | string, key?: Buffer | string, timeoutMs?: number }} [options]
  */
 export function httpGet(url, { ca, cert, key, timeoutMs = 3000 } = {}) {
   const secure = url.startsWith("https:");
@@ -32,7 +34,11 @@ export function httpGet(url, { ca, cert, key, timeoutMs = 3000 } = {}) {
   });
 }
 
-/** True when GET `url` answers 200 (and, with `expect`, a body containing it). */
+/**
+ * True when GET `url` answers 200 (and, with `expect`, a body containing it).
+ * @param {string} url
+ * @param {{ expect?: string, ca?: Buffer | string, cert?: Buffer | string, key?: Buffer | string }} [options]
+ */
 export async function httpOk(url, { expect, ...tls } = {}) {
   try {
     const { status, body } = await httpGet(url, tls);

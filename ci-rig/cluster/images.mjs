@@ -26,6 +26,7 @@ function docker(args, options = {}) {
 /**
  * Builds `tag` FROM scratch holding `binary` as /<name> (its entrypoint), unless an image of that tag built
  * from the same binary exists. `user` is the numeric user the image runs as.
+ * @param {{ tag: string, binary: string, name: string, user?: number, expose?: string[] }} image
  */
 export function buildScratchImage({ tag, binary, name, user, expose = [] }) {
   const sha = createHash("sha256").update(readFileSync(binary)).digest("hex");

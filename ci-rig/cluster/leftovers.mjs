@@ -9,7 +9,10 @@ import { paths } from "./state.mjs";
 
 const CONTAINER_LOGS = "/var/log/containers";
 
-/** Ids of docker containers made by cri-dockerd: label io.kubernetes.docker.type or a k8s_ name. */
+/**
+ * Ids of docker containers made by cri-dockerd: label io.kubernetes.docker.type or a k8s_ name.
+ * @returns {string[]}
+ */
 export function podContainers() {
   const result = spawnSync(
     "docker",
@@ -23,7 +26,7 @@ export function podContainers() {
     .split("\n")
     .filter(Boolean)
     .filter((line) => line.split(" ")[1]?.startsWith("k8s_") || line.includes("io.kubernetes.docker.type="))
-    .map((line) => line.split(" ")[0]);
+    .map((line) => line.split(" ")[0] ?? "");
 }
 
 export function removePodContainers() {
@@ -36,8 +39,8 @@ export function removePodContainers() {
 export function stateMounts() {
   const mounts = readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")
-    .map((line) => line.split(" ")[4]?.replace(/\\040/g, " "))
-    .filter((point) => point && (point === paths.state || point.startsWith(`${paths.state}/`)));
+    .map((line) => line.split(" ")[4]?.replace(/\\040/g, " ") ?? "")
+    .filter((point) => point === paths.state || point.startsWith(`${paths.state}/`));
   return [...new Set(mounts)].sort((a, b) => b.length - a.length);
 }
 

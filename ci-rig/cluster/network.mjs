@@ -121,7 +121,7 @@ export function removeChains() {
       // Rules in other chains that jump to ours: delete them by their exact spec ("-A X ..." -> "-D X ...").
       for (const line of saved.split("\n")) {
         const rule = line.match(/^-A (\S+) (.*)$/);
-        if (!rule || OUR_CHAIN.test(rule[1])) continue;
+        if (!rule || OUR_CHAIN.test(rule[1] ?? "")) continue;
         const target = line.match(/ -[jg] (\S+)/)?.[1];
         if (target && OUR_CHAIN.test(target)) {
           run(tool, ["-w", "-t", table, "-D", rule[1], ...splitRule(rule[2])], { allowFailure: true });

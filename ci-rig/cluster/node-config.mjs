@@ -310,6 +310,8 @@ function hostpathProvisioner() {
 /**
  * The components in start order (`down` stops them in reverse), each with its absolute binary path. Building
  * the list writes nothing; `prepare()` writes a component's config files right before it starts.
+ * @returns {{ name: string, binary: string, args: string[], health: () => Promise<boolean>, hint: string,
+ *   timeoutMs: number, needsNode?: boolean, prepare?: () => void }[]}
  */
 export function components() {
   return [

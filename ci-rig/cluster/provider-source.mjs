@@ -49,6 +49,7 @@ export const ARCHIVES = {
  * The Terraform bridge's converter (pkg/tfgen, imported by pkg/pf/tfbridge) imports pulumi-yaml and
  * pulumi-language-dotnet at pseudo-versions the proxy refuses (403): both are replaced by their archives' trees.
  */
+/** @type {[string, { file: string, sha256: string, top: string }, string][]} */
 const CONVERTER_REPLACES = [
   ["github.com/pulumi/pulumi-yaml", ARCHIVES.pulumiYaml, ""],
   [

@@ -211,7 +211,7 @@ function toolByName(name) {
 
 /** Every file of a wrapper module (go.mod, go.sum, our sources, stand-ins), sorted, for hashing. */
 function wrapperFiles(dir) {
-  return readdirSync(dir, { recursive: true })
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((file) => statSync(join(dir, file)).isFile())
     .sort();
 }
@@ -332,7 +332,7 @@ function explainFailure(tool, logFile, error) {
   const text = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
   const refused = text.match(/\/([^\s:]+)\/@v\/([^\s/:]+)\.(?:zip|mod|info): 40[34]/);
   if (refused && /40[34] (Forbidden|Not Found)|not available/.test(text)) {
-    const module = refused[1].replace(/!([a-z])/g, (_, letter) => letter.toUpperCase());
+    const module = (refused[1] ?? "").replace(/!([a-z])/g, (_, letter) => letter.toUpperCase());
     return (
       `${tool.name}: the Go module proxy refuses ${module}@${refused[2]}. Pick a version it serves, update ` +
       `ci-rig/cluster/go/${tool.name}/go.mod, run \`node ci-rig/cluster/toolchain.mjs tidy ${tool.name}\` ` +
@@ -355,7 +355,7 @@ function explainFailure(tool, logFile, error) {
 /** Go must be on PATH and at least as new as every wrapper's `go` line (GOTOOLCHAIN=local: no downloads). */
 function checkGo() {
   const result = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8", env: goEnv() });
-  if (result.error?.code === "ENOENT") {
+  if (/** @type {NodeJS.ErrnoException | undefined} */ (result.error)?.code === "ENOENT") {
     throw new Error(
       "`go` is not on PATH. The cluster toolchain is built from Go modules: install Go 1.25 or newer " +
         "(an official Go release tarball under /usr/local/go, then PATH=/usr/local/go/bin:$PATH), then run this again.",
@@ -489,7 +489,7 @@ function pulumiHome() {
 
 /** True when PULUMI_HOME holds this plugin version and its binary is byte-for-byte the one built here. */
 function pluginIsOurs(tool, version) {
-  const binary = Object.keys(tool.binaries)[0];
+  const binary = Object.keys(tool.binaries)[0] ?? "";
   const installed = join(pulumiHome(), "plugins", `resource-${tool.plugin.name}-v${version}`, binary);
   const ours = join(toolHome(tool), "bin", binary);
   if (!existsSync(installed) || statSync(installed).size !== statSync(ours).size) return false;
@@ -501,7 +501,7 @@ function pluginIsOurs(tool, version) {
 async function installPlugin(tool, goVersion, log) {
   const version = goVersion.replace(/^v/, "");
   if (pluginIsOurs(tool, version)) return false;
-  const binary = join(toolHome(tool), "bin", Object.keys(tool.binaries)[0]);
+  const binary = join(toolHome(tool), "bin", Object.keys(tool.binaries)[0] ?? "");
   await run(
     binPath("pulumi"),
     ["plugin", "install", "resource", tool.plugin.name, version, "--file", binary, "--reinstall"],
@@ -529,7 +529,7 @@ async function withLock(tool, body) {
       writeFileSync(lock, String(process.pid), { flag: "wx" });
       break;
     } catch (error) {
-      if (error.code !== "EEXIST") throw error;
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;
       const holder = Number(readFileSync(lock, "utf8"));
       let alive = false;
       try {
@@ -590,7 +590,7 @@ async function buildTool(tool) {
           const packages = Object.values(tool.binaries);
           const names = Object.keys(tool.binaries);
           // One package: -o names the file (etcd's package path ends in /v3); several: go names them by path.
-          const output = packages.length === 1 ? join(tmp, "bin", names[0]) : join(tmp, "bin") + "/";
+          const output = packages.length === 1 ? join(tmp, "bin", names[0] ?? "") : join(tmp, "bin") + "/";
           mkdirSync(join(tmp, "bin"), { recursive: true });
           const args = [
             "-n",
@@ -712,10 +712,10 @@ export function missingParts() {
   try {
     installed = installedPlugins();
   } catch (error) {
-    missing.push(error.message);
+    missing.push(error instanceof Error ? error.message : String(error));
   }
   for (const tool of plugins) {
-    const plugin = `${tool.plugin.name}@${identity(tool).version}`;
+    const plugin = `${tool.plugin?.name}@${identity(tool).version}`;
     if (!installed.has(plugin)) missing.push(`resource plugin ${plugin} (pulumi plugin ls)`);
   }
   return missing;
@@ -736,6 +736,7 @@ async function tidy(name) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** @param {string[]} argv */
 async function main([command, ...args]) {
   switch (command) {
     case "build":

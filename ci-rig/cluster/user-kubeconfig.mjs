@@ -92,6 +92,6 @@ export function removeFromUserKubeconfig(kubectl) {
     }
     return `removed context ${CONTEXT} from ${USER_KUBECONFIG}`;
   } catch (error) {
-    return `could not clean ${USER_KUBECONFIG}: ${error.message}`;
+    return `could not clean ${USER_KUBECONFIG}: ${error instanceof Error ? error.message : error}`;
   }
 }

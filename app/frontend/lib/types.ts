@@ -19,7 +19,6 @@ export type Message = Schemas["Message"];
 export type ChatReply = Schemas["ChatResponse"];
 export type ConversationWithMessages = Ok<"/api/{user_id}/conversations/{id}", "get">;
 export type Me = Ok<"/api/me", "get">;
-export type User = Me["user"];
 export type AgentInfo = Me["agent"];
 
 /** Which tasks the list asks for (the `status` query parameter). */
