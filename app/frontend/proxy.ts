@@ -1,5 +1,5 @@
-// Next's request proxy (the file convention formerly called middleware; not lib/proxy.ts, which forwards /api/*
-// to the backend). It gives every page request a fresh nonce and the Content-Security-Policy that carries it.
+// Next's request proxy (Next's file convention for code that runs before a page renders; not server/apiProxy.mts,
+// which forwards /api/* to the backend). It gives every page request a fresh nonce and the Content-Security-Policy that carries it.
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "./lib/contentSecurityPolicy";
 

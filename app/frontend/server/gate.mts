@@ -1,5 +1,5 @@
-// The first code every request meets in the production server (server/start.mts puts it in front of Next's own
-// request listener). It does what Next cannot do from inside a route:
+// The first code every request meets (server/start.mts in production and server/dev.mts in development put it in
+// front of the /api proxy and Next's own request listener). It does what Next cannot do from inside a route:
 //
 // - Client address and origin. Next fills X-Forwarded-For/-Host/-Proto only when the client did not send them
 //   (next/dist/server/base-server.js: `req.headers['x-forwarded-for'] ??= socket.remoteAddress`), and a route
@@ -10,11 +10,11 @@
 //   decode (Next's decodePathParams throws a DecodeError, and an App Router app has no page to render its 400).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { connectionTokens } from "./forward.mts";
+import { connectionTokens } from "./apiProxy.mts";
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** The methods the /api/* route handler (app/api/[...path]/route.ts) answers. */
+/** The methods the backend's API answers (the Allow header of the gate's 405 for /api paths). */
 export const API_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 /** What Next answers for a page: `Allow: GET, HEAD` on its own 405s. */
 const PAGE_METHODS = ["GET", "HEAD"] as const;

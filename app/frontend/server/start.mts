@@ -4,10 +4,11 @@
 // server.js starts Next through next/dist/server/lib/start-server.js, which creates its HTTP server with
 // `http.createServer(requestListener)` and offers no hook that runs before Next reads a request. So, for this
 // process only, http.createServer puts the gate (./gate.mts) in front of the listener Next passes, and the /api
-// proxy (./forward.mts) between the gate and Next, and gives the server the limits of ./limits.mts.
+// proxy (./apiProxy.mts) between the gate and Next, and gives the server the limits of ./limits.mts.
+// `npm run dev` composes the same way (./dev.mts).
 import http from "node:http";
 import { drainable } from "./drain.mts";
-import { apiFirst } from "./forward.mts";
+import { withApiProxy } from "./apiProxy.mts";
 import { gate, type RequestListener } from "./gate.mts";
 import { limitConnections, serverOptions } from "./limits.mts";
 
@@ -20,7 +21,7 @@ function gatedCreateServer(...args: unknown[]): http.Server {
   if (at < 0) return (createServer as (...all: unknown[]) => http.Server)(...args);
   const options = at > 0 ? (args[0] as http.ServerOptions) : {};
   gated += 1;
-  const { listener, track, drain } = drainable(gate(apiFirst(args[at] as RequestListener)));
+  const { listener, track, drain } = drainable(gate(withApiProxy(args[at] as RequestListener)));
   // Registered before Next's own SIGTERM handler (which closes the server), so it runs first.
   process.once("SIGTERM", drain);
   return track(limitConnections(createServer({ ...serverOptions(), ...options }, listener)));

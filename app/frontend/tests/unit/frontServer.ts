@@ -1,14 +1,10 @@
-// A real HTTP server standing in for the production one: the request gate, then the /api proxy, as
-// server/start.mts composes them (`via: "server"`, the default). With `via: "route handler"` it hands each request
-// to forwardToBackend instead, the way Next hands one to the /api route under `next dev` (the IncomingMessage
-// itself as a half-duplex body; see NextRequestAdapter.fromNodeNextRequest in
-// next/dist/server/web/spec-extension/adapters/next-request.js). Plus a raw HTTP client, because fetch cannot
-// send TRACE or watch its own upload.
+// A real HTTP server standing in for the production and development ones: the request gate, then the /api proxy,
+// as server/start.mts and server/dev.mts compose them. Plus a raw HTTP client, because fetch cannot send TRACE
+// or watch its own upload.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { forwardToBackend } from "../../lib/proxy";
 import { EarlyAnswerAgent } from "../../server/earlyAnswer.mts";
-import { apiFirst } from "../../server/forward.mts";
+import { withApiProxy } from "../../server/apiProxy.mts";
 import { gate } from "../../server/gate.mts";
 import {
   CONNECTION_LIMITS,
@@ -19,43 +15,12 @@ import {
 
 export type FrontServer = { url: string; close: () => Promise<void> };
 
-async function handle(req: IncomingMessage, res: ServerResponse, backendUrl: string) {
-  const aborted = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) aborted.abort();
-  });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const request = new Request(`http://${req.headers.host}${req.url}`, {
-    method: req.method,
-    headers,
-    body: hasBody ? (req as unknown as BodyInit) : undefined,
-    duplex: "half",
-    signal: aborted.signal,
-  } as RequestInit);
-  const response = await forwardToBackend(request, backendUrl);
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  const reader = response.body?.getReader();
-  for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader!.read())
-    res.write(chunk.value);
-  res.end();
-}
-
-export type Via = "server" | "route handler";
-
 export async function startFrontServer(
   backendUrl: string,
-  via: Via = "server",
   limits: ConnectionLimits = CONNECTION_LIMITS,
 ): Promise<FrontServer> {
   const notNext = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(404).end();
-  const listener =
-    via === "server"
-      ? apiFirst(notNext, () => backendUrl)
-      : (req: IncomingMessage, res: ServerResponse) => void handle(req, res, backendUrl);
+  const listener = withApiProxy(notNext, () => backendUrl);
   const server = limitConnections(http.createServer(serverOptions(limits), gate(listener)), limits);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
-import { forwardToBackend } from "../../lib/proxy";
 import { rawRequest, startFrontServer, type FrontServer } from "./frontServer";
 import { startRecordingServer, unusedUrl, type RecordingServer } from "./recordingServer";
 
@@ -54,237 +53,33 @@ async function startLimitedBackend(limit: number): Promise<{ url: string; close:
   };
 }
 
-/** A Promise plus the function that resolves it, to order events between client and server. */
-function signal() {
-  let fire!: () => void;
-  const fired = new Promise<void>((resolve) => (fire = resolve));
-  return { fire, fired };
-}
-
-describe("forwardToBackend", () => {
-  it("forwards method, path, query string and body, and returns status and body", async () => {
-    server = await startRecordingServer((_req, res) => {
-      res.statusCode = 201;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ id: 7, title: "buy milk" }));
-    });
-    const body = JSON.stringify({ title: "buy milk", description: "2 litres" });
-
-    const response = await forwardToBackend(
-      new Request(`${FRONTEND}/api/u-1/tasks?status=pending&q=a%20b&q=c`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      }),
-      server.url,
-    );
-
-    const seen = only(server.requests);
-    expect(seen.method).toBe("POST");
-    expect(seen.url).toBe("/api/u-1/tasks?status=pending&q=a%20b&q=c");
-    expect(seen.body).toBe(body);
-    expect(seen.headers["content-type"]).toBe("application/json");
-    expect(response.status).toBe(201);
-    expect(response.headers.get("content-type")).toBe("application/json");
-    expect(await response.json()).toEqual({ id: 7, title: "buy milk" });
-  });
-
+describe("the /api proxy: what it passes through", () => {
   it.each(["PUT", "PATCH", "DELETE"])("forwards %s with its body", async (method) => {
     server = await startRecordingServer((_req, res) => {
       res.statusCode = 204;
       res.end();
     });
-    const response = await forwardToBackend(
-      new Request(`${FRONTEND}/api/u-1/tasks/3`, { method, body: '{"completed":true}' }),
-      server.url,
-    );
+    front = await startFrontServer(server.url);
+    // Framed as a browser frames it (Node's client sends a DELETE body unframed unless told its length).
+    const body = '{"completed":true}';
+    const response = await send(`${front.url}/api/u-1/tasks/3`, {
+      method,
+      headers: { "content-length": String(body.length) },
+      body,
+    });
     const seen = only(server.requests);
     expect(seen.method).toBe(method);
     expect(seen.body).toBe('{"completed":true}');
     expect(response.status).toBe(204);
   });
 
-  it("keeps cookies, Authorization and the browser's Origin", async () => {
-    server = await startRecordingServer();
-    await forwardToBackend(
-      new Request(`${FRONTEND}/api/auth/sign-out`, {
-        method: "POST",
-        headers: {
-          cookie: "better-auth.session_token=abc.def; theme=dark",
-          authorization: "Bearer tok-123",
-          origin: FRONTEND,
-          "x-request-id": "r-42",
-        },
-        body: "{}",
-      }),
-      server.url,
-    );
-    const seen = only(server.requests);
-    expect(seen.headers.cookie).toBe("better-auth.session_token=abc.def; theme=dark");
-    expect(seen.headers.authorization).toBe("Bearer tok-123");
-    expect(seen.headers.origin).toBe(FRONTEND);
-    expect(seen.headers["x-request-id"]).toBe("r-42");
-  });
-
-  it("does not forward hop-by-hop request headers, including ones named in Connection", async () => {
-    server = await startRecordingServer();
-    const response = await forwardToBackend(
-      new Request(`${FRONTEND}/api/me`, {
-        headers: {
-          connection: "keep-alive, x-hop-secret",
-          "keep-alive": "timeout=99",
-          "x-hop-secret": "drop me",
-          te: "trailers",
-          trailer: "x-checksum",
-          upgrade: "websocket",
-          "proxy-authorization": "Basic c2VjcmV0",
-          host: "browser-facing.example.test",
-          expect: "100-continue",
-          "x-end-to-end": "keep me",
-        },
-      }),
-      server.url,
-    );
-    expect(response.status).toBe(200);
-    const seen = only(server.requests);
-    for (const name of [
-      "keep-alive",
-      "x-hop-secret",
-      "te",
-      "trailer",
-      "upgrade",
-      "proxy-authorization",
-      "expect",
-    ]) {
-      expect(seen.headers[name], name).toBeUndefined();
-    }
-    expect(seen.headers.host).toBe(new URL(server.url).host);
-    expect(seen.headers["x-end-to-end"]).toBe("keep me");
-  });
-
-  it("passes several Set-Cookie headers through as separate headers", async () => {
-    const cookies = [
-      "better-auth.session_token=abc; Path=/; HttpOnly; SameSite=Lax",
-      "better-auth.session_data=xyz; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT",
-      "theme=dark; Path=/",
-    ];
-    server = await startRecordingServer((_req, res) => {
-      res.setHeader("set-cookie", cookies);
-      res.setHeader("set-auth-token", "tok-1");
-      res.end("{}");
-    });
-    const response = await forwardToBackend(
-      new Request(`${FRONTEND}/api/auth/sign-in/email`, { method: "POST", body: "{}" }),
-      server.url,
-    );
-    expect(response.headers.getSetCookie()).toEqual(cookies);
-    expect(response.headers.get("set-auth-token")).toBe("tok-1");
-  });
-
-  it("does not pass hop-by-hop response headers back", async () => {
-    server = await startRecordingServer((_req, res) => {
-      res.setHeader("connection", "keep-alive, x-upstream-hop");
-      res.setHeader("keep-alive", "timeout=5");
-      res.setHeader("x-upstream-hop", "drop me");
-      res.setHeader("proxy-authenticate", "Basic");
-      res.setHeader("x-kept", "yes");
-      res.setHeader("content-length", "2");
-      res.end("{}");
-    });
-    const response = await forwardToBackend(new Request(`${FRONTEND}/api/me`), server.url);
-    for (const name of [
-      "connection",
-      "keep-alive",
-      "x-upstream-hop",
-      "proxy-authenticate",
-      "content-length",
-    ]) {
-      expect(response.headers.has(name), name).toBe(false);
-    }
-    expect(response.headers.get("x-kept")).toBe("yes");
-    expect(await response.text()).toBe("{}");
-  });
-
-  it("streams the response: the first chunk arrives before the backend sends the rest", async () => {
-    const firstRead = signal();
-    server = await startRecordingServer(async (_req, res) => {
-      res.setHeader("content-type", "text/plain");
-      res.write("first\n");
-      await firstRead.fired; // the rest waits until the client has seen the first part
-      res.end("second\n");
-    });
-    const response = await forwardToBackend(new Request(`${FRONTEND}/api/stream`), server.url);
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-
-    const first = await reader.read();
-    expect(decoder.decode(first.value)).toBe("first\n");
-    firstRead.fire();
-
-    let rest = "";
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      rest += decoder.decode(chunk.value, { stream: true });
-    }
-    expect(rest).toBe("second\n");
-  });
-
-  it("streams the request body: the backend sees the first part before the client sends the rest", async () => {
-    const firstArrived = signal();
-    server = await startRecordingServer(
-      (req, res, recorded) => {
-        req.on("data", () => {
-          if (recorded.chunks.length === 1) firstArrived.fire();
-        });
-        req.on("end", () => res.end("{}"));
-      },
-      { streaming: true },
-    );
-    const encoder = new TextEncoder();
-    let step = 0;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        step += 1;
-        if (step === 1) controller.enqueue(encoder.encode("part-one;"));
-        else if (step === 2) {
-          await firstArrived.fired; // only continue once the backend has the first part
-          controller.enqueue(encoder.encode("part-two"));
-        } else controller.close();
-      },
-    });
-
-    const response = await forwardToBackend(
-      new Request(`${FRONTEND}/api/upload`, { method: "POST", body, duplex: "half" } as RequestInit),
-      server.url,
-    );
-
-    expect(response.status).toBe(200);
-    const seen = only(server.requests);
-    expect(seen.body).toBe("part-one;part-two");
-    expect(seen.chunks[0]).toBe("part-one;");
-  });
-
   it("sends no body for GET", async () => {
     server = await startRecordingServer();
-    await forwardToBackend(new Request(`${FRONTEND}/api/me`), server.url);
+    front = await startFrontServer(server.url);
+    await get(`${front.url}/api/me`);
     const seen = only(server.requests);
     expect(seen.body).toBe("");
     expect(seen.headers["transfer-encoding"]).toBeUndefined();
-  });
-
-  it("sends a body stream that ends at once as no body (Next gives a bodiless DELETE one)", async () => {
-    server = await startRecordingServer();
-    const empty = new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-    await forwardToBackend(
-      new Request(`${FRONTEND}/api/u-1/tasks/3`, {
-        method: "DELETE",
-        body: empty,
-        duplex: "half",
-      } as RequestInit),
-      server.url,
-    );
-    const seen = only(server.requests);
-    expect(seen.headers["transfer-encoding"]).toBeUndefined();
-    expect(seen.headers["content-length"] ?? "0").toBe("0");
   });
 
   it("passes redirects to the browser instead of following them", async () => {
@@ -293,9 +88,10 @@ describe("forwardToBackend", () => {
       res.setHeader("location", "/somewhere-else");
       res.end();
     });
-    const response = await forwardToBackend(new Request(`${FRONTEND}/api/auth/callback`), server.url);
+    front = await startFrontServer(server.url);
+    const response = await get(`${front.url}/api/auth/callback`);
     expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe("/somewhere-else");
+    expect(headerValues(response.rawHeaders, "location")).toEqual(["/somewhere-else"]);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -305,98 +101,57 @@ describe("forwardToBackend", () => {
       res.setHeader("content-type", "application/json");
       res.end('{"error":{"code":"FORBIDDEN","message":"not yours"}}');
     });
-    const response = await forwardToBackend(new Request(`${FRONTEND}/api/other/tasks`), server.url);
+    front = await startFrontServer(server.url);
+    const response = await get(`${front.url}/api/other/tasks`);
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ error: { code: "FORBIDDEN", message: "not yours" } });
+    expect(JSON.parse(response.body)).toEqual({ error: { code: "FORBIDDEN", message: "not yours" } });
   });
 
   it("keeps a path prefix of the backend URL", async () => {
     server = await startRecordingServer();
-    await forwardToBackend(new Request(`${FRONTEND}/api/me?x=1`), `${server.url}/base/`);
+    front = await startFrontServer(`${server.url}/base/`);
+    await get(`${front.url}/api/me?x=1`);
     expect(only(server.requests).url).toBe("/base/api/me?x=1");
   });
 
-  it.each(["server", "route handler"] as const)(
-    "passes the backend's 413 for a body over 2 MB through (%s)",
-    async (via) => {
-      const backend = await startLimitedBackend(1024 * 1024);
-      front = await startFrontServer(backend.url, via);
-      const bodySize = 16 * 1024 * 1024;
-      try {
-        // Several rounds: without the fix, whether the answer or the broken pipe is seen first is a race.
-        for (let round = 1; round <= 5; round += 1) {
-          const answer = await rawRequest(`${front.url}/api/u-1/tasks`, {
-            method: "POST",
-            headers: { "content-type": "application/json", "content-length": String(bodySize) },
-            bodySize,
-          });
-          expect(answer.status, `round ${round}: ${answer.body}`).toBe(413);
-          expect(JSON.parse(answer.body).error.code).toBe("BODY_TOO_LARGE");
-        }
-      } finally {
-        await backend.close();
-      }
-    },
-  );
-
-  it("stops reading the browser's body once the backend has answered", async () => {
+  it("passes the backend's 413 for a body over 2 MB through", async () => {
     const backend = await startLimitedBackend(1024 * 1024);
-    const bodySize = 64 * 1024 * 1024;
-    let pulled = 0;
-    // Each piece arrives in its own turn of the event loop, as from the network.
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (pulled >= bodySize) return controller.close();
-        pulled += 64 * 1024;
-        controller.enqueue(new Uint8Array(64 * 1024));
-      },
-    });
+    front = await startFrontServer(backend.url);
+    const bodySize = 16 * 1024 * 1024;
     try {
-      const response = await forwardToBackend(
-        new Request(`${FRONTEND}/api/u-1/tasks`, { method: "POST", body, duplex: "half" } as RequestInit),
-        backend.url,
-      );
-      expect(response.status).toBe(413);
-      await response.text();
-      await new Promise((resolve) => setTimeout(resolve, 50)); // room to keep reading, if it wrongly did
-      expect(pulled).toBeLessThan(bodySize / 4);
+      // Several rounds: without the fix, whether the answer or the broken pipe is seen first is a race.
+      for (let round = 1; round <= 5; round += 1) {
+        const answer = await rawRequest(`${front.url}/api/u-1/tasks`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": String(bodySize) },
+          bodySize,
+        });
+        expect(answer.status, `round ${round}: ${answer.body}`).toBe(413);
+        expect(JSON.parse(answer.body).error.code).toBe("BODY_TOO_LARGE");
+      }
     } finally {
       await backend.close();
     }
   });
 
-  it("asks the backend for an uncompressed answer (Next drops Content-Encoding from a route's answer)", async () => {
+  it("asks the backend for an uncompressed answer and passes it on as it came", async () => {
     server = await startRecordingServer((req, res) => {
       const json = JSON.stringify({ id: 1, title: "buy milk" });
       if (!/gzip/.test(String(req.headers["accept-encoding"]))) return void res.end(json);
       res.setHeader("content-encoding", "gzip");
       res.end(gzipSync(json));
     });
-    const response = await forwardToBackend(
-      new Request(`${FRONTEND}/api/me`, { headers: { "accept-encoding": "gzip, br" } }),
-      server.url,
-    );
-    expect(await response.json()).toEqual({ id: 1, title: "buy milk" });
-  });
-
-  it("answers 502 BACKEND_UNREACHABLE in JSON when nothing listens", async () => {
-    const down = await unusedUrl();
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
-    const response = await forwardToBackend(new Request(`${FRONTEND}/api/me`), down);
-    expect(response.status).toBe(502);
-    expect(response.headers.get("content-type")).toContain("application/json");
-    const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe("BACKEND_UNREACHABLE");
-    expect(body.error.message).toContain("ECONNREFUSED");
-    expect(body.error.message).toContain("BACKEND_URL");
-    // The operator's log names the address that failed; the browser's message does not need it.
-    expect(log).toHaveBeenCalledWith(expect.stringContaining(down));
+    front = await startFrontServer(server.url);
+    const response = await send(`${front.url}/api/me`, { headers: { "accept-encoding": "gzip, br" } });
+    expect(JSON.parse(response.body)).toEqual({ id: 1, title: "buy milk" });
   });
 });
 
-// The production server proxies /api itself (server/forward.mts), behind the request gate as server/start.mts
-// runs it; the tests above cover the route handler that `next dev` uses (the 413 case runs against both).
+/** The values of one header in raw header lines (name, value, name, value...). */
+function headerValues(rawHeaders: string[], name: string): string[] {
+  return rawHeaders.filter((_, i) => i % 2 === 1 && rawHeaders[i - 1]!.toLowerCase() === name);
+}
+
 /**
  * One request over a plain Node client, which sends any header (fetch refuses Connection) and shows the raw
  * header lines as the browser would get them.
@@ -422,7 +177,7 @@ function send(
 }
 const get = (url: string) => send(url);
 
-describe("the production server's /api proxy", () => {
+describe("the /api proxy (next dev and production)", () => {
   it("forwards method, path, query, body and end-to-end headers; drops hop-by-hop ones", async () => {
     server = await startRecordingServer((_req, res) => {
       res.statusCode = 201;

@@ -50,7 +50,7 @@ describe("slow clients and connection floods", () => {
 
   it("200 uploads sending a byte every 300 ms are answered 408 and closed once requestTimeout has passed", async () => {
     backend = await startRecordingServer();
-    front = await startFrontServer(backend.url, "server", LIMITS);
+    front = await startFrontServer(backend.url, LIMITS);
     const head =
       "POST /api/tasks HTTP/1.1\r\nHost: app.example.test\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
     const uploads = Array.from({ length: 200 }, () => slowUpload(front!.url, head, 300));
@@ -64,7 +64,7 @@ describe("slow clients and connection floods", () => {
 
   it("200 clients that never finish their headers are closed once headersTimeout has passed", async () => {
     backend = await startRecordingServer();
-    front = await startFrontServer(backend.url, "server", LIMITS);
+    front = await startFrontServer(backend.url, LIMITS);
     const uploads = Array.from({ length: 200 }, () =>
       slowUpload(front!.url, "GET /api/me HTTP/1.1\r\nX-Slow: ", 300),
     );
@@ -78,7 +78,7 @@ describe("slow clients and connection floods", () => {
 
   it("connections over maxConnections are closed at once; the server still answers once they go", async () => {
     backend = await startRecordingServer();
-    front = await startFrontServer(backend.url, "server", LIMITS);
+    front = await startFrontServer(backend.url, LIMITS);
     const { hostname, port } = new URL(front.url);
     const open = async () => {
       const socket = net.connect(Number(port), hostname);

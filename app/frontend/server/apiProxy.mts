@@ -1,8 +1,8 @@
-// The production server's /api proxy: server/start.mts puts it in front of Next (behind the request gate), so
-// a browser's /api request goes to the backend as Node streams, piped both ways, over a pool of keep-alive
-// connections, without Next building a Web Request and Response around it. In Next's /api route handler the
-// proxy ran at about a third of the backend's own rate (issue 17). `next dev` still proxies through that route
-// handler (lib/proxy.ts), which shares these rules.
+// The /api proxy, the one path from the browser to the backend: the production server (server/start.mts) and the
+// development server (server/dev.mts) both put it in front of Next, behind the request gate, so a browser's /api
+// request goes to the backend as Node streams, piped both ways, over a pool of keep-alive connections, without
+// Next building a Web Request and Response around it (a route handler doing this ran at about a third of the
+// backend's own rate: docs/benchmarks.md).
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import https from "node:https";
 import { EarlyAnswerAgent } from "./earlyAnswer.mts";
@@ -16,7 +16,7 @@ export function backendUrl(): string {
 }
 
 // Headers that describe one connection, not the message: never forwarded in either direction. Content-Length
-// and Transfer-Encoding frame the body: this proxy passes them as the client sent them, lib/proxy.ts re-frames.
+// and Transfer-Encoding frame the body: this proxy passes them as the client sent them.
 export const HOP_BY_HOP = new Set([
   "connection",
   "keep-alive",
@@ -94,7 +94,7 @@ export function isApiPath(pathname: string): boolean {
 }
 
 /** /api and everything under it goes to the backend; the rest to `next` (Next's own request listener). */
-export function apiFirst(next: RequestListener, backend: () => string = backendUrl): RequestListener {
+export function withApiProxy(next: RequestListener, backend: () => string = backendUrl): RequestListener {
   return (req, res) => {
     req.url = resolvedPath(req.url ?? "/");
     if (isApiPath(req.url.split("?")[0]!)) forward(req, res, backend());
@@ -108,7 +108,8 @@ function requestHeaders(req: IncomingMessage): OutgoingHttpHeaders {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name) && !dropped.has(name)) headers[name] = value;
   }
-  // Answers pass through as they are, so the backend answers uncompressed, as to the route handler.
+  // Answers pass through as they are; uncompressed, so that what the browser gets is what it asked the API for
+  // whatever Next does to pages.
   headers["accept-encoding"] = "identity";
   return headers;
 }
