@@ -3,7 +3,19 @@
 // Deployments and the Helm release run the same numbers. Retuning a request or a limit is one edit there.
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import type { Probe, Resources } from "./spec.js";
+
+/** A Kubernetes probe (the subset the app uses). */
+export interface Probe {
+  httpGet: { path: string; port: string };
+  periodSeconds: number;
+  failureThreshold: number;
+  timeoutSeconds?: number;
+}
+
+export interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
 
 interface ComponentDefaults {
   image: { repository: string };

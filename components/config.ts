@@ -30,7 +30,29 @@ export function declaredDefault(key: string): string | undefined {
 
 const MAX_REPLICAS = 20;
 
-export interface StackConfig {
+/** Where the app images come from: built here, or two prebuilt references (each with a tag). */
+export type ImageSource =
+  | { buildImages: true; backendImage?: undefined; frontendImage?: undefined }
+  | { buildImages: false; backendImage: string; frontendImage: string };
+
+/** kagent: off, or on with its model key and its chart repository, which it cannot do without. */
+export type KagentSettings = {
+  /** bearer token kagent sends to the backend's /mcp (secret); optional */
+  kagentMcpToken?: pulumi.Output<string>;
+} & (
+  | { enableKagent: false; kagentApiKey?: pulumi.Output<string>; kagentChartRepository?: string }
+  | {
+      enableKagent: true;
+      /** model key for kagent (secret) */
+      kagentApiKey: pulumi.Output<string>;
+      /** kagent's OCI chart repository, from kagent's install docs */
+      kagentChartRepository: string;
+    }
+);
+
+export type StackConfig = SharedConfig & ImageSource & KagentSettings;
+
+interface SharedConfig {
   deployMode: DeployMode;
   namespace: string;
   kubeContext: string;
@@ -42,10 +64,6 @@ export interface StackConfig {
   llmApiKey?: pulumi.Output<string>;
   llmBaseUrl: string;
   llmModel: string;
-  buildImages: boolean;
-  /** image references used when buildImages is false */
-  backendImage?: string;
-  frontendImage?: string;
   /** registry host[/path] images are pushed to; undefined -> local images only */
   imageRegistry?: string;
   imagePullPolicy: PullPolicy;
@@ -56,13 +74,6 @@ export interface StackConfig {
   backendReplicas: number;
   frontendReplicas: number;
   frontendServiceType: ServiceType;
-  enableKagent: boolean;
-  /** model key for kagent (secret); required when enableKagent */
-  kagentApiKey?: pulumi.Output<string>;
-  /** bearer token kagent sends to the backend's /mcp (secret); optional */
-  kagentMcpToken?: pulumi.Output<string>;
-  /** kagent's OCI chart repository, from kagent's install docs; required when enableKagent */
-  kagentChartRepository?: string;
 }
 
 /** Where raw values come from: Pulumi's config in a program, a plain object in tests. */
@@ -259,6 +270,15 @@ export function parseConfig(source: ConfigSource): StackConfig {
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
+  // Past the check: a missing image reference or kagent setting was a problem above.
+  const images: ImageSource =
+    !buildImages && backendImage !== undefined && frontendImage !== undefined
+      ? { buildImages, backendImage, frontendImage }
+      : { buildImages: true };
+  const kagent: KagentSettings =
+    enableKagent && kagentApiKey !== undefined && kagentChartRepository !== undefined
+      ? { enableKagent, kagentApiKey, kagentChartRepository, kagentMcpToken }
+      : { enableKagent: false, kagentApiKey, kagentChartRepository, kagentMcpToken };
 
   return {
     deployMode,
@@ -269,9 +289,7 @@ export function parseConfig(source: ConfigSource): StackConfig {
     llmApiKey,
     llmBaseUrl,
     llmModel,
-    buildImages,
-    backendImage: buildImages ? undefined : backendImage,
-    frontendImage: buildImages ? undefined : frontendImage,
+    ...images,
     imageRegistry,
     imagePullPolicy,
     nodeImage,
@@ -279,10 +297,7 @@ export function parseConfig(source: ConfigSource): StackConfig {
     backendReplicas,
     frontendReplicas,
     frontendServiceType,
-    enableKagent,
-    kagentApiKey,
-    kagentMcpToken,
-    kagentChartRepository,
+    ...kagent,
   };
 }
 

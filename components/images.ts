@@ -8,7 +8,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
 import { CHART_DEFAULTS } from "./chart-defaults.js";
-import type { StackConfig } from "./config.js";
+import type { ImageSource, StackConfig } from "./config.js";
 import { contentTag } from "./content-tag.js";
 import { splitReference } from "./image-reference.js";
 import type { BuiltImages } from "./spec.js";
@@ -20,7 +20,7 @@ export const IMAGE_REPOSITORIES = {
 };
 
 export interface ImagesArgs {
-  config: Pick<StackConfig, "buildImages" | "imageRegistry" | "backendImage" | "frontendImage" | "nodeImage">;
+  config: ImageSource & Pick<StackConfig, "imageRegistry" | "nodeImage">;
   /** the repository root: the build context of both Dockerfiles */
   context: string;
   /** the app version, baked into the images' OCI labels */
@@ -76,11 +76,11 @@ export class Images extends pulumi.ComponentResource {
     } else {
       // parseConfig has checked both references carry a tag.
       this.refs = {
-        backend: splitReference(config.backendImage!),
-        frontend: splitReference(config.frontendImage!),
+        backend: splitReference(config.backendImage),
+        frontend: splitReference(config.frontendImage),
       };
-      this.backendImage = pulumi.output(config.backendImage!);
-      this.frontendImage = pulumi.output(config.frontendImage!);
+      this.backendImage = pulumi.output(config.backendImage);
+      this.frontendImage = pulumi.output(config.frontendImage);
     }
 
     this.registerOutputs({ backendImage: this.backendImage, frontendImage: this.frontendImage });

@@ -19,7 +19,8 @@ import {
   type Component,
   type Naming,
 } from "./naming.js";
-import { PORTS, type AppComponentSpec, type AppSpec, type Probe, type Resources } from "./spec.js";
+import type { Probe, Resources } from "./chart-defaults.js";
+import { PORTS, type AppComponentSpec, type AppSpec } from "./spec.js";
 
 /** Every object of the app in raw mode, in apply order. */
 export interface AppManifests {

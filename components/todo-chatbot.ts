@@ -97,8 +97,8 @@ export class TodoChatbot extends pulumi.ComponentResource {
           appNamespace: spec.namespace,
           backendService: naming.name("backend"),
           backendPort: spec.backend.port,
-          apiKey: config.kagentApiKey!, // parseConfig requires both with enableKagent
-          chartRepository: config.kagentChartRepository!,
+          apiKey: config.kagentApiKey,
+          chartRepository: config.kagentChartRepository,
           model: config.llmModel,
           baseUrl: config.llmBaseUrl,
           mcpToken: config.kagentMcpToken,

@@ -12,12 +12,6 @@ import type { SessionCache } from "./session-cache.js";
 
 export type Auth = ReturnType<typeof createAuth>;
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-}
-
 /**
  * Attempts allowed per client address and window (seconds) on the paths that guess or create credentials;
  * every other auth path gets Better Auth's default (100 per 10 s). Counted in the database, so all replicas

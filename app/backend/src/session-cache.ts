@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { SessionUser } from "./auth.js";
 
 /**
  * How long this process trusts a session it has read from the database without reading it again. A session
@@ -10,6 +9,13 @@ import type { SessionUser } from "./auth.js";
 export const SESSION_CACHE_TTL_MS = 5_000;
 /** Entries kept at most (about 200 bytes each): beyond this the oldest go first. */
 export const SESSION_CACHE_MAX_ENTRIES = 10_000;
+
+/** The signed-in user as every request sees it. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+}
 
 /** What a lookup in the database found: the user, the session's row id and its expiry. */
 export interface LoadedSession {

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppContext } from "../context.js";
-import { CLIENT_ADDRESS_HEADER, type SessionUser } from "../auth.js";
+import { CLIENT_ADDRESS_HEADER } from "../auth.js";
+import type { SessionUser } from "../session-cache.js";
 import { HttpError } from "../errors.js";
 
 declare module "fastify" {
