@@ -57,7 +57,7 @@ const SETS = {
   locked: { file: "app/backend/chat-corpus/locked-test.yaml", locked: true },
 } as const;
 type SetName = keyof typeof SETS;
-// Issue 23's targets: the locked part ≥ 95%; held-out sets ≥ 90% overall and every category ≥ 80%.
+// The accuracy targets: the locked part ≥ 95%; held-out sets ≥ 90% overall and every category ≥ 80%.
 const TARGET_LOCKED = 0.95;
 const TARGET_OVERALL = 0.9;
 const TARGET_CATEGORY = 0.8;

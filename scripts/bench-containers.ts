@@ -37,7 +37,7 @@ const CHART_VALUES = Object.fromEntries(
   ),
 ) as Record<string, string>;
 const PREFIX = `todo-bench-${RUN_ID}`;
-// Issue 17: at least twice the offline chat's 165 req/s at 1 connection before it (docs/benchmarks.md).
+// The chat throughput target: twice the 165 req/s at 1 connection of the baseline in docs/benchmarks.md.
 const CHAT_TARGET_RPS = 330;
 
 type Result = { rps: number; p99: number; errors: number; peakMiB: Record<string, number> };

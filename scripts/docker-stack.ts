@@ -18,8 +18,8 @@ export const IMAGES = {
   frontend: `todo-chatbot-frontend:system-test-${RUN_ID}`,
 };
 /**
- * MiB an app image may add to the Node base image (issue 17): the system tests enforce it, the bench
- * reports it.
+ * MiB an app image may add to the Node base image: the system tests enforce it, the bench reports it
+ * (docs/benchmarks.md).
  */
 export const IMAGE_BUDGET_MIB = 40;
 /** psql inside the PostgreSQL container, as the app's user, through the stand-in's socket. */

@@ -1,6 +1,6 @@
 // Bundles the backend for its container image: `npm run bundle -w app/backend` writes dist/bundle/, which
 // runs with no node_modules at all. Why: npm puts better-auth's optional peer dependencies (next, react, vitest,
-// drizzle-kit…) into the backend's production tree because the workspace lockfile holds them (issue 17); the
+// drizzle-kit…) into the backend's production tree because the workspace lockfile holds them; the
 // bundle holds only the code the server imports.
 //
 // dist/bundle/ holds server.mjs, mcp-stdio.mjs, the chunks they share, and the files the bundled code reads
@@ -18,7 +18,8 @@ const PACKAGE_ROOT = resolve(import.meta.dirname, "..");
 // new URL("../../drizzle", import.meta.url): the same relative path works from the bundle.
 const OUT = join(PACKAGE_ROOT, "dist/bundle");
 // PGlite loads its WebAssembly and its data file from beside its own module:
-// new URL("./pglite.wasm", import.meta.url) in node_modules/@electric-sql/pglite/dist/*.js.
+// new URL("../release/pglite.wasm", import.meta.url) in its sources (electric-sql/pglite, packages/pglite/src),
+// which its build turns into a path beside the built module.
 const PGLITE_DIST = dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
 const PGLITE_ASSETS = ["pglite.wasm", "pglite.data", "initdb.wasm"];
 

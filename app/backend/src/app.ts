@@ -52,7 +52,7 @@ export function createLogger(config: Config): Logger {
 /**
  * One flat log line a request, at its end, instead of Fastify's two ("incoming request", then "request
  * completed", fastify/lib/log-controller.js) with their nested `req`/`res` objects: at the chart's info level
- * that log was about 15% of a cheap request's CPU (issue 17). Flat primitive fields are what pino writes
+ * that log was about 15% of a cheap request's CPU (docs/benchmarks.md). Flat primitive fields are what pino writes
  * fastest (its asJson escapes strings in place; objects go through safe-stable-stringify). The request id is
  * the line's `reqId` (Fastify's per-request child logger). A route's own logLevel (the probes') still applies.
  */

@@ -33,7 +33,7 @@ const FIELDS: Record<
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
 // Built on first use: loading the dictionaries takes about 0.2 s and about 40 MiB, most of the backend's idle
-// memory if they were imported at start (issue 17), so they are imported here. The check runs on the event loop, so its
+// memory if they were imported at start (docs/benchmarks.md), so they are imported here. The check runs on the event loop, so its
 // work is capped: only the first 64 characters are scored (a longer strong prefix is strong anyway) and
 // at most 10 l33t substitutions are tried. Measured on 2 cores with 128-character l33t-heavy repetitions (the
 // worst inputs found): at most 0.13 s, where the defaults (256, 100) took up to 2 s, and 6 s with Levenshtein.

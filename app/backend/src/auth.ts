@@ -69,15 +69,15 @@ export function createAuth(config: Config, db: Database, logger: Logger, session
     },
     // Errors that are not Better Auth's own answers (e.g. the database is down) are thrown to Fastify's
     // error handler (503 DATABASE_UNAVAILABLE / 500 with a JSON body) instead of a bare 500 with no body
-    // (better-call dist/router.mjs: onError rethrows, APIErrors still become responses).
+    // (Bekacru/better-call, src/router.ts: onError rethrows, APIErrors still become responses).
     onAPIError: { throw: true },
     // plugins/session.ts passes X-Forwarded-Host/-Proto on only from a trusted proxy (the frontend, which sets them
     // from the browser's own request), so the origin the browser used is trusted; a client's own value is not.
     trustedOrigins: (request) => [...config.TRUSTED_ORIGINS, forwardedOrigin(request)],
     // Every path that ends a session deletes its row through Better Auth's internal adapter, which runs these
     // hooks for each row, also for the bulk deletes (sign-out, revoke-session(s), revoke-other-sessions,
-    // change-password's revokeOtherSessions, an expired session's clean-up: better-auth
-    // dist/db/with-hooks.mjs deleteWithHooks/deleteManyWithHooks, after the transaction commits). A changed
+    // change-password's revokeOtherSessions, an expired session's clean-up: better-auth/better-auth,
+    // packages/better-auth/src/db/with-hooks.ts deleteWithHooks/deleteManyWithHooks, after the transaction commits). A changed
     // user (name, email) is evicted too, so /api/me never shows the old record.
     databaseHooks: {
       session: { delete: { after: async (session) => sessions.evictSession(session.id) } },

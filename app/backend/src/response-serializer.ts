@@ -6,8 +6,7 @@ import { z } from "zod";
  * Writes every response with fast-json-stringify (what Fastify itself uses for JSON Schema routes), compiled
  * once per route and status from the route's zod response schema converted to JSON Schema. The type
  * provider's own serializer (fastify-type-provider-zod `serializerCompiler`) parses each response with zod
- * before JSON.stringify: for a list of 20 tasks that parse was about a third of the request's CPU (issue 17,
- * docs/benchmarks.md).
+ * before JSON.stringify: for a list of 20 tasks that parse was about a third of the request's CPU (docs/benchmarks.md).
  *
  * What stays the same: only the schema's properties are written (`additionalProperties: false` objects drop
  * whatever else a handler returns, as zod's strip did), and a missing required property fails the response

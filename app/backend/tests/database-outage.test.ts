@@ -6,7 +6,7 @@ import { usingPostgres } from "./support/database.js";
 import { freePort } from "./support/server-process.js";
 import { silentServer } from "./support/tcp-proxy.js";
 
-// "Quickly": well before a user gives up or a proxy times out, and far from the 5 s the API used to take.
+// "Quickly": well before a user gives up or a proxy times out.
 const ANSWER_WITHIN_MS = 4_000;
 
 async function timed(app: FastifyInstance, request: InjectOptions) {

@@ -1,5 +1,5 @@
 // The response serializer (src/response-serializer.ts) on a bare Fastify app: the properties it writes and
-// what it refuses, since it no longer parses each response with zod.
+// what it refuses, writing from the route's schema without parsing each response with zod.
 import Fastify, { type FastifyInstance } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

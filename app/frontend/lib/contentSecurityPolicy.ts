@@ -1,6 +1,6 @@
 // The Content-Security-Policy of every page, with the per-request nonce that proxy.ts makes. Next reads the
 // nonce from this header on the request and puts it on every script and style it renders
-// (node_modules/next/dist/docs/01-app/02-guides/content-security-policy.md, "Adding a nonce with Proxy").
+// (vercel/next.js, docs/01-app/02-guides/content-security-policy.mdx, "Adding a nonce with Proxy").
 //
 // Scripts run only with the nonce ('strict-dynamic' lets those scripts load Next's chunks); no inline event
 // handlers, no eval. Development needs 'unsafe-eval' (React rebuilds server error stacks with eval) and inline

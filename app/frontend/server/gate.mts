@@ -2,7 +2,8 @@
 // front of the /api proxy and Next's own request listener). It does what Next cannot do from inside a route:
 //
 // - Client address and origin. Next fills X-Forwarded-For/-Host/-Proto only when the client did not send them
-//   (next/dist/server/base-server.js: `req.headers['x-forwarded-for'] ??= socket.remoteAddress`), and a route
+//   (vercel/next.js, packages/next/src/server/base-server.ts: `req.headers['x-forwarded-for'] ??=
+//   socket.remoteAddress`), and a route
 //   handler never sees the socket. So the client could choose the address the backend's rate limits key on. The
 //   gate removes every header a client could use to claim an address or an origin and states what it saw itself.
 // - Requests Next answers with 500: a method the Fetch standard forbids (Next builds a fetch Request for every

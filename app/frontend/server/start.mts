@@ -1,7 +1,8 @@
 // The production entry point: `node server/start.mts` next to the standalone server.js that `next build` writes
 // (scripts/copy-assets.mjs puts this folder there; Node runs .mts files by stripping their types).
 //
-// server.js starts Next through next/dist/server/lib/start-server.js, which creates its HTTP server with
+// server.js starts Next through start-server (vercel/next.js, packages/next/src/server/lib/start-server.ts), which
+// creates its HTTP server with
 // `http.createServer(requestListener)` and offers no hook that runs before Next reads a request. So, for this
 // process only, http.createServer puts the gate (./gate.mts) in front of the listener Next passes, and the /api
 // proxy (./apiProxy.mts) between the gate and Next, and gives the server the limits of ./limits.mts.

@@ -73,7 +73,7 @@ export const verification = pgTable("verification", {
 });
 
 // Better Auth's rate-limit counters (rateLimit.storage "database"), so every backend replica counts the same
-// attempts. Columns as better-auth 1.7 declares them (@better-auth/core/dist/db/get-tables.mjs, rateLimitTable).
+// attempts. Columns as better-auth 1.7 declares them (better-auth/better-auth, packages/core/src/db/get-tables.ts, rateLimitTable).
 export const rateLimit = pgTable("rate_limit", {
   id: text("id").primaryKey(),
   key: text("key").notNull().unique(),

@@ -19,7 +19,7 @@ export type TaskToolName = (typeof TASK_TOOL_NAMES)[number];
 
 /**
  * One JSON Schema validator for every MCP server and client of the process: the SDK would create an Ajv
- * instance per server and per client (@modelcontextprotocol/sdk dist/esm/server/index.js, client/index.js:
+ * instance per server and per client (modelcontextprotocol/typescript-sdk, src/server/index.ts and src/client/index.ts:
  * `options?.jsonSchemaValidator ?? new AjvJsonSchemaValidator()`), and Ajv caches compiled schemas per instance.
  */
 export const sharedJsonSchemaValidator = new AjvJsonSchemaValidator();
@@ -44,8 +44,9 @@ const taskSummary = ({ id, title, description, completed, created_at }: TaskDto)
 
 /*
  * The tools' descriptions and input schemas, built once per process: the SDK turns a raw zod shape into a
- * z.object on every registerTool (@modelcontextprotocol/sdk dist/esm/server/mcp.js, getZodSchemaObject), and
- * building five zod objects was about a tenth of a chat turn's CPU, for a server made per turn (issue 17).
+ * z.object on every registerTool (modelcontextprotocol/typescript-sdk, src/server/mcp.ts, getZodSchemaObject),
+ * and building five zod objects was about a tenth of a chat turn's CPU, for a server made per turn
+ * (docs/benchmarks.md).
  */
 const TOOLS = {
   add_task: {

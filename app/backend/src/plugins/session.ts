@@ -32,8 +32,8 @@ export function signedInUser(request: FastifyRequest): SessionUser {
 /**
  * Resolves the signed-in user from the session cookie or a bearer token; null when there is none. Better
  * Auth's getSession reads only these two headers (the bearer plugin turns a signed bearer token into the
- * session cookie, better-auth dist/plugins/bearer/index.mjs; get-session reads the cookie,
- * dist/api/routes/session.mjs), so they are the session cache's key (session-cache.ts).
+ * session cookie, better-auth/better-auth packages/better-auth/src/plugins/bearer/index.ts; get-session reads
+ * the cookie, packages/better-auth/src/api/routes/session.ts), so they are the session cache's key (session-cache.ts).
  */
 export async function sessionUser(context: AppContext, request: FastifyRequest): Promise<SessionUser | null> {
   const { authorization, cookie } = request.headers;

@@ -21,7 +21,7 @@ const PAGE_DEFAULT = 50;
 const TURN_STORAGE_MARGIN_MS = 10_000;
 
 // The agent loop (the AI SDK, the MCP client and server) loads on the first chat turn, not at start: it is
-// about a fifth of the backend's idle memory and of its start-up time (issue 17, docs/benchmarks.md).
+// about a fifth of the backend's idle memory and of its start-up time (docs/benchmarks.md).
 const loadAgentLoop = loadOnce(() => import("../agent/run-agent.js"));
 
 const conversationSchema = z
