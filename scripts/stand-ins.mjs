@@ -87,6 +87,22 @@ export function cluster(command) {
 }
 
 /**
+ * The environment that points a process at the running cluster (the rig's toolchain first on PATH, its
+ * kubeconfig), from `cluster env`; empty with a user's own Minikube, whose tools and kubeconfig are already set.
+ * @returns {Record<string, string>}
+ */
+export function clusterEnvironment() {
+  const exports = String(cluster("env").stdout ?? "");
+  /** @type {Record<string, string>} */
+  const env = {};
+  for (const match of exports.matchAll(/^export (\w+)=(?:"([^"]*)"|'([^']*)'|(\S*))/gm)) {
+    const [, name = "", doubleQuoted, singleQuoted, bare = ""] = match;
+    env[name] = (doubleQuoted ?? singleQuoted ?? bare).replaceAll("$PATH", process.env.PATH ?? "");
+  }
+  return env;
+}
+
+/**
  * What `cluster up` would have to build first, one line a part: nothing when the toolchain is complete or a
  * user's own Minikube answers (it is used as it is).
  * @returns {string[]}

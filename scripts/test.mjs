@@ -3,7 +3,13 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { cluster, clusterMissing, dockerEngineProblem, throwawayPostgres } from "./stand-ins.mjs";
+import {
+  cluster,
+  clusterEnvironment,
+  clusterMissing,
+  dockerEngineProblem,
+  throwawayPostgres,
+} from "./stand-ins.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 // This run's own folder: another `npm test` in the same checkout keeps its reports.
@@ -120,14 +126,7 @@ function startCluster() {
   process.stdout.write(up.stdout ?? "");
   if (up.status !== 0) return { ok: false, reason: `cluster up exited ${up.status}` };
   clusterStartedHere = !wasRunning;
-  const exports = String(cluster("env").stdout ?? "");
-  /** @type {Record<string, string>} */
-  const env = {};
-  for (const match of exports.matchAll(/^export (\w+)=(?:"([^"]*)"|'([^']*)'|(\S*))/gm)) {
-    const [, name = "", doubleQuoted, singleQuoted, bare = ""] = match;
-    env[name] = (doubleQuoted ?? singleQuoted ?? bare).replaceAll("$PATH", process.env.PATH ?? "");
-  }
-  return { ok: true, env };
+  return { ok: true, env: clusterEnvironment() };
 }
 
 function hasScript(suite) {

@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "../stand-in-images.mjs";
-import { copyProject, initStack, pulumi, pulumiEnv, stackOutputs } from "./pulumi-stack.mjs";
+import { copyProject, initStack, pulumi, pulumiEnv, stackOutputs } from "../../scripts/pulumi-stack.mjs";
+import { binDirs } from "./toolchain.mjs";
 
 const home = process.env.TODO_DEPLOY_DIR ?? join(homedir(), ".cache/todo-chatbot/cluster-deploy");
 const project = join(home, "project");
@@ -21,6 +22,7 @@ function environment() {
   return pulumiEnv({
     stateDir: join(home, "state"),
     passphrase: readFileSync(passphraseFile, "utf8").trim(),
+    path: [...binDirs(), process.env.PATH].join(":"),
   });
 }
 

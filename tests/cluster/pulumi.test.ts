@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import * as localStack from "../../ci-rig/cluster/pulumi-stack.mjs";
+import * as localStack from "../../scripts/pulumi-stack.mjs";
 import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "../../ci-rig/stand-in-images.mjs";
 import { DATABASE_NAME } from "../../components/naming.js";
 import { signUpAndChatInBrowser } from "./browser-flow.js";

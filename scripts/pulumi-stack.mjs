@@ -1,13 +1,13 @@
 // A local Pulumi stack of this project, driven the way the README tells a user to: a copy of the project (so
 // nothing is written into the checkout: `pulumi stack init` and `pulumi config set` edit Pulumi.<stack>.yaml),
 // a file backend (`pulumi login file://...`), a passphrase for the secrets, update checks and plugin downloads
-// off. Used by the cluster suite (tests/cluster) and by `npm run cluster:deploy`.
+// off. Used by the cluster suite (tests/cluster), `npm run bench:deploy` and the CI rig's `npm run cluster:deploy`.
+// `pulumi` and `kubectl` are the ones on PATH (the rig's `cluster env` puts its toolchain first).
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { binDirs } from "./toolchain.mjs";
 
-export const ROOT = resolve(import.meta.dirname, "../..");
+export const ROOT = resolve(import.meta.dirname, "..");
 
 /** Copies the committed and working-tree files of the project (what `git ls-files` lists) and links node_modules. */
 export function copyProject(destination) {
@@ -28,16 +28,22 @@ export function copyProject(destination) {
 }
 
 /**
- * The environment every pulumi command of a local stack runs with: the toolchain's pulumi first on PATH, the
- * file backend in `stateDir`, the passphrase, and no network for updates or plugins.
+ * The environment every pulumi command of a local stack runs with: `path` (the toolchain's bin folders first,
+ * when the CI rig's), the file backend in `stateDir`, the passphrase, and no network for updates or plugins.
+ * @param {{ stateDir: string, passphrase: string, kubeconfig?: string, path?: string }} options
  */
-export function pulumiEnv({ stateDir, passphrase, kubeconfig = process.env.KUBECONFIG }) {
+export function pulumiEnv({
+  stateDir,
+  passphrase,
+  kubeconfig = process.env.KUBECONFIG,
+  path = process.env.PATH,
+}) {
   mkdirSync(stateDir, { recursive: true });
   return {
     ...process.env,
     // The policy-pack runner `pulumi-analyzer-policy` is a script the @pulumi/pulumi package ships (the CLI's
     // own distribution bundles the same file); the engine looks for it on PATH (analyzer_plugin.go).
-    PATH: [...binDirs(), join(ROOT, "node_modules/@pulumi/pulumi"), process.env.PATH].join(":"),
+    PATH: [join(ROOT, "node_modules/@pulumi/pulumi"), path].join(":"),
     ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
     PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: passphrase,
