@@ -105,13 +105,25 @@ const KNOWN_WORDS = new Set(
  */
 function wordMatches(token: Token, word: string): boolean {
   if (token.norm === word) return true;
-  if (KNOWN_WORDS.has(token.norm) || /\d/.test(token.norm)) return false;
+  if (exactOnly || KNOWN_WORDS.has(token.norm) || /\d/.test(token.norm)) return false;
   const key = `${token.norm}\u0000${word}`;
   let typo = typosOfMessage.get(key);
   if (typo === undefined) typosOfMessage.set(key, (typo = isTypoOf(token.norm, word)));
   return typo;
 }
 let typosOfMessage = new Map<string, boolean>();
+// Set while looking for words written exactly (exactHits): typo tolerance off.
+let exactOnly = false;
+
+/** The hits of a table written exactly, without typo tolerance. */
+function exactHits(tokens: Token[], table: PhraseTable): Hit[] {
+  exactOnly = true;
+  try {
+    return findHits(tokens, table);
+  } finally {
+    exactOnly = false;
+  }
+}
 
 /**
  * A phrase table indexed by the first letter of its first word: a token can only match a phrase starting with
@@ -223,6 +235,20 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   const { intent: predicted, p } = top;
   const classes = () => findHits(tokens, CLASS_TABLE);
   const target = () => readTarget(tokens, findHits(tokens, COMMAND_TABLE), classes(), "all");
+  // A change read from no command word written as such, only from a typo of one ("jo" read as "jot", "same" as
+  // "save"), when the classifier is sure the message wants something else: the typo is not trusted. A listing,
+  // a question or small talk is answered as such; anything else asks (never a guessed write).
+  if (
+    CHANGES[rule.kind] !== undefined &&
+    CHANGES[rule.kind] !== predicted &&
+    p >= SURE &&
+    !writtenExactly(tokens, rule.kind)
+  ) {
+    if (predicted === "list") return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
+    if (predicted === "question") return { kind: "question", target: target() };
+    if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    return { kind: "unknown" };
+  }
   if (rule.kind === "unknown" || rule.kind === "statement") {
     if (predicted === "add" && p >= SURE) {
       const first = firstContentIndex(tokens, classes());
@@ -245,6 +271,14 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     if (predicted === "list" || predicted === "question") return { kind: "list", status: "all" };
     if (predicted === "other") return { kind: "unknown" };
   }
+  // Even with an add word ("put #4 back on the pending list", "i'm new here, how do i use this"), an add the
+  // classifier is very sure is something else is not made: a title the user did not ask for is an unasked change.
+  if (rule.kind === "add" && predicted !== "add" && p >= VERY_SURE && !["confirm", "deny"].includes(predicted)) {
+    if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    if (predicted === "list") return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
+    if (predicted === "question") return { kind: "question", target: target() };
+    return { kind: "unknown" };
+  }
   if (
     predicted === "add" &&
     p >= VERY_SURE &&
@@ -264,6 +298,38 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     if (predicted === "other") return { kind: "unknown" };
   }
   return rule;
+}
+
+// The classifier's label for each change the rules read.
+const CHANGES: Partial<Record<Intent["kind"], string>> = {
+  add: "add",
+  complete: "complete",
+  delete: "delete",
+  reopen: "reopen",
+  update: "edit",
+};
+const ACTION_TABLE: PhraseTable = Object.fromEntries(
+  Object.entries({ ...COMMAND_TABLE, ...LEADING_TABLE, ...WEAK_TABLE }).filter(
+    ([kind]) => ACTIONS.has(kind) || kind === "undo",
+  ),
+);
+// The add table and the weak table share no kind with the command table but "add" and "complete": merged.
+ACTION_TABLE.add = [...(COMMAND_TABLE.add ?? []), ...(LEADING_TABLE.add ?? [])];
+ACTION_TABLE.complete = [...(COMMAND_TABLE.complete ?? []), ...(WEAK_TABLE.complete ?? [])];
+
+// The command words that, written as they are spelt, support a change of each kind.
+const SUPPORTS: Partial<Record<Intent["kind"], string[]>> = {
+  add: ["add"],
+  complete: ["complete"],
+  delete: ["delete"],
+  reopen: ["reopen", "complete", "undo"],
+  update: ["update", "add"],
+};
+
+/** Whether the message writes a command word of the change it was read as, spelt as it is (not only a typo). */
+function writtenExactly(tokens: Token[], kind: Intent["kind"]): boolean {
+  const kinds = SUPPORTS[kind] ?? [];
+  return exactHits(tokens, ACTION_TABLE).some((hit) => kinds.includes(hit.kind));
 }
 
 function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
