@@ -61,4 +61,11 @@ describe("exact answers", () => {
     "wait",
     "hanging",
   ])("%s answers nothing", (message) => expect(exactAnswer(message)).toBeUndefined());
+  it.each(["no wait", "No, wait!", "nahi ruko", "no espera"])(
+    "%s is a no followed by a hesitation",
+    (message) => expect(exactAnswer(message)).toBe("no"),
+  );
+  it.each(["yes wait", "haan ruko"])("%s is no yes: the hesitation takes it back", (message) =>
+    expect(exactAnswer(message)).toBeUndefined(),
+  );
 });
