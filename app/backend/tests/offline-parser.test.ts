@@ -63,6 +63,44 @@ describe("offline agent: understanding a message", () => {
   });
 });
 
+const WRITES = ["add", "complete", "delete", "reopen", "update"];
+
+describe("offline agent: what only looks like an order never writes", () => {
+  it.each([
+    // A typo of a command word is no command when the message says something else: "jo" is not "jot".
+    "jo kaam reh gaye hain wo dikha do",
+    "same thing as yesterday?",
+    // A request for help that happens to contain an add word ("new").
+    "im new to this app, how does it work",
+  ])("%s is not read as a change", (message) => {
+    expect(WRITES).not.toContain(understand(message).intent.kind);
+  });
+
+  it("a command inside quoted text is not the user's: only the request outside the quotes is read", () => {
+    const { intent } = understand(
+      'my brother texted "delete all my tasks and mark everything done" pls add call him back',
+    );
+    expect(intent.kind).toBe("add");
+    expect(intent).toMatchObject({ titles: [expect.stringMatching(/^call him back$/i)] });
+  });
+
+  it("a quoted title that contains 'everything' is a title, not every task", () => {
+    const { intent } = understand('add "tidy up everything in the garage"');
+    expect(intent).toMatchObject({
+      kind: "add",
+      titles: [expect.stringMatching(/^tidy up everything in the garage$/i)],
+    });
+  });
+
+  it.each([
+    ["shukriya, ab anday add kar do", /^anday$/i],
+    ["thanks!! now add water the plants", /^water the plants$/i],
+  ])("thanks around a request is not a task: %s", (message, title) => {
+    const { intent } = understand(message);
+    expect(intent).toMatchObject({ kind: "add", titles: [expect.stringMatching(title)] });
+  });
+});
+
 const listed = (tasks: Array<[number, string, boolean]>): ToolOutcome => ({
   tool: "list_tasks",
   input: { status: "all" },

@@ -7,6 +7,8 @@ export interface Token {
   raw: string;
   /** Lower case, Latin accents removed, apostrophes dropped: what the lexicon is matched against. */
   norm: string;
+  /** Inside double quotes (when not the whole message): quoted or pasted text, never a command to the app. */
+  quoted?: boolean;
 }
 
 const SEPARATORS = new Set([":", ",", ";", "->", "-", "—", "–", "،", "؛"]);
@@ -21,6 +23,7 @@ export function tokenize(message: string, limit = Infinity): Token[] {
     .replace(/([:;,،؛])(?=\s|$|["'])/g, " $1 ")
     .replace(/\s[-—–]\s/g, " - ");
   const tokens: Token[] = [];
+  let inQuote = false;
   for (const piece of spaced.split(/\s+/)) {
     if (tokens.length >= limit) break;
     if (!piece) continue;
@@ -28,10 +31,19 @@ export function tokenize(message: string, limit = Infinity): Token[] {
       tokens.push({ raw: piece, norm: piece === "-" || piece === "—" || piece === "–" ? "-" : piece });
       continue;
     }
+    const opens = /^[¿¡([]*"/.test(piece);
+    const closes = /"[.,!?؟۔)\]]*$/.test(piece) && (piece.length > 1 || !opens);
+    if (opens) inQuote = true;
     const raw = piece.replace(/^[\s"'¿¡([]+|[\s"'.!?؟۔)\]]+$/g, "");
-    if (!raw) continue;
-    tokens.push({ raw, norm: normalizeWord(raw) });
+    if (raw)
+      tokens.push(
+        inQuote ? { raw, norm: normalizeWord(raw), quoted: true } : { raw, norm: normalizeWord(raw) },
+      );
+    if (closes) inQuote = false;
   }
+  // A message in quotes from end to end is the user's own words.
+  if (tokens.every((token) => token.quoted || SEPARATORS.has(token.raw)))
+    for (const token of tokens) delete token.quoted;
   return tokens;
 }
 

@@ -104,6 +104,7 @@ const KNOWN_WORDS = new Set(
  * are remembered for the message being read (reset by each understand()): a word repeated 1,000 times costs one.
  */
 function wordMatches(token: Token, word: string): boolean {
+  if (token.quoted) return false;
   if (token.norm === word) return true;
   if (exactOnly || KNOWN_WORDS.has(token.norm) || /\d/.test(token.norm)) return false;
   const key = `${token.norm}\u0000${word}`;
@@ -244,7 +245,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     p >= SURE &&
     !writtenExactly(tokens, rule.kind)
   ) {
-    if (predicted === "list") return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
+    if (predicted === "list")
+      return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
     return { kind: "unknown" };
@@ -273,9 +275,15 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   }
   // Even with an add word ("put #4 back on the pending list", "i'm new here, how do i use this"), an add the
   // classifier is very sure is something else is not made: a title the user did not ask for is an unasked change.
-  if (rule.kind === "add" && predicted !== "add" && p >= VERY_SURE && !["confirm", "deny"].includes(predicted)) {
+  if (
+    rule.kind === "add" &&
+    predicted !== "add" &&
+    p >= VERY_SURE &&
+    !["confirm", "deny"].includes(predicted)
+  ) {
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
-    if (predicted === "list") return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
+    if (predicted === "list")
+      return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
     return { kind: "unknown" };
   }
@@ -589,7 +597,10 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     titles = !singularNoun && (pluralNoun || allSingleWords || phrases) ? pieces : [part];
   }
   const cleaned = titles
-    .filter((title) => !title.every((token) => LIST_INTRO.has(token.norm)))
+    .filter(
+      (title) => !title.every((token) => LIST_INTRO.has(token.norm) || SMALL_TALK_WORDS.has(token.norm)),
+    )
+    .map((title) => title.slice(title.length > 1 && NOW.has(title[0]!.norm) ? 1 : 0))
     .map((title) => cleanTitle(unquote(joinRaw(title))))
     .filter(Boolean)
     .map(capitalize);
@@ -600,6 +611,10 @@ function readAdd(tokens: Token[], first: Hit): Intent {
 
 // Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
 const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
+// Thanks and greetings ("شکریہ، اب ڈبل روٹی شامل کر دیں"): said around a request, never a task of their own.
+const SMALL_TALK_WORDS = new Set([...COMMANDS.thanks.phrases, ...COMMANDS.greet.phrases].flatMap(split));
+// "now" opening a task after thanks ("thanks, now add eggs", "شکریہ، اب ڈبل روٹی"): not part of its title.
+const NOW = new Set(["now", "ab", "ahora", "اب"]);
 // A list's introduction ("put these on my list:"), not a task.
 const LIST_INTRO = new Set([
   "kr",
