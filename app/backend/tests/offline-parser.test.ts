@@ -190,6 +190,48 @@ describe("offline agent: planning across turns", () => {
     });
   });
 
+  describe("a correction of a rename", () => {
+    // The last turn renamed task 1 ("Buy milk") to "Buy oat milk".
+    const renamed = nextState(emptyState(), [
+      {
+        name: "update_task",
+        arguments: { task_id: 1, title: "Buy oat milk" },
+        result: {
+          task_id: 1,
+          title: "Buy oat milk",
+          before: { title: "Buy milk", description: null, completed: false },
+        },
+      },
+    ]);
+    const plan = (message: string) =>
+      planNextStep({
+        message,
+        turns: [{ user: "rename 1 to buy oat milk", calls: [] }],
+        outcomes: [TASKS],
+        memory: renamed,
+      });
+
+    it("takes the rename back and makes it on the task meant", () => {
+      const step = plan("sorry, I meant task 2") as {
+        calls: Array<{ tool: string; input: Record<string, unknown> }>;
+      };
+      expect(step.calls).toHaveLength(2);
+      expect(step.calls[0]).toMatchObject({ tool: "update_task", input: { task_id: 1, title: "Buy milk" } });
+      expect(step.calls[1]).toEqual({ tool: "update_task", input: { task_id: 2, title: "Buy oat milk" } });
+    });
+
+    it("takes the value after a colon as the new one", () => {
+      const step = plan("no, I meant 6: pick up the x-rays friday") as {
+        calls: Array<{ input: Record<string, unknown> }>;
+      };
+      expect(step.calls.at(-1)!.input).toEqual({ task_id: 6, title: "Pick up the x-rays friday" });
+    });
+
+    it("asks when the task meant is not named, and changes nothing", () => {
+      expect(plan("oops, wrong one")).toMatchObject({ reply: expect.stringMatching(/\?/) });
+    });
+  });
+
   it("a title over 200 characters is refused in the user's words, before any call", () => {
     expect(planNextStep({ message: `add ${"x".repeat(201)}`, turns: [], outcomes: [] })).toEqual({
       reply: "Task titles can be at most 200 characters — shorter?",

@@ -114,7 +114,9 @@ function recentTasks(memory: ConversationState): ShownTask[] {
 }
 
 /** The action of the last change, to apply again ("and 12 too") or to the intended task (a correction). */
-function lastAction(memory: ConversationState): "complete" | "reopen" | "delete" | "add" | undefined {
+function lastAction(
+  memory: ConversationState,
+): "complete" | "reopen" | "delete" | "add" | "update" | undefined {
   const write = memory.lastChange?.writes[0];
   if (!write) return undefined;
   if (write.tool === "complete_task" || (write.tool === "update_task" && write.input.completed === true))
@@ -122,6 +124,8 @@ function lastAction(memory: ConversationState): "complete" | "reopen" | "delete"
   if (write.tool === "delete_task") return "delete";
   if (write.tool === "update_task" && write.input.completed === false) return "reopen";
   if (write.tool === "add_task" && write.input.task_id === undefined) return "add";
+  if (write.tool === "update_task" && ("title" in write.input || "description" in write.input))
+    return "update";
   return undefined;
 }
 
@@ -151,6 +155,7 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   if (
     ALSO.test(message.trim()) &&
     action !== "add" &&
+    action !== "update" &&
     !["add", "delete", "complete", "reopen", "update"].includes(intent.kind)
   ) {
     const target = targetOf(message);
@@ -173,6 +178,7 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
       decide: () => ({ calls: [...undo, { tool: "add_task", input: { title } }], report }),
     };
   }
+  if (action === "update") return correctEdit(message, meant, writes, context);
   const named = targetOf(meant);
   const wantsOther = named.kind === "none" || /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(meant);
   return {
@@ -205,6 +211,47 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
           : action === "complete"
             ? { tool: "complete_task", input: { task_id: task.id } }
             : { tool: "update_task", input: { task_id: task.id, completed: false } };
+      return { calls: [...undo, redo], report };
+    },
+  };
+}
+
+/**
+ * A correction of an edit: "oops I meant task 13" (the same edit on task 13), "no, I meant 3: call dad at 7" (task
+ * 3, with the value after the colon). The edit is taken back and made as meant, or nothing happens and it asks.
+ */
+function correctEdit(
+  message: string,
+  meant: string,
+  writes: NonNullable<ConversationState["lastChange"]>["writes"],
+  context: Context,
+): Plan {
+  const say = texts(context.language);
+  const write = writes[0]!;
+  const field = "title" in write.input ? "title" : "description";
+  const colon = message.indexOf(":");
+  const named = targetOf(colon >= 0 ? message.slice(0, colon) : meant);
+  const given =
+    colon >= 0
+      ? message
+          .slice(colon + 1)
+          .trim()
+          .replace(/[.!]+$/, "")
+      : "";
+  const value = given ? (field === "title" ? capitalize(given) : given) : write.input[field];
+  const changed = new Set(writes.map((one) => one.taskId));
+  const undo = inverseCalls(writes) as Call[];
+  const report = (outcomes: ToolOutcome[]) => `${say.undone}\n${reportOf(outcomes, context.language)}`;
+  if (named.kind === "none" || typeof value !== "string" || !value) return reply(say.askWhich);
+  const target: Target = named.kind === "numbers" ? { kind: "numbers", numbers: [named.numbers[0]!] } : named;
+  return {
+    lookup: true,
+    decide: (tasks) => {
+      const found = resolveTarget(target, tasks, { listing: lastListing(context.turns, context.memory) });
+      if ("ambiguous" in found) return { reply: unresolved(found, context.language) };
+      const meantTasks = "tasks" in found ? found.tasks.filter((task) => !changed.has(task.id)) : [];
+      if (meantTasks.length !== 1) return { reply: say.askWhich };
+      const redo: Call = { tool: "update_task", input: { task_id: meantTasks[0]!.id, [field]: value } };
       return { calls: [...undo, redo], report };
     },
   };

@@ -249,6 +249,10 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    if (predicted === "add" && rule.kind !== "add") {
+      const first = firstContentIndex(tokens, classes());
+      return readAdd(tokens, exactHits(tokens, ADD_TABLE)[0] ?? { kind: "add", start: first, end: first });
+    }
     return { kind: "unknown" };
   }
   if (rule.kind === "unknown" || rule.kind === "statement") {
@@ -331,7 +335,7 @@ const SUPPORTS: Partial<Record<Intent["kind"], string[]>> = {
   complete: ["complete"],
   delete: ["delete"],
   reopen: ["reopen", "complete", "undo"],
-  update: ["update", "add"],
+  update: ["update"],
 };
 
 /** Whether the message writes a command word of the change it was read as, spelt as it is (not only a typo). */
@@ -373,10 +377,12 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const weak = findHits(tokens, WEAK_TABLE).filter(
     (hit) => !commands.some((other) => hit.start < other.end && other.start < hit.end),
   );
-  // "the completed ones", "all finished tasks", "sab mukammal tasks": a state, not an order to complete.
+  // "the completed ones", "all finished tasks", "sab mukammal tasks", "complete wale": a state, not an order.
   const describesTasks = (hit: Hit) =>
     ["all", "my", "the", "sab", "mis", "las", "todas"].includes(tokens[hit.start - 1]?.norm ?? "") ||
-    ["tasks", "todos", "items", "ones", "things", "tareas"].includes(tokens[hit.end]?.norm ?? "");
+    ["tasks", "todos", "items", "ones", "things", "tareas", "wale", "wali", "walay", "والے", "والی"].includes(
+      tokens[hit.end]?.norm ?? "",
+    );
   for (const list of [commands, weak]) {
     for (let i = list.length - 1; i >= 0; i--)
       if (list[i]!.kind === "complete" && describesTasks(list[i]!)) list.splice(i, 1);
@@ -910,6 +916,9 @@ const TRAILING_PHRASES = [
   "کردیں",
   "por favor",
   "a mi lista",
+  "ka kaam",
+  "ka task",
+  "کا کام",
 ].map((phrase) => phrase.split(" "));
 
 /** Drops the words around a title that only say "a task called ..." or "... to my list please". */
