@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planNextStep, type PastTurn, type ToolOutcome } from "../src/agent/offline/planner.js";
 import { understand } from "../src/agent/offline/understand.js";
+import { isTypoOf } from "../src/agent/offline/text.js";
 import { emptyState, nextState } from "../src/agent/conversation-state.js";
 
 // Pure: no database, no HTTP. What the offline agent understands from one message.
@@ -117,6 +118,32 @@ const TASKS = listed([
   [4, "Book dentist appointment", true],
   [6, "Pick up dentist x-rays", false],
 ]);
+
+describe("offline agent: typos of short words", () => {
+  it.each([
+    ["ad", "add"],
+    ["addd", "add"],
+    ["delte", "delete"],
+  ])("%s is a typo of %s", (word, known) => expect(isTypoOf(word, known)).toBe(true));
+  it.each([
+    // One slip in a word of three letters is another word.
+    ["tax", "thx"],
+    ["jo", "jot"],
+    ["ali", "all"],
+    ["sad", "sab"],
+  ])("%s is not %s", (word, known) => expect(isTypoOf(word, known)).toBe(false));
+
+  it("a name of three letters in a title is not 'all': one task changes", () => {
+    const tasks = listed([
+      [1, "Call Ali", false],
+      [2, "Book the hall", false],
+      [3, "Pay rent", false],
+    ]);
+    expect(planNextStep({ message: "done with ali", turns: [], outcomes: [tasks] })).toEqual({
+      calls: [{ tool: "complete_task", input: { task_id: 1 } }],
+    });
+  });
+});
 
 describe("offline agent: planning across turns", () => {
   it("looks tasks up before acting on a title, then acts on the one match", () => {

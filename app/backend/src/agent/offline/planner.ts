@@ -179,7 +179,9 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
     };
   }
   if (action === "update") return correctEdit(message, meant, writes, context);
-  const named = targetOf(meant);
+  // "tax wala", "the rent one": the words that name the task, without the ones that only say "I was wrong".
+  const named = targetOf(meant.replace(CORRECTION_WORDS, " ").trim());
+  const undoneAndAsk = (outcomes: ToolOutcome[]) => `${report(outcomes)}\n${say.askWhich}`;
   const wantsOther = named.kind === "none" || /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(meant);
   return {
     lookup: true,
@@ -203,7 +205,8 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
             };
         }
       }
-      if (target.length !== 1) return { reply: say.askWhich };
+      // The meant task is not clear: the change the user called wrong is still taken back, then it asks.
+      if (target.length !== 1) return { calls: undo, report: undoneAndAsk };
       const task = target[0]!;
       const redo: Call =
         action === "delete"

@@ -92,16 +92,18 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 }
 
 const TYPO_LENGTH_MAX = 24;
+const undoubled = (word: string) => word.replace(/(.)\1+/gu, "$1");
 
 /**
  * Whether `word` is a typo of `known`: the same first letter (people rarely mistype it) and at most one
- * slip, two for long words. Words of two letters or fewer must be exact.
+ * slip, two for long words. In a word of three letters or fewer one slip makes another word ("tax" is not "thx",
+ * "jo" is not "jot"): only a doubled or undoubled letter counts ("ad" and "addd" are "add").
  */
 export function isTypoOf(word: string, known: string): boolean {
   if (word === known) return true;
   // Long tokens (a pasted URL, a run of letters) are never typos: the distance below is quadratic in length.
-  if (known.length < 3 || word.length < 2 || word.length > TYPO_LENGTH_MAX || word[0] !== known[0])
-    return false;
+  if (known.length < 4) return known.length === 3 && undoubled(word) === undoubled(known);
+  if (word.length < 3 || word.length > TYPO_LENGTH_MAX || word[0] !== known[0]) return false;
   const allowed = known.length >= 7 ? 2 : 1;
   return Math.abs(word.length - known.length) <= allowed && editDistance(word, known, allowed) <= allowed;
 }
