@@ -81,6 +81,8 @@ describe("bounded work per chat turn", () => {
     const slowestTurn = worst("cpuMs");
     expect(slowestTurn.cpuMs, `slowest turn: ${JSON.stringify(slowestTurn)}`).toBeLessThan(TURN_MAX_MS);
     const longestBlock = worst("blockedMs");
-    expect(longestBlock.blockedMs, `longest block: ${JSON.stringify(longestBlock)}`).toBeLessThan(BLOCKED_MAX_MS);
+    expect(longestBlock.blockedMs, `longest block: ${JSON.stringify(longestBlock)}`).toBeLessThan(
+      BLOCKED_MAX_MS,
+    );
   });
 });

@@ -211,7 +211,42 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   typosOfMessage = new Map();
   const tokens = tokenize(asOneLine(message), MAX_TOKENS);
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
-  return { intent: withClassifier(readIntent(tokens, awaitingAnswer), message, tokens), language };
+  const intent = withClassifier(readIntent(tokens, awaitingAnswer), message, tokens);
+  return {
+    intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
+    language,
+  };
+}
+
+// "don't delete 3", "never mark it done", "no borres la 3": a prohibition right before the command word.
+const DO_NOT = new Set(["dont", "never", "no", "nunca", "mat", "na", "مت", "نہ"]);
+// "3 ko delete mat karna", "hatao mat", "مکمل نہ کریں", "delete nahi karna": one right after it (Urdu order).
+const NOT_AFTER = new Set(["mat", "مت", "نہ"]);
+const NOT_AFTER_PHRASE = /^(nahi|nahin|na|نہیں) (karna|karo|karein|krna|کرنا|کرو|کریں)$/;
+// What may stand between the prohibition and the command: "don't *you* delete", "no *la* borres", "do not".
+const BETWEEN = new Set(["you", "u", "la", "lo", "las", "los", "me", "te", "please", "pls", "ever"]);
+// "don't forget to ...", "no te olvides", "bhoolna mat": a reminder, whatever the negation.
+const FORGET = /^(forget|olvid|bhool|بھول)/;
+
+/**
+ * A change the message forbids is no order: "don't delete task 3" says "no" (and changes nothing). A forbidden
+ * reminder ("don't forget to ...") is an add, not a prohibition.
+ */
+function forbidden(tokens: Token[], intent: Intent): Intent {
+  for (const hit of findHits(tokens, ACTION_TABLE)) {
+    if (FORGET.test(tokens[hit.start]!.norm)) continue;
+    let before = hit.start - 1;
+    let doNot = false;
+    for (; before >= 0 && !doNot; before--) {
+      const word = tokens[before]!.norm;
+      doNot = DO_NOT.has(word) || (word === "not" && tokens[before - 1]?.norm === "do");
+      if (!doNot && !BETWEEN.has(word)) break;
+    }
+    const after = tokens[hit.end]?.norm ?? "";
+    const pair = `${after} ${tokens[hit.end + 1]?.norm ?? ""}`;
+    if (doNot || NOT_AFTER.has(after) || NOT_AFTER_PHRASE.test(pair)) return { kind: "no" };
+  }
+  return intent;
 }
 
 /** The tasks a message names, on its own ("the plumber one", "2"): the answer to "which one?". */
