@@ -65,6 +65,13 @@ describe("exact answers", () => {
     "%s is a no followed by a hesitation",
     (message) => expect(exactAnswer(message)).toBe("no"),
   );
+  it.each(["yep go ahead", "ok sure", "haan ji bilkul", "sí claro"])("%s is a yes said twice", (message) =>
+    expect(exactAnswer(message)).toBe("yes"),
+  );
+  it.each(["yes no", "ok cancel", "sure, collect mail"])(
+    "%s mixes answers or says more: no answer",
+    (message) => expect(exactAnswer(message)).toBeUndefined(),
+  );
   it.each(["yes wait", "haan ruko"])("%s is no yes: the hesitation takes it back", (message) =>
     expect(exactAnswer(message)).toBeUndefined(),
   );

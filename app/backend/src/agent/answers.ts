@@ -45,9 +45,23 @@ export function exactAnswer(message: string): "yes" | "no" | undefined {
     if (YES.has(candidate)) return "yes";
     if (NO.has(candidate)) return "no";
   }
+  // "yep go ahead", "ok do it", "no no thanks": answers said twice are one answer.
+  if (madeOf(plain, YES)) return "yes";
+  if (madeOf(plain, NO)) return "no";
   for (let split = 1; split < plain.length; split++) {
     const [answer, rest] = [plain.slice(0, split).join(" "), plain.slice(split).join(" ")];
     if (NO.has(answer) && HESITATIONS.has(rest)) return "no";
   }
   return undefined;
+}
+
+/** Whether the words are a run of two or more phrases of the set ("yep" + "go ahead"). */
+function madeOf(words: string[], phrases: Set<string>): boolean {
+  const ends = new Set([0]);
+  for (let start = 0; start < words.length; start++) {
+    if (!ends.has(start)) continue;
+    for (let end = start + 1; end <= Math.min(words.length, start + 4); end++)
+      if (phrases.has(words.slice(start, end).join(" "))) ends.add(end);
+  }
+  return words.length > 1 && ends.has(words.length);
 }
