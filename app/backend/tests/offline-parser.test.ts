@@ -119,6 +119,21 @@ const TASKS = listed([
   [6, "Pick up dentist x-rays", false],
 ]);
 
+describe("offline agent: Urdu lists, verb last", () => {
+  it("one verb after 'aur' is the whole task's: one task", () => {
+    const { intent } = understand("add karo chawal aur daal lana");
+    expect(intent).toMatchObject({ kind: "add", titles: [expect.stringMatching(/^chawal aur daal lana$/i)] });
+  });
+  it("a verb on each side: two tasks", () => {
+    const { intent } = understand("add karo kapre dhona aur bartan saaf karna");
+    expect(intent).toMatchObject({ kind: "add" });
+    expect((intent as { titles: string[] }).titles).toHaveLength(2);
+  });
+  it("an add word with nothing to add asks for the title", () => {
+    expect(understand("کام شامل کرو").intent).toEqual({ kind: "add", titles: [] });
+  });
+});
+
 describe("offline agent: typos of short words", () => {
   it.each([
     ["ad", "add"],

@@ -633,7 +633,15 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   } else {
     // "X and Y": two tasks when both sides say something (two words or more), or every side is one word.
     const pieces = splitOn(part, isJoin);
-    const phrases = pieces.length > 1 && pieces.every((piece) => piece.length >= 2);
+    // Urdu puts the verb last: "anday aur double roti lana" (one verb, for the whole) is one task; "bill bharna aur
+    // doodh lana" (a verb each) is two.
+    const urdu = tokens.some(
+      (token) => /[\u0600-\u06FF]/.test(token.raw) || ROMAN_URDU_MARKERS.has(token.norm),
+    );
+    const endsInVerb = (piece: Token[]) => URDU_VERB_END.test(piece.at(-1)!.norm);
+    const oneVerb =
+      urdu && pieces.length > 1 && endsInVerb(pieces.at(-1)!) && !pieces.slice(0, -1).some(endsInVerb);
+    const phrases = pieces.length > 1 && !oneVerb && pieces.every((piece) => piece.length >= 2);
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
     titles = !singularNoun && (pluralNoun || allSingleWords || phrases) ? pieces : [part];
   }
@@ -650,6 +658,8 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   return intent;
 }
 
+// An Urdu verb's infinitive or request form ends a phrase: "lana", "bharni", "لانا", "کرنی".
+const URDU_VERB_END = /^[a-z]{2,}(na|ni|nay|ne)$|^\S+(نا|نی|نے)$/;
 // Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
 const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
 // Thanks and greetings ("شکریہ، اب ڈبل روٹی شامل کر دیں"): said around a request, never a task of their own.
