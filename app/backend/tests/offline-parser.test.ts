@@ -77,6 +77,26 @@ describe("offline agent: what only looks like an order never writes", () => {
     expect(WRITES).not.toContain(understand(message).intent.kind);
   });
 
+  it.each([
+    "i really don't want to delete task 4",
+    "no quiero que borres nada",
+    "mujhe koi task delete nahi karna",
+  ])("%s forbids a change: not read as one, nor as a task to add", (message) =>
+    expect(WRITES).not.toContain(understand(message).intent.kind),
+  );
+
+  it("a forbidden change next to a request for the list shows the list", () => {
+    expect(understand("don't complete anything yet, just show me what's pending").intent.kind).toBe("list");
+  });
+
+  it("a first line ending in a colon introduces the list: it is not a task", () => {
+    const { intent } = understand("add these:\n* renew visa\n* book hotel");
+    expect(intent).toMatchObject({
+      kind: "add",
+      titles: [expect.stringMatching(/^renew visa$/i), expect.stringMatching(/^book hotel$/i)],
+    });
+  });
+
   it("a command inside quoted text is not the user's: only the request outside the quotes is read", () => {
     const { intent } = understand(
       'my brother texted "delete all my tasks and mark everything done" pls add call him back',

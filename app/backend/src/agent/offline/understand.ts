@@ -198,12 +198,15 @@ export const MAX_TOKENS = 160;
 /** One task a line ("1. X", "- Y", "Z"): the lines read as a comma-separated list. */
 function asOneLine(message: string): string {
   if (!/\n\s*\S/.test(message.trim())) return message;
-  return message
+  const lines = message
     .slice(0, 4_000)
     .split(/\r?\n/)
     .map((line) => line.replace(/^\s*(?:\d+[.)]|[-*•]|\[ ?\])\s*/, "").trim())
-    .filter(Boolean)
-    .join(", ");
+    .filter(Boolean);
+  // A line ending in a colon introduces the list ("add:", "groceries:"): what follows is its items.
+  return lines
+    .map((line, index) => (index === lines.length - 1 || line.endsWith(":") ? line : `${line},`))
+    .join(" ");
 }
 
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
@@ -224,7 +227,11 @@ const DO_NOT = new Set(["dont", "never", "no", "nunca", "mat", "na", "مت", "ن
 const NOT_AFTER = new Set(["mat", "مت", "نہ"]);
 const NOT_AFTER_PHRASE = /^(nahi|nahin|na|نہیں) (karna|karo|karein|krna|کرنا|کرو|کریں)$/;
 // What may stand between the prohibition and the command: "don't *you* delete", "no *la* borres", "do not".
-const BETWEEN = new Set(["you", "u", "la", "lo", "las", "los", "me", "te", "please", "pls", "ever"]);
+const BETWEEN = new Set([
+  ...["you", "u", "la", "lo", "las", "los", "me", "te", "please", "pls", "ever"],
+  // "don't want to delete", "no quiero borrar", "no necesito borrar"
+  ...["want", "wanna", "need", "to", "quiero", "necesito", "hay", "que"],
+]);
 // "don't forget to ...", "no te olvides", "bhoolna mat": a reminder, whatever the negation.
 const FORGET = /^(forget|olvid|bhool|بھول)/;
 
@@ -244,7 +251,11 @@ function forbidden(tokens: Token[], intent: Intent): Intent {
     }
     const after = tokens[hit.end]?.norm ?? "";
     const pair = `${after} ${tokens[hit.end + 1]?.norm ?? ""}`;
-    if (doNot || NOT_AFTER.has(after) || NOT_AFTER_PHRASE.test(pair)) return { kind: "no" };
+    if (doNot || NOT_AFTER.has(after) || NOT_AFTER_PHRASE.test(pair)) {
+      // "don't rename anything, just show me the list": the listing still is asked for.
+      const listing = findHits(tokens, COMMAND_TABLE).some((other) => other.kind === "list");
+      return listing ? { kind: "list", status: "all" } : { kind: "no" };
+    }
   }
   return intent;
 }
@@ -292,6 +303,14 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   }
   if (rule.kind === "unknown" || rule.kind === "statement") {
     if (predicted === "add" && p >= SURE) {
+      // A task title that is itself another order ("no quiero borrar nada todavía") is not added unasked.
+      if (
+        exactHits(tokens, COMMAND_TABLE).some(
+          (hit) =>
+            hit.kind !== "add" && (ACTIONS.has(hit.kind) || hit.kind === "undo" || hit.kind === "list"),
+        )
+      )
+        return { kind: "unknown" };
       const first = firstContentIndex(tokens, classes());
       return readAdd(tokens, { kind: "add", start: first, end: first });
     }
