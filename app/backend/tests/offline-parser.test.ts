@@ -294,6 +294,19 @@ describe("offline agent: planning across turns", () => {
     });
   });
 
+  it("'it' after a question about one task is that task", () => {
+    const turns: PastTurn[] = [{ user: "is the x-rays one done?", calls: [TASKS] }];
+    expect(planNextStep({ message: "ok then tick it off", turns, outcomes: [TASKS] })).toEqual({
+      calls: [{ tool: "complete_task", input: { task_id: 6 } }],
+    });
+  });
+
+  it("'it' after a question about several tasks is not guessed", () => {
+    const turns: PastTurn[] = [{ user: "which dentist tasks do I have?", calls: [TASKS] }];
+    const step = planNextStep({ message: "delete it", turns, outcomes: [TASKS] });
+    expect(step).not.toHaveProperty("calls");
+  });
+
   it("a title over 200 characters is refused in the user's words, before any call", () => {
     expect(planNextStep({ message: `add ${"x".repeat(201)}`, turns: [], outcomes: [] })).toEqual({
       reply: "Task titles can be at most 200 characters — shorter?",

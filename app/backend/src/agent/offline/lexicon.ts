@@ -666,6 +666,9 @@ export const VALUE_SEPARATORS = ["to", "into", "as", "->", ":", "-", "a", "por",
 
 /** Words that carry no meaning of their own here: dropped around titles and from task references. */
 export const FILLERS = [
+  // "then reopen it", "tick it off": they name no task.
+  "then",
+  "off",
   "please",
   "pls",
   "plz",

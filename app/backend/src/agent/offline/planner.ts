@@ -108,7 +108,16 @@ export function planNextStep(state: ChatState): PlanStep {
 }
 
 /** The tasks "it" or "that one" may mean: the ones last touched, else the ones last shown. */
-function recentTasks(memory: ConversationState): ShownTask[] {
+function recentTasks(memory: ConversationState, turns: PastTurn[] = [], tasks: ShownTask[] = []): ShownTask[] {
+  // "what's task 6?" -> "mark it done": the one task the last message asked about, when it changed nothing.
+  const previous = turns.at(-1);
+  if (previous && !previous.calls.some((call) => WRITE_TOOLS.has(call.tool) && call.ok)) {
+    const { intent } = understand(previous.user);
+    if ((intent.kind === "question" || intent.kind === "show") && intent.target.kind !== "all") {
+      const asked = resolveTarget(intent.target, tasks, { listing: lastListing(turns.slice(0, -1), memory) });
+      if ("tasks" in asked && asked.tasks.length === 1) return asked.tasks;
+    }
+  }
   const recent = memory.touched.length > 0 ? memory.touched : memory.shown;
   return recent.map((task) => ({ ...task, completed: task.completed ?? false }));
 }
@@ -325,7 +334,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
     decide: (tasks) => {
       const found = resolveTarget(intent.target, tasks, {
         listing: lastListing(turns, memory),
-        recent: recentTasks(memory),
+        recent: recentTasks(memory, turns, tasks),
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       return { reply: taskLines(found.tasks, true) };
@@ -339,7 +348,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
       const say = texts(language);
       const found = resolveTarget(intent.target, tasks, {
         listing: lastListing(turns, memory),
-        recent: recentTasks(memory),
+        recent: recentTasks(memory, turns, tasks),
       });
       if ("tasks" in found && found.tasks.length === 1) {
         const task = found.tasks[0]!;
@@ -364,7 +373,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
       }
       const found = resolveTarget(intent.target, tasks, {
         listing: lastListing(turns, memory),
-        recent: recentTasks(memory),
+        recent: recentTasks(memory, turns, tasks),
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       if (found.tasks.length > BULK_LIMIT) return { reply: say.tooMany(BULK_LIMIT) };
@@ -390,7 +399,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
       decide: (tasks) => {
         const found = resolveTarget(intent.target, tasks, {
           listing: lastListing(turns, memory),
-          recent: recentTasks(memory),
+          recent: recentTasks(memory, turns, tasks),
         });
         if (!("tasks" in found)) return { reply: unresolved(found, language) };
         if (found.tasks.length > 1)
@@ -463,7 +472,7 @@ function changeState(
       const found = resolveTarget(target, tasks, {
         prefer: !completed,
         listing: lastListing(turns, memory),
-        recent: recentTasks(memory),
+        recent: recentTasks(memory, turns, tasks),
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       const toChange = found.tasks.filter((task) => task.completed !== completed);
