@@ -154,6 +154,20 @@ describe("offline agent: Urdu lists, verb last", () => {
   });
 });
 
+describe("offline agent: taking back and asking about states", () => {
+  it.each(["reverse that", "galti ho gayi, wapas karo", "anula eso por favor", "roll back the last one"])(
+    "%s takes back the last change",
+    (message) => expect(understand(message).intent).toEqual({ kind: "undo" }),
+  );
+
+  it.each([
+    ["¿cuáles ya terminé?", "completed"],
+    ["kaunse kaam complete ho chuke hain dikhao", "completed"],
+  ])("%s asks for a listing, not a change", (message, status) => {
+    expect(understand(message).intent).toEqual({ kind: "list", status });
+  });
+});
+
 describe("offline agent: typos of short words", () => {
   it.each([
     ["ad", "add"],

@@ -108,7 +108,11 @@ export function planNextStep(state: ChatState): PlanStep {
 }
 
 /** The tasks "it" or "that one" may mean: the ones last touched, else the ones last shown. */
-function recentTasks(memory: ConversationState, turns: PastTurn[] = [], tasks: ShownTask[] = []): ShownTask[] {
+function recentTasks(
+  memory: ConversationState,
+  turns: PastTurn[] = [],
+  tasks: ShownTask[] = [],
+): ShownTask[] {
   // "what's task 6?" -> "mark it done": the one task the last message asked about, when it changed nothing.
   const previous = turns.at(-1);
   if (previous && !previous.calls.some((call) => WRITE_TOOLS.has(call.tool) && call.ok)) {

@@ -322,6 +322,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     }
     if ((predicted === "greet" || predicted === "thanks" || predicted === "help") && p >= SURE)
       return { kind: predicted };
+    // "go back", "reverse that": taking back the last change, whose exact inverse is all that may run.
+    if (predicted === "undo" && p >= SURE) return { kind: "undo" };
     return rule;
   }
   // An add read from a need or a reminder alone ("necesito ayuda", "remind me what's on my plate") is one only
@@ -361,6 +363,12 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   }
   if (["complete", "delete", "reopen", "update"].includes(rule.kind) && p >= VERY_SURE) {
     if (predicted === "question") return { kind: "question", target: target() };
+    // "¿cuáles he terminado?", "kaunse complete ho gaye dikha": a state asked about, naming no task to change.
+    const named = "target" in rule ? rule.target.kind : "none";
+    if (predicted === "list" && (named === "none" || named === "words")) {
+      const status = rule.kind === "complete" ? "completed" : rule.kind === "reopen" ? "pending" : "all";
+      return { kind: "list", status };
+    }
     if (predicted === "other") return { kind: "unknown" };
   }
   return rule;
@@ -458,7 +466,9 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   if (undo) {
     const aboutCompletion = weak.length > 0 || hitsOf("complete").length > 0 || numbers.length > 0;
     if (!aboutCompletion) return { kind: "undo" };
-    return { kind: "reopen", target: readTarget(tokens, [undo, ...commands, ...weak], classes, "completed") };
+    const reopened = readTarget(tokens, [undo, ...commands, ...weak], classes, "completed");
+    // "galti ho gayi, wapas karo": no task named, so the last change is what goes back.
+    return reopened.kind === "none" ? { kind: "undo" } : { kind: "reopen", target: reopened };
   }
 
   // A listing, unless an action was asked before it ("add X to my list").
