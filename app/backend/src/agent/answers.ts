@@ -10,6 +10,7 @@ import { normalizeWord } from "./offline/text.js";
 
 const YES = new Set(EXACT_YES);
 const NO = new Set(EXACT_NO);
+const ANSWER_WORDS_MAX = 8;
 const HESITATIONS = new Set([
   "wait",
   "hold on",
@@ -45,6 +46,8 @@ export function exactAnswer(message: string): "yes" | "no" | undefined {
     if (YES.has(candidate)) return "yes";
     if (NO.has(candidate)) return "no";
   }
+  // An answer is a few words: a longer message answers nothing (and costs nothing more to read).
+  if (plain.length > ANSWER_WORDS_MAX) return undefined;
   // "yep go ahead", "ok do it", "no no thanks": answers said twice are one answer.
   if (madeOf(plain, YES)) return "yes";
   if (madeOf(plain, NO)) return "no";
