@@ -335,11 +335,17 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   }
   // Even with an add word ("put #4 back on the pending list", "i'm new here, how do i use this"), an add the
   // classifier is very sure is something else is not made: a title the user did not ask for is an unasked change.
+  // Seen as a change of a task, it is one only when the message names a task by number or state ("#4 ... pending").
+  const namesExisting = () =>
+    tokens.some((token) => /^\d{1,9}$/.test(token.norm)) ||
+    classes().some((hit) => hit.kind === "completed" || hit.kind === "pending");
+  const changeSeen = ["complete", "delete", "reopen", "edit"].includes(predicted);
   if (
     rule.kind === "add" &&
     predicted !== "add" &&
     p >= VERY_SURE &&
-    !["confirm", "deny"].includes(predicted)
+    !["confirm", "deny"].includes(predicted) &&
+    (!changeSeen || namesExisting())
   ) {
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
     if (predicted === "list")
