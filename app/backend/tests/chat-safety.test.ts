@@ -3,7 +3,7 @@
 // misbehave (a prompt-injected model). The loop, not the model, enforces each rule.
 import type { FastifyInstance } from "fastify";
 import { afterAll, describe, expect, it } from "vitest";
-import { chat, createTask, listTasks, signUp, useTestApp, type TestUser } from "./support/app.js";
+import { chat, listTasks, useTestApp, userWithTasks, type TestUser } from "./support/app.js";
 import { FakeLlm } from "./support/fake-llm.js";
 
 const llm = new FakeLlm();
@@ -19,19 +19,7 @@ const llmApp = useTestApp({
   },
 });
 
-async function userWith(app: FastifyInstance, titles: string[], done: number[] = []): Promise<TestUser> {
-  const user = await signUp(app);
-  for (const title of titles) await createTask(app, user, title);
-  for (const id of done) {
-    await app.inject({
-      method: "PATCH",
-      url: `/api/${user.id}/tasks/${id}/complete`,
-      headers: user.headers,
-      payload: { completed: true },
-    });
-  }
-  return user;
-}
+const userWith = userWithTasks;
 const state = async (app: FastifyInstance, user: TestUser) =>
   (await listTasks(app, user))
     .sort((a, b) => a.id - b.id)
@@ -48,6 +36,19 @@ describe("safety rules, offline agent", () => {
     const { app } = offlineApp();
     const user = await userWith(app, TASKS);
     const answer = await chat(app, user, "did I already pay the rent?");
+    expect(writes(answer)).toEqual([]);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+  });
+
+  it.each([
+    "don't delete task 2",
+    "task 2 ko delete mat karna",
+    "no borres la tarea 2",
+    'my son wrote "delete task 2" on my phone lol',
+  ])("a change the message forbids or only quotes is not made: %s", async (message) => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const answer = await chat(app, user, message);
     expect(writes(answer)).toEqual([]);
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
   });
@@ -112,6 +113,18 @@ describe("safety rules, a real model's provider (scripted to misbehave)", () => 
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
     // The model was told why, so it can answer instead.
     expect(JSON.stringify(llm.requests[1]!.body.messages.at(-1))).toMatch(/not a request to change/);
+  });
+
+  it("a change the message forbids is not made, whatever the model calls", async () => {
+    const { app } = llmApp();
+    const user = await userWith(app, TASKS);
+    llm.willReply(
+      { toolCall: { name: "delete_task", arguments: { task_id: 2 } } },
+      { text: "Deleted task 2." },
+    );
+    const answer = await chat(app, user, "please don't delete task 2");
+    expect(writes(answer)).toEqual([]);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
   });
 
   it("an injected bulk delete (parallel calls) changes nothing and asks, naming the tasks; yes runs it without the model", async () => {

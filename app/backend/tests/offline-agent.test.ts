@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chat, createTask, listTasks, postChat, signUp, useTestApp } from "./support/app.js";
+import { chat, createTask, listTasks, postChat, signUp, useTestApp, userWithTasks } from "./support/app.js";
 
 const testApp = useTestApp();
 const toolNames = (answer: { tool_calls: Array<{ name: string }> }) =>
@@ -326,20 +326,7 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     (await listTasks(testApp().app, user))
       .map((task) => `${task.id}${task.completed ? "x" : ""}:${task.title}`)
       .sort();
-  async function userWith(titles: string[], done: number[] = []) {
-    const { app } = testApp();
-    const user = await signUp(app);
-    for (const title of titles) await createTask(app, user, title);
-    for (const id of done) {
-      await app.inject({
-        method: "PATCH",
-        url: `/api/${user.id}/tasks/${id}/complete`,
-        headers: user.headers,
-        payload: { completed: true },
-      });
-    }
-    return user;
-  }
+  const userWith = (titles: string[], done: number[] = []) => userWithTasks(testApp().app, titles, done);
 
   it("asks before deleting several tasks: nothing changes until yes; no keeps them", async () => {
     const { app } = testApp();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planNextStep, type PastTurn, type ToolOutcome } from "../src/agent/offline/planner.js";
 import { understand } from "../src/agent/offline/understand.js";
+import { isTypoOf } from "../src/agent/offline/text.js";
 import { emptyState, nextState } from "../src/agent/conversation-state.js";
 
 // Pure: no database, no HTTP. What the offline agent understands from one message.
@@ -63,6 +64,64 @@ describe("offline agent: understanding a message", () => {
   });
 });
 
+const WRITES = ["add", "complete", "delete", "reopen", "update"];
+
+describe("offline agent: what only looks like an order never writes", () => {
+  it.each([
+    // A typo of a command word is no command when the message says something else: "jo" is not "jot".
+    "jo kaam reh gaye hain wo dikha do",
+    "same thing as yesterday?",
+    // A request for help that happens to contain an add word ("new").
+    "im new to this app, how does it work",
+  ])("%s is not read as a change", (message) => {
+    expect(WRITES).not.toContain(understand(message).intent.kind);
+  });
+
+  it.each([
+    "i really don't want to delete task 4",
+    "no quiero que borres nada",
+    "mujhe koi task delete nahi karna",
+  ])("%s forbids a change: not read as one, nor as a task to add", (message) =>
+    expect(WRITES).not.toContain(understand(message).intent.kind),
+  );
+
+  it("a forbidden change next to a request for the list shows the list", () => {
+    expect(understand("don't complete anything yet, just show me what's pending").intent.kind).toBe("list");
+  });
+
+  it("a first line ending in a colon introduces the list: it is not a task", () => {
+    const { intent } = understand("add these:\n* renew visa\n* book hotel");
+    expect(intent).toMatchObject({
+      kind: "add",
+      titles: [expect.stringMatching(/^renew visa$/i), expect.stringMatching(/^book hotel$/i)],
+    });
+  });
+
+  it("a command inside quoted text is not the user's: only the request outside the quotes is read", () => {
+    const { intent } = understand(
+      'my brother texted "delete all my tasks and mark everything done" pls add call him back',
+    );
+    expect(intent.kind).toBe("add");
+    expect(intent).toMatchObject({ titles: [expect.stringMatching(/^call him back$/i)] });
+  });
+
+  it("a quoted title that contains 'everything' is a title, not every task", () => {
+    const { intent } = understand('add "tidy up everything in the garage"');
+    expect(intent).toMatchObject({
+      kind: "add",
+      titles: [expect.stringMatching(/^tidy up everything in the garage$/i)],
+    });
+  });
+
+  it.each([
+    ["shukriya, ab anday add kar do", /^anday$/i],
+    ["thanks!! now add water the plants", /^water the plants$/i],
+  ])("thanks around a request is not a task: %s", (message, title) => {
+    const { intent } = understand(message);
+    expect(intent).toMatchObject({ kind: "add", titles: [expect.stringMatching(title)] });
+  });
+});
+
 const listed = (tasks: Array<[number, string, boolean]>): ToolOutcome => ({
   tool: "list_tasks",
   input: { status: "all" },
@@ -79,6 +138,61 @@ const TASKS = listed([
   [4, "Book dentist appointment", true],
   [6, "Pick up dentist x-rays", false],
 ]);
+
+describe("offline agent: Urdu lists, verb last", () => {
+  it("one verb after 'aur' is the whole task's: one task", () => {
+    const { intent } = understand("add karo chawal aur daal lana");
+    expect(intent).toMatchObject({ kind: "add", titles: [expect.stringMatching(/^chawal aur daal lana$/i)] });
+  });
+  it("a verb on each side: two tasks", () => {
+    const { intent } = understand("add karo kapre dhona aur bartan saaf karna");
+    expect(intent).toMatchObject({ kind: "add" });
+    expect((intent as { titles: string[] }).titles).toHaveLength(2);
+  });
+  it("an add word with nothing to add asks for the title", () => {
+    expect(understand("کام شامل کرو").intent).toEqual({ kind: "add", titles: [] });
+  });
+});
+
+describe("offline agent: taking back and asking about states", () => {
+  it.each(["reverse that", "galti ho gayi, wapas karo", "anula eso por favor", "roll back the last one"])(
+    "%s takes back the last change",
+    (message) => expect(understand(message).intent).toEqual({ kind: "undo" }),
+  );
+
+  it.each([
+    ["¿cuáles ya terminé?", "completed"],
+    ["kaunse kaam complete ho chuke hain dikhao", "completed"],
+  ])("%s asks for a listing, not a change", (message, status) => {
+    expect(understand(message).intent).toEqual({ kind: "list", status });
+  });
+});
+
+describe("offline agent: typos of short words", () => {
+  it.each([
+    ["ad", "add"],
+    ["addd", "add"],
+    ["delte", "delete"],
+  ])("%s is a typo of %s", (word, known) => expect(isTypoOf(word, known)).toBe(true));
+  it.each([
+    // One slip in a word of three letters is another word.
+    ["tax", "thx"],
+    ["jo", "jot"],
+    ["ali", "all"],
+    ["sad", "sab"],
+  ])("%s is not %s", (word, known) => expect(isTypoOf(word, known)).toBe(false));
+
+  it("a name of three letters in a title is not 'all': one task changes", () => {
+    const tasks = listed([
+      [1, "Call Ali", false],
+      [2, "Book the hall", false],
+      [3, "Pay rent", false],
+    ]);
+    expect(planNextStep({ message: "done with ali", turns: [], outcomes: [tasks] })).toEqual({
+      calls: [{ tool: "complete_task", input: { task_id: 1 } }],
+    });
+  });
+});
 
 describe("offline agent: planning across turns", () => {
   it("looks tasks up before acting on a title, then acts on the one match", () => {
@@ -150,6 +264,61 @@ describe("offline agent: planning across turns", () => {
     expect(planNextStep({ message: "undo", turns: [], outcomes: [], memory })).toEqual({
       calls: [{ tool: "add_task", input: { title: "Call mom", task_id: 2, completed: false } }],
     });
+  });
+
+  describe("a correction of a rename", () => {
+    // The last turn renamed task 1 ("Buy milk") to "Buy oat milk".
+    const renamed = nextState(emptyState(), [
+      {
+        name: "update_task",
+        arguments: { task_id: 1, title: "Buy oat milk" },
+        result: {
+          task_id: 1,
+          title: "Buy oat milk",
+          before: { title: "Buy milk", description: null, completed: false },
+        },
+      },
+    ]);
+    const plan = (message: string) =>
+      planNextStep({
+        message,
+        turns: [{ user: "rename 1 to buy oat milk", calls: [] }],
+        outcomes: [TASKS],
+        memory: renamed,
+      });
+
+    it("takes the rename back and makes it on the task meant", () => {
+      const step = plan("sorry, I meant task 2") as {
+        calls: Array<{ tool: string; input: Record<string, unknown> }>;
+      };
+      expect(step.calls).toHaveLength(2);
+      expect(step.calls[0]).toMatchObject({ tool: "update_task", input: { task_id: 1, title: "Buy milk" } });
+      expect(step.calls[1]).toEqual({ tool: "update_task", input: { task_id: 2, title: "Buy oat milk" } });
+    });
+
+    it("takes the value after a colon as the new one", () => {
+      const step = plan("no, I meant 6: pick up the x-rays friday") as {
+        calls: Array<{ input: Record<string, unknown> }>;
+      };
+      expect(step.calls.at(-1)!.input).toEqual({ task_id: 6, title: "Pick up the x-rays friday" });
+    });
+
+    it("asks when the task meant is not named, and changes nothing", () => {
+      expect(plan("oops, wrong one")).toMatchObject({ reply: expect.stringMatching(/\?/) });
+    });
+  });
+
+  it("'it' after a question about one task is that task", () => {
+    const turns: PastTurn[] = [{ user: "is the x-rays one done?", calls: [TASKS] }];
+    expect(planNextStep({ message: "ok then tick it off", turns, outcomes: [TASKS] })).toEqual({
+      calls: [{ tool: "complete_task", input: { task_id: 6 } }],
+    });
+  });
+
+  it("'it' after a question about several tasks is not guessed", () => {
+    const turns: PastTurn[] = [{ user: "which dentist tasks do I have?", calls: [TASKS] }];
+    const step = planNextStep({ message: "delete it", turns, outcomes: [TASKS] });
+    expect(step).not.toHaveProperty("calls");
   });
 
   it("a title over 200 characters is refused in the user's words, before any call", () => {

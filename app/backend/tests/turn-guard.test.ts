@@ -61,4 +61,18 @@ describe("exact answers", () => {
     "wait",
     "hanging",
   ])("%s answers nothing", (message) => expect(exactAnswer(message)).toBeUndefined());
+  it.each(["no wait", "No, wait!", "nahi ruko", "no espera"])(
+    "%s is a no followed by a hesitation",
+    (message) => expect(exactAnswer(message)).toBe("no"),
+  );
+  it.each(["yep go ahead", "ok sure", "haan ji bilkul", "sí claro"])("%s is a yes said twice", (message) =>
+    expect(exactAnswer(message)).toBe("yes"),
+  );
+  it.each(["yes no", "ok cancel", "sure, collect mail"])(
+    "%s mixes answers or says more: no answer",
+    (message) => expect(exactAnswer(message)).toBeUndefined(),
+  );
+  it.each(["yes wait", "haan ruko"])("%s is no yes: the hesitation takes it back", (message) =>
+    expect(exactAnswer(message)).toBeUndefined(),
+  );
 });

@@ -1,119 +1,26 @@
 /**
  * The answer to a yes/no question the assistant asked (confirm several changes, undo the last one). Only an
  * exact answer counts: the whole message, lower case, without punctuation, emoji or a trailing "please", must be
- * one of these. No typo tolerance and no word inside a longer message: "hang on", "had enough", "collect mail"
- * answer nothing, so the question stays open.
+ * one of EXACT_YES / EXACT_NO (lexicon.ts). No typo tolerance and no word inside a longer message: "hang on",
+ * "had enough", "collect mail" answer nothing, so the question stays open. A "no" followed only by a hesitation
+ * ("no wait", "nahi ruko") is still a no; a "yes" followed by one ("yes wait") is not a yes.
  */
+import { EXACT_NO, EXACT_YES } from "./offline/lexicon.js";
 import { normalizeWord } from "./offline/text.js";
 
-const YES = new Set([
-  // English
-  "yes",
-  "y",
-  "yeah",
-  "yep",
-  "yup",
-  "ya",
-  "sure",
-  "ok",
-  "okay",
-  "k",
-  "confirm",
-  "confirmed",
-  "do it",
-  "go ahead",
-  "yes do it",
-  "yes please",
-  "yes go ahead",
-  "yes delete them",
-  "of course",
-  "absolutely",
-  "please do",
-  "correct",
-  "yes undo it",
-  "yes undo",
-  "undo it",
-  "yes undo that",
-  "yes take it back",
-  // Roman Urdu / Hinglish
-  "haan",
-  "han",
-  "haa",
-  "haan ji",
-  "ji haan",
-  "ji han",
-  "jee haan",
-  "ji",
-  "jee",
-  "theek hai",
-  "thik hai",
-  "haan kar do",
-  "kar do",
-  "haan karo",
-  "bilkul",
-  "haan wapas karo",
-  "haan wapas kar do",
-  "wapas kar do",
-  "zaroor",
-  // Urdu script
-  "ہاں",
-  "جی",
-  "جی ہاں",
-  "ہاں جی",
-  "جی ہاں کر دیں",
-  "ہاں کر دیں",
-  "کر دیں",
-  "کر دو",
-  "ٹھیک ہے",
-  "بالکل",
-  "ضرور",
-  // Spanish (accents are dropped before comparing)
-  "si",
-  "claro",
-  "dale",
-  "vale",
-  "de acuerdo",
-  "si hazlo",
-  "hazlo",
-  "si por favor",
-  "confirmo",
-  "adelante",
-  "si deshazlo",
-  "deshazlo",
-]);
-
-const NO = new Set([
-  "no",
-  "n",
-  "nope",
-  "nah",
-  "cancel",
-  "stop",
-  "dont",
-  "do not",
-  "no thanks",
-  "no dont",
-  "never mind",
-  "nevermind",
-  "forget it",
-  "keep them",
-  "nahi",
-  "nahin",
-  "nai",
-  "na",
-  "mat karo",
-  "rehne do",
-  "nahi karo",
-  "نہیں",
-  "نہ",
-  "مت کرو",
-  "رہنے دو",
-  "no gracias",
-  "cancela",
-  "cancelar",
-  "mejor no",
-  "no way",
-  "no no",
+const YES = new Set(EXACT_YES);
+const NO = new Set(EXACT_NO);
+const ANSWER_WORDS_MAX = 8;
+const HESITATIONS = new Set([
+  "wait",
+  "hold on",
+  "hang on",
+  "ruko",
+  "ruk",
+  "ruko zara",
+  "espera",
+  "رکو",
+  "ٹھہرو",
 ]);
 
 const INTERJECTIONS = new Set(["yaar", "yar", "bhai", "man", "dude", "oh", "hey", "arre", "عزیز"]);
@@ -139,5 +46,25 @@ export function exactAnswer(message: string): "yes" | "no" | undefined {
     if (YES.has(candidate)) return "yes";
     if (NO.has(candidate)) return "no";
   }
+  // An answer is a few words: a longer message answers nothing (and costs nothing more to read).
+  if (plain.length > ANSWER_WORDS_MAX) return undefined;
+  // "yep go ahead", "ok do it", "no no thanks": answers said twice are one answer.
+  if (madeOf(plain, YES)) return "yes";
+  if (madeOf(plain, NO)) return "no";
+  for (let split = 1; split < plain.length; split++) {
+    const [answer, rest] = [plain.slice(0, split).join(" "), plain.slice(split).join(" ")];
+    if (NO.has(answer) && HESITATIONS.has(rest)) return "no";
+  }
   return undefined;
+}
+
+/** Whether the words are a run of two or more phrases of the set ("yep" + "go ahead"). */
+function madeOf(words: string[], phrases: Set<string>): boolean {
+  const ends = new Set([0]);
+  for (let start = 0; start < words.length; start++) {
+    if (!ends.has(start)) continue;
+    for (let end = start + 1; end <= Math.min(words.length, start + 4); end++)
+      if (phrases.has(words.slice(start, end).join(" "))) ends.add(end);
+  }
+  return words.length > 1 && ends.has(words.length);
 }

@@ -235,3 +235,24 @@ export async function createTask(app: FastifyInstance, user: TestUser, title: st
   if (response.statusCode !== 201) throw new Error(`create failed: ${response.statusCode} ${response.body}`);
   return response.json() as { id: number; title: string; completed: boolean };
 }
+
+/** A new user with these tasks (numbered 1, 2, 3... in order); the numbers in `done` are completed. */
+export async function userWithTasks(
+  app: FastifyInstance,
+  titles: string[],
+  done: number[] = [],
+): Promise<TestUser> {
+  const user = await signUp(app);
+  for (const title of titles) await createTask(app, user, title);
+  for (const id of done) {
+    const response = await app.inject({
+      method: "PATCH",
+      url: `/api/${user.id}/tasks/${id}/complete`,
+      headers: user.headers,
+      payload: { completed: true },
+    });
+    if (response.statusCode !== 200)
+      throw new Error(`complete failed: ${response.statusCode} ${response.body}`);
+  }
+  return user;
+}

@@ -108,13 +108,28 @@ export function planNextStep(state: ChatState): PlanStep {
 }
 
 /** The tasks "it" or "that one" may mean: the ones last touched, else the ones last shown. */
-function recentTasks(memory: ConversationState): ShownTask[] {
+function recentTasks(
+  memory: ConversationState,
+  turns: PastTurn[] = [],
+  tasks: ShownTask[] = [],
+): ShownTask[] {
+  // "what's task 6?" -> "mark it done": the one task the last message asked about, when it changed nothing.
+  const previous = turns.at(-1);
+  if (previous && !previous.calls.some((call) => WRITE_TOOLS.has(call.tool) && call.ok)) {
+    const { intent } = understand(previous.user);
+    if ((intent.kind === "question" || intent.kind === "show") && intent.target.kind !== "all") {
+      const asked = resolveTarget(intent.target, tasks, { listing: lastListing(turns.slice(0, -1), memory) });
+      if ("tasks" in asked && asked.tasks.length === 1) return asked.tasks;
+    }
+  }
   const recent = memory.touched.length > 0 ? memory.touched : memory.shown;
   return recent.map((task) => ({ ...task, completed: task.completed ?? false }));
 }
 
 /** The action of the last change, to apply again ("and 12 too") or to the intended task (a correction). */
-function lastAction(memory: ConversationState): "complete" | "reopen" | "delete" | "add" | undefined {
+function lastAction(
+  memory: ConversationState,
+): "complete" | "reopen" | "delete" | "add" | "update" | undefined {
   const write = memory.lastChange?.writes[0];
   if (!write) return undefined;
   if (write.tool === "complete_task" || (write.tool === "update_task" && write.input.completed === true))
@@ -122,6 +137,8 @@ function lastAction(memory: ConversationState): "complete" | "reopen" | "delete"
   if (write.tool === "delete_task") return "delete";
   if (write.tool === "update_task" && write.input.completed === false) return "reopen";
   if (write.tool === "add_task" && write.input.task_id === undefined) return "add";
+  if (write.tool === "update_task" && ("title" in write.input || "description" in write.input))
+    return "update";
   return undefined;
 }
 
@@ -151,6 +168,7 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   if (
     ALSO.test(message.trim()) &&
     action !== "add" &&
+    action !== "update" &&
     !["add", "delete", "complete", "reopen", "update"].includes(intent.kind)
   ) {
     const target = targetOf(message);
@@ -173,7 +191,10 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
       decide: () => ({ calls: [...undo, { tool: "add_task", input: { title } }], report }),
     };
   }
-  const named = targetOf(meant);
+  if (action === "update") return correctEdit(message, meant, writes, context);
+  // "tax wala", "the rent one": the words that name the task, without the ones that only say "I was wrong".
+  const named = targetOf(meant.replace(CORRECTION_WORDS, " ").trim());
+  const undoneAndAsk = (outcomes: ToolOutcome[]) => `${report(outcomes)}\n${say.askWhich}`;
   const wantsOther = named.kind === "none" || /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(meant);
   return {
     lookup: true,
@@ -197,7 +218,8 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
             };
         }
       }
-      if (target.length !== 1) return { reply: say.askWhich };
+      // The meant task is not clear: the change the user called wrong is still taken back, then it asks.
+      if (target.length !== 1) return { calls: undo, report: undoneAndAsk };
       const task = target[0]!;
       const redo: Call =
         action === "delete"
@@ -205,6 +227,47 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
           : action === "complete"
             ? { tool: "complete_task", input: { task_id: task.id } }
             : { tool: "update_task", input: { task_id: task.id, completed: false } };
+      return { calls: [...undo, redo], report };
+    },
+  };
+}
+
+/**
+ * A correction of an edit: "oops I meant task 13" (the same edit on task 13), "no, I meant 3: call dad at 7" (task
+ * 3, with the value after the colon). The edit is taken back and made as meant, or nothing happens and it asks.
+ */
+function correctEdit(
+  message: string,
+  meant: string,
+  writes: NonNullable<ConversationState["lastChange"]>["writes"],
+  context: Context,
+): Plan {
+  const say = texts(context.language);
+  const write = writes[0]!;
+  const field = "title" in write.input ? "title" : "description";
+  const colon = message.indexOf(":");
+  const named = targetOf(colon >= 0 ? message.slice(0, colon) : meant);
+  const given =
+    colon >= 0
+      ? message
+          .slice(colon + 1)
+          .trim()
+          .replace(/[.!]+$/, "")
+      : "";
+  const value = given ? (field === "title" ? capitalize(given) : given) : write.input[field];
+  const changed = new Set(writes.map((one) => one.taskId));
+  const undo = inverseCalls(writes) as Call[];
+  const report = (outcomes: ToolOutcome[]) => `${say.undone}\n${reportOf(outcomes, context.language)}`;
+  if (named.kind === "none" || typeof value !== "string" || !value) return reply(say.askWhich);
+  const target: Target = named.kind === "numbers" ? { kind: "numbers", numbers: [named.numbers[0]!] } : named;
+  return {
+    lookup: true,
+    decide: (tasks) => {
+      const found = resolveTarget(target, tasks, { listing: lastListing(context.turns, context.memory) });
+      if ("ambiguous" in found) return { reply: unresolved(found, context.language) };
+      const meantTasks = "tasks" in found ? found.tasks.filter((task) => !changed.has(task.id)) : [];
+      if (meantTasks.length !== 1) return { reply: say.askWhich };
+      const redo: Call = { tool: "update_task", input: { task_id: meantTasks[0]!.id, [field]: value } };
       return { calls: [...undo, redo], report };
     },
   };
@@ -275,7 +338,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
     decide: (tasks) => {
       const found = resolveTarget(intent.target, tasks, {
         listing: lastListing(turns, memory),
-        recent: recentTasks(memory),
+        recent: recentTasks(memory, turns, tasks),
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       return { reply: taskLines(found.tasks, true) };
@@ -289,7 +352,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
       const say = texts(language);
       const found = resolveTarget(intent.target, tasks, {
         listing: lastListing(turns, memory),
-        recent: recentTasks(memory),
+        recent: recentTasks(memory, turns, tasks),
       });
       if ("tasks" in found && found.tasks.length === 1) {
         const task = found.tasks[0]!;
@@ -314,7 +377,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
       }
       const found = resolveTarget(intent.target, tasks, {
         listing: lastListing(turns, memory),
-        recent: recentTasks(memory),
+        recent: recentTasks(memory, turns, tasks),
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       if (found.tasks.length > BULK_LIMIT) return { reply: say.tooMany(BULK_LIMIT) };
@@ -340,7 +403,7 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
       decide: (tasks) => {
         const found = resolveTarget(intent.target, tasks, {
           listing: lastListing(turns, memory),
-          recent: recentTasks(memory),
+          recent: recentTasks(memory, turns, tasks),
         });
         if (!("tasks" in found)) return { reply: unresolved(found, language) };
         if (found.tasks.length > 1)
@@ -413,7 +476,7 @@ function changeState(
       const found = resolveTarget(target, tasks, {
         prefer: !completed,
         listing: lastListing(turns, memory),
-        recent: recentTasks(memory),
+        recent: recentTasks(memory, turns, tasks),
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       const toChange = found.tasks.filter((task) => task.completed !== completed);

@@ -1,6 +1,7 @@
 /**
  * Everything the offline agent says, in the language the user wrote (English, Urdu script, Roman Urdu,
- * Spanish). Replies are short, name tasks by number and title, and never show tool names or error texts.
+ * Spanish). Replies are short, name tasks by number and title, and never show tool names or error texts. A
+ * task's state has the task list's words (app/frontend/lib/taskWords.ts): Completed, Pending, Reopened.
  */
 import type { Language } from "./text.js";
 
@@ -53,21 +54,21 @@ const line = (task: ShownTask) => `${task.id}: ${task.title}`;
 const TEXTS: Record<Language, Texts> = {
   en: {
     added: (t) => `Added task ${t.id}: "${t.title}".`,
-    completed: (t) => `Marked task ${t.id} "${t.title}" as done. Nice work!`,
-    alreadyDone: (t) => `Task ${t.id} "${t.title}" is already done.`,
+    completed: (t) => `Completed task ${t.id} "${t.title}".`,
+    alreadyDone: (t) => `Task ${t.id} "${t.title}" is already completed.`,
     deleted: (t) => `Deleted task ${t.id} "${t.title}".`,
-    reopened: (t) => `Task ${t.id} "${t.title}" is open again.`,
-    alreadyOpen: (t) => `Task ${t.id} "${t.title}" is already open.`,
+    reopened: (t) => `Reopened task ${t.id} "${t.title}": it is pending again.`,
+    alreadyOpen: (t) => `Task ${t.id} "${t.title}" is already pending.`,
     updated: (t) => `Updated task ${t.id}: "${t.title}".`,
     undone: "Undone:",
     nothingToUndo: "There's nothing to undo in this conversation yet.",
     listed: (n, s) =>
-      `You have ${n} ${s === "pending" ? "open " : s === "completed" ? "completed " : ""}task${n === 1 ? "" : "s"}:`,
+      `You have ${n} ${s === "pending" ? "pending " : s === "completed" ? "completed " : ""}task${n === 1 ? "" : "s"}:`,
     empty: (s) =>
       s === "completed"
         ? "You haven't completed any tasks yet."
         : s === "pending"
-          ? "Nothing open: you're all caught up!"
+          ? "Nothing pending: you're all caught up!"
           : 'You have no tasks yet. Try "Add a task to buy groceries".',
     done: "Done.",
     notFound: (id) => `I can't find task ${id}. Say "show my tasks" to see your task numbers.`,
@@ -80,7 +81,7 @@ const TEXTS: Record<Language, Texts> = {
       const what = n === 1 ? "this task" : `these ${n} tasks`;
       const ask = {
         delete: `Delete ${what}`,
-        complete: `Mark ${what} as done`,
+        complete: `Complete ${what}`,
         reopen: `Reopen ${what}`,
         change: `Change ${what}`,
         undo: `Undo the change to ${what}`,
@@ -88,8 +89,8 @@ const TEXTS: Record<Language, Texts> = {
       return `${ask}? Say "yes" or "no".`;
     },
     askUndo: 'Should I undo my last change? Say "yes" to undo it or "no" to keep it.',
-    answerDone: (t) => `Yes, task ${t.id} "${t.title}" is done.`,
-    answerOpen: (t) => `No, task ${t.id} "${t.title}" is still open.`,
+    answerDone: (t) => `Yes, task ${t.id} "${t.title}" is completed.`,
+    answerOpen: (t) => `No, task ${t.id} "${t.title}" is still pending.`,
     stillAsking: "I'm still waiting for a yes or no:",
     cancelled: "OK, I left your tasks as they are.",
     tooMany: (n) => `That's more than ${n} tasks at once — could you narrow it down?`,

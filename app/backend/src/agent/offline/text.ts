@@ -7,6 +7,8 @@ export interface Token {
   raw: string;
   /** Lower case, Latin accents removed, apostrophes dropped: what the lexicon is matched against. */
   norm: string;
+  /** Inside double quotes (when not the whole message): quoted or pasted text, never a command to the app. */
+  quoted?: boolean;
 }
 
 const SEPARATORS = new Set([":", ",", ";", "->", "-", "—", "–", "،", "؛"]);
@@ -21,6 +23,7 @@ export function tokenize(message: string, limit = Infinity): Token[] {
     .replace(/([:;,،؛])(?=\s|$|["'])/g, " $1 ")
     .replace(/\s[-—–]\s/g, " - ");
   const tokens: Token[] = [];
+  let inQuote = false;
   for (const piece of spaced.split(/\s+/)) {
     if (tokens.length >= limit) break;
     if (!piece) continue;
@@ -28,10 +31,19 @@ export function tokenize(message: string, limit = Infinity): Token[] {
       tokens.push({ raw: piece, norm: piece === "-" || piece === "—" || piece === "–" ? "-" : piece });
       continue;
     }
+    const opens = /^[¿¡([]*"/.test(piece);
+    const closes = /"[.,!?؟۔)\]]*$/.test(piece) && (piece.length > 1 || !opens);
+    if (opens) inQuote = true;
     const raw = piece.replace(/^[\s"'¿¡([]+|[\s"'.!?؟۔)\]]+$/g, "");
-    if (!raw) continue;
-    tokens.push({ raw, norm: normalizeWord(raw) });
+    if (raw)
+      tokens.push(
+        inQuote ? { raw, norm: normalizeWord(raw), quoted: true } : { raw, norm: normalizeWord(raw) },
+      );
+    if (closes) inQuote = false;
   }
+  // A message in quotes from end to end is the user's own words.
+  if (tokens.every((token) => token.quoted || SEPARATORS.has(token.raw)))
+    for (const token of tokens) delete token.quoted;
   return tokens;
 }
 
@@ -80,16 +92,18 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 }
 
 const TYPO_LENGTH_MAX = 24;
+const undoubled = (word: string) => word.replace(/(.)\1+/gu, "$1");
 
 /**
  * Whether `word` is a typo of `known`: the same first letter (people rarely mistype it) and at most one
- * slip, two for long words. Words of two letters or fewer must be exact.
+ * slip, two for long words. In a word of three letters or fewer one slip makes another word ("tax" is not "thx",
+ * "jo" is not "jot"): only a doubled or undoubled letter counts ("ad" and "addd" are "add").
  */
 export function isTypoOf(word: string, known: string): boolean {
   if (word === known) return true;
   // Long tokens (a pasted URL, a run of letters) are never typos: the distance below is quadratic in length.
-  if (known.length < 3 || word.length < 2 || word.length > TYPO_LENGTH_MAX || word[0] !== known[0])
-    return false;
+  if (known.length < 4) return known.length === 3 && undoubled(word) === undoubled(known);
+  if (word.length < 3 || word.length > TYPO_LENGTH_MAX || word[0] !== known[0]) return false;
   const allowed = known.length >= 7 ? 2 : 1;
   return Math.abs(word.length - known.length) <= allowed && editDistance(word, known, allowed) <= allowed;
 }

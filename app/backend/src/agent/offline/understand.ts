@@ -104,14 +104,27 @@ const KNOWN_WORDS = new Set(
  * are remembered for the message being read (reset by each understand()): a word repeated 1,000 times costs one.
  */
 function wordMatches(token: Token, word: string): boolean {
+  if (token.quoted) return false;
   if (token.norm === word) return true;
-  if (KNOWN_WORDS.has(token.norm) || /\d/.test(token.norm)) return false;
+  if (exactOnly || KNOWN_WORDS.has(token.norm) || /\d/.test(token.norm)) return false;
   const key = `${token.norm}\u0000${word}`;
   let typo = typosOfMessage.get(key);
   if (typo === undefined) typosOfMessage.set(key, (typo = isTypoOf(token.norm, word)));
   return typo;
 }
 let typosOfMessage = new Map<string, boolean>();
+// Set while looking for words written exactly (exactHits): typo tolerance off.
+let exactOnly = false;
+
+/** The hits of a table written exactly, without typo tolerance. */
+function exactHits(tokens: Token[], table: PhraseTable): Hit[] {
+  exactOnly = true;
+  try {
+    return findHits(tokens, table);
+  } finally {
+    exactOnly = false;
+  }
+}
 
 /**
  * A phrase table indexed by the first letter of its first word: a token can only match a phrase starting with
@@ -185,12 +198,15 @@ export const MAX_TOKENS = 160;
 /** One task a line ("1. X", "- Y", "Z"): the lines read as a comma-separated list. */
 function asOneLine(message: string): string {
   if (!/\n\s*\S/.test(message.trim())) return message;
-  return message
+  const lines = message
     .slice(0, 4_000)
     .split(/\r?\n/)
     .map((line) => line.replace(/^\s*(?:\d+[.)]|[-*•]|\[ ?\])\s*/, "").trim())
-    .filter(Boolean)
-    .join(", ");
+    .filter(Boolean);
+  // A line ending in a colon introduces the list ("add:", "groceries:"): what follows is its items.
+  return lines
+    .map((line, index) => (index === lines.length - 1 || line.endsWith(":") ? line : `${line},`))
+    .join(" ");
 }
 
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
@@ -198,7 +214,50 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   typosOfMessage = new Map();
   const tokens = tokenize(asOneLine(message), MAX_TOKENS);
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
-  return { intent: withClassifier(readIntent(tokens, awaitingAnswer), message, tokens), language };
+  const intent = withClassifier(readIntent(tokens, awaitingAnswer), message, tokens);
+  return {
+    intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
+    language,
+  };
+}
+
+// "don't delete 3", "never mark it done", "no borres la 3": a prohibition right before the command word.
+const DO_NOT = new Set(["dont", "never", "no", "nunca", "mat", "na", "مت", "نہ"]);
+// "3 ko delete mat karna", "hatao mat", "مکمل نہ کریں", "delete nahi karna": one right after it (Urdu order).
+const NOT_AFTER = new Set(["mat", "مت", "نہ"]);
+const NOT_AFTER_PHRASE = /^(nahi|nahin|na|نہیں) (karna|karo|karein|krna|کرنا|کرو|کریں)$/;
+// What may stand between the prohibition and the command: "don't *you* delete", "no *la* borres", "do not".
+const BETWEEN = new Set([
+  ...["you", "u", "la", "lo", "las", "los", "me", "te", "please", "pls", "ever"],
+  // "don't want to delete", "no quiero borrar", "no necesito borrar"
+  ...["want", "wanna", "need", "to", "quiero", "necesito", "hay", "que"],
+]);
+// "don't forget to ...", "no te olvides", "bhoolna mat": a reminder, whatever the negation.
+const FORGET = /^(forget|olvid|bhool|بھول)/;
+
+/**
+ * A change the message forbids is no order: "don't delete task 3" says "no" (and changes nothing). A forbidden
+ * reminder ("don't forget to ...") is an add, not a prohibition.
+ */
+function forbidden(tokens: Token[], intent: Intent): Intent {
+  for (const hit of findHits(tokens, ACTION_TABLE)) {
+    if (FORGET.test(tokens[hit.start]!.norm)) continue;
+    let before = hit.start - 1;
+    let doNot = false;
+    for (; before >= 0 && !doNot; before--) {
+      const word = tokens[before]!.norm;
+      doNot = DO_NOT.has(word) || (word === "not" && tokens[before - 1]?.norm === "do");
+      if (!doNot && !BETWEEN.has(word)) break;
+    }
+    const after = tokens[hit.end]?.norm ?? "";
+    const pair = `${after} ${tokens[hit.end + 1]?.norm ?? ""}`;
+    if (doNot || NOT_AFTER.has(after) || NOT_AFTER_PHRASE.test(pair)) {
+      // "don't rename anything, just show me the list": the listing still is asked for.
+      const listing = findHits(tokens, COMMAND_TABLE).some((other) => other.kind === "list");
+      return listing ? { kind: "list", status: "all" } : { kind: "no" };
+    }
+  }
+  return intent;
 }
 
 /** The tasks a message names, on its own ("the plumber one", "2"): the answer to "which one?". */
@@ -223,8 +282,35 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   const { intent: predicted, p } = top;
   const classes = () => findHits(tokens, CLASS_TABLE);
   const target = () => readTarget(tokens, findHits(tokens, COMMAND_TABLE), classes(), "all");
+  // A change read from no command word written as such, only from a typo of one ("jo" read as "jot", "same" as
+  // "save"), when the classifier is sure the message wants something else: the typo is not trusted. A listing,
+  // a question or small talk is answered as such; anything else asks (never a guessed write).
+  if (
+    CHANGES[rule.kind] !== undefined &&
+    CHANGES[rule.kind] !== predicted &&
+    p >= SURE &&
+    !writtenExactly(tokens, rule.kind)
+  ) {
+    if (predicted === "list")
+      return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
+    if (predicted === "question") return { kind: "question", target: target() };
+    if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    if (predicted === "add" && rule.kind !== "add") {
+      const first = firstContentIndex(tokens, classes());
+      return readAdd(tokens, exactHits(tokens, ADD_TABLE)[0] ?? { kind: "add", start: first, end: first });
+    }
+    return { kind: "unknown" };
+  }
   if (rule.kind === "unknown" || rule.kind === "statement") {
     if (predicted === "add" && p >= SURE) {
+      // A task title that is itself another order ("no quiero borrar nada todavía") is not added unasked.
+      if (
+        exactHits(tokens, COMMAND_TABLE).some(
+          (hit) =>
+            hit.kind !== "add" && (ACTIONS.has(hit.kind) || hit.kind === "undo" || hit.kind === "list"),
+        )
+      )
+        return { kind: "unknown" };
       const first = firstContentIndex(tokens, classes());
       return readAdd(tokens, { kind: "add", start: first, end: first });
     }
@@ -236,6 +322,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     }
     if ((predicted === "greet" || predicted === "thanks" || predicted === "help") && p >= SURE)
       return { kind: predicted };
+    // "go back", "reverse that": taking back the last change, whose exact inverse is all that may run.
+    if (predicted === "undo" && p >= SURE) return { kind: "undo" };
     return rule;
   }
   // An add read from a need or a reminder alone ("necesito ayuda", "remind me what's on my plate") is one only
@@ -244,6 +332,26 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
     if (predicted === "list" || predicted === "question") return { kind: "list", status: "all" };
     if (predicted === "other") return { kind: "unknown" };
+  }
+  // Even with an add word ("put #4 back on the pending list", "i'm new here, how do i use this"), an add the
+  // classifier is very sure is something else is not made: a title the user did not ask for is an unasked change.
+  // Seen as a change of a task, it is one only when the message names a task by number or state ("#4 ... pending").
+  const namesExisting = () =>
+    tokens.some((token) => /^\d{1,9}$/.test(token.norm)) ||
+    classes().some((hit) => hit.kind === "completed" || hit.kind === "pending");
+  const changeSeen = ["complete", "delete", "reopen", "edit"].includes(predicted);
+  if (
+    rule.kind === "add" &&
+    predicted !== "add" &&
+    p >= VERY_SURE &&
+    !["confirm", "deny"].includes(predicted) &&
+    (!changeSeen || namesExisting())
+  ) {
+    if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    if (predicted === "list")
+      return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
+    if (predicted === "question") return { kind: "question", target: target() };
+    return { kind: "unknown" };
   }
   if (
     predicted === "add" &&
@@ -261,9 +369,47 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   }
   if (["complete", "delete", "reopen", "update"].includes(rule.kind) && p >= VERY_SURE) {
     if (predicted === "question") return { kind: "question", target: target() };
+    // "¿cuáles he terminado?", "kaunse complete ho gaye dikha": a state asked about, naming no task to change.
+    const named = "target" in rule ? rule.target.kind : "none";
+    if (predicted === "list" && (named === "none" || named === "words")) {
+      const status = rule.kind === "complete" ? "completed" : rule.kind === "reopen" ? "pending" : "all";
+      return { kind: "list", status };
+    }
     if (predicted === "other") return { kind: "unknown" };
   }
   return rule;
+}
+
+// The classifier's label for each change the rules read.
+const CHANGES: Partial<Record<Intent["kind"], string>> = {
+  add: "add",
+  complete: "complete",
+  delete: "delete",
+  reopen: "reopen",
+  update: "edit",
+};
+const ACTION_TABLE: PhraseTable = Object.fromEntries(
+  Object.entries({ ...COMMAND_TABLE, ...LEADING_TABLE, ...WEAK_TABLE }).filter(
+    ([kind]) => ACTIONS.has(kind) || kind === "undo",
+  ),
+);
+// The add table and the weak table share no kind with the command table but "add" and "complete": merged.
+ACTION_TABLE.add = [...(COMMAND_TABLE.add ?? []), ...(LEADING_TABLE.add ?? [])];
+ACTION_TABLE.complete = [...(COMMAND_TABLE.complete ?? []), ...(WEAK_TABLE.complete ?? [])];
+
+// The command words that, written as they are spelt, support a change of each kind.
+const SUPPORTS: Partial<Record<Intent["kind"], string[]>> = {
+  add: ["add"],
+  complete: ["complete"],
+  delete: ["delete"],
+  reopen: ["reopen", "complete", "undo"],
+  update: ["update"],
+};
+
+/** Whether the message writes a command word of the change it was read as, spelt as it is (not only a typo). */
+function writtenExactly(tokens: Token[], kind: Intent["kind"]): boolean {
+  const kinds = SUPPORTS[kind] ?? [];
+  return exactHits(tokens, ACTION_TABLE).some((hit) => kinds.includes(hit.kind));
 }
 
 function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
@@ -299,10 +445,12 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const weak = findHits(tokens, WEAK_TABLE).filter(
     (hit) => !commands.some((other) => hit.start < other.end && other.start < hit.end),
   );
-  // "the completed ones", "all finished tasks", "sab mukammal tasks": a state, not an order to complete.
+  // "the completed ones", "all finished tasks", "sab mukammal tasks", "complete wale": a state, not an order.
   const describesTasks = (hit: Hit) =>
     ["all", "my", "the", "sab", "mis", "las", "todas"].includes(tokens[hit.start - 1]?.norm ?? "") ||
-    ["tasks", "todos", "items", "ones", "things", "tareas"].includes(tokens[hit.end]?.norm ?? "");
+    ["tasks", "todos", "items", "ones", "things", "tareas", "wale", "wali", "walay", "والے", "والی"].includes(
+      tokens[hit.end]?.norm ?? "",
+    );
   for (const list of [commands, weak]) {
     for (let i = list.length - 1; i >= 0; i--)
       if (list[i]!.kind === "complete" && describesTasks(list[i]!)) list.splice(i, 1);
@@ -324,7 +472,9 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   if (undo) {
     const aboutCompletion = weak.length > 0 || hitsOf("complete").length > 0 || numbers.length > 0;
     if (!aboutCompletion) return { kind: "undo" };
-    return { kind: "reopen", target: readTarget(tokens, [undo, ...commands, ...weak], classes, "completed") };
+    const reopened = readTarget(tokens, [undo, ...commands, ...weak], classes, "completed");
+    // "galti ho gayi, wapas karo": no task named, so the last change is what goes back.
+    return reopened.kind === "none" ? { kind: "undo" } : { kind: "reopen", target: reopened };
   }
 
   // A listing, unless an action was asked before it ("add X to my list").
@@ -518,12 +668,23 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   } else {
     // "X and Y": two tasks when both sides say something (two words or more), or every side is one word.
     const pieces = splitOn(part, isJoin);
-    const phrases = pieces.length > 1 && pieces.every((piece) => piece.length >= 2);
+    // Urdu puts the verb last: "anday aur double roti lana" (one verb, for the whole) is one task; "bill bharna aur
+    // doodh lana" (a verb each) is two.
+    const urdu = tokens.some(
+      (token) => /[\u0600-\u06FF]/.test(token.raw) || ROMAN_URDU_MARKERS.has(token.norm),
+    );
+    const endsInVerb = (piece: Token[]) => URDU_VERB_END.test(piece.at(-1)!.norm);
+    const oneVerb =
+      urdu && pieces.length > 1 && endsInVerb(pieces.at(-1)!) && !pieces.slice(0, -1).some(endsInVerb);
+    const phrases = pieces.length > 1 && !oneVerb && pieces.every((piece) => piece.length >= 2);
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
     titles = !singularNoun && (pluralNoun || allSingleWords || phrases) ? pieces : [part];
   }
   const cleaned = titles
-    .filter((title) => !title.every((token) => LIST_INTRO.has(token.norm)))
+    .filter(
+      (title) => !title.every((token) => LIST_INTRO.has(token.norm) || SMALL_TALK_WORDS.has(token.norm)),
+    )
+    .map((title) => title.slice(title.length > 1 && NOW.has(title[0]!.norm) ? 1 : 0))
     .map((title) => cleanTitle(unquote(joinRaw(title))))
     .filter(Boolean)
     .map(capitalize);
@@ -532,8 +693,14 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   return intent;
 }
 
+// An Urdu verb's infinitive or request form ends a phrase: "lana", "bharni", "لانا", "کرنی".
+const URDU_VERB_END = /^[a-z]{2,}(na|ni|nay|ne)$|^\S+(نا|نی|نے)$/;
 // Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
 const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
+// Thanks and greetings ("شکریہ، اب ڈبل روٹی شامل کر دیں"): said around a request, never a task of their own.
+const SMALL_TALK_WORDS = new Set([...COMMANDS.thanks.phrases, ...COMMANDS.greet.phrases].flatMap(split));
+// "now" opening a task after thanks ("thanks, now add eggs", "شکریہ، اب ڈبل روٹی"): not part of its title.
+const NOW = new Set(["now", "ab", "ahora", "اب"]);
 // A list's introduction ("put these on my list:"), not a task.
 const LIST_INTRO = new Set([
   "kr",
@@ -829,6 +996,9 @@ const TRAILING_PHRASES = [
   "کردیں",
   "por favor",
   "a mi lista",
+  "ka kaam",
+  "ka task",
+  "کا کام",
 ].map((phrase) => phrase.split(" "));
 
 /** Drops the words around a title that only say "a task called ..." or "... to my list please". */
