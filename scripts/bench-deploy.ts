@@ -230,120 +230,125 @@ async function main() {
 
   for (let run = 1; run <= RUNS; run += 1) {
     console.log(`run ${run} of ${RUNS}`);
-    // --- helm mode: the program ---
-    const firstUp = await up();
-    const noopUp = await up();
-    const preview = await pulumi("preview", "--expect-no-changes");
-    changeBackendLine(project);
-    const changeUp = await up();
-    const destroy = await pulumi("destroy", "--yes", "--skip-preview");
-    await namespaceGone();
-
-    // --- helm mode: the floor, same images and chart ---
-    const firstHelm = await helmInstall(valuesFile);
-    const noopHelm = await helmInstall(valuesFile);
-    // kubectl diff exits 1 when it finds a difference: the chart's generated secrets differ on every render.
-    const rendered = await helm(
-      "template",
-      RELEASE,
-      chart(),
-      "-n",
-      NAMESPACE,
-      "-f",
-      valuesFile,
-      "--skip-tests",
-    );
-    const diff = await measure("kubectl", ["--context", CONTEXT, "diff", "-n", NAMESPACE, "-f", "-"], {
-      input: rendered.stdout,
-      okExits: [1],
-    });
-    const floorPreview = {
-      seconds: rendered.seconds + diff.seconds,
-      peakRssMiB: Math.max(rendered.peakRssMiB, diff.peakRssMiB),
-      stdout: "",
-    };
-    changeBackendLine(project);
-    const backendImage = `todo-chatbot-bench/backend:edit-${run}`;
-    const changeFloor = await sequence([
-      () =>
-        measure(
-          "docker",
-          [
-            ...["build", "-q", "-f", "app/backend/Dockerfile", "-t", backendImage],
-            ...(standIns ? ["--build-arg", `NODE_IMAGE=${standIns.nodeImage}`] : []),
-            ".",
-          ],
-          { cwd: project },
-        ),
-      () =>
-        kubectl(
-          "-n",
-          NAMESPACE,
-          "set",
-          "image",
-          "deployment/todo-chatbot-backend",
-          `backend=${backendImage}`,
-        ),
-      () => kubectl("-n", NAMESPACE, "rollout", "status", "deployment/todo-chatbot-backend", "--timeout=5m"),
-    ]);
-    const uninstall = await sequence([
-      () => helm("uninstall", RELEASE, "-n", NAMESPACE, "--wait"),
-      () => kubectl("delete", "namespace", NAMESPACE, "--wait=true"),
-    ]);
-    record(
-      "first deploy to ready, helm mode",
-      "`helm upgrade --install --wait` of the chart",
-      firstUp,
-      firstHelm,
-    );
-    record("no-op `pulumi up`", "no-op `helm upgrade --install --wait`", noopUp, noopHelm);
-    record(
-      "`pulumi preview` of an unchanged stack",
-      "`helm template` + `kubectl diff`",
-      preview,
-      floorPreview,
-    );
-    record(
-      "one backend source line changed → new pods ready",
-      "`docker build` + `kubectl set image` + `rollout status`",
-      changeUp,
-      changeFloor,
-    );
-    record("`pulumi destroy`", "`helm uninstall --wait` + namespace delete", destroy, uninstall);
-
-    // --- manifests mode ---
-    await pulumi("config", "set", "deployMode", "manifests");
-    const firstManifests = await up();
-    await pulumi("destroy", "--yes", "--skip-preview");
-    await namespaceGone();
-    await pulumi("config", "set", "deployMode", "helm");
-    const manifests = await helm(
-      "template",
-      RELEASE,
-      chart(),
-      "-n",
-      NAMESPACE,
-      "-f",
-      valuesFile,
-      "--skip-tests",
-    );
-    const applyFloor = await sequence([
-      () => kubectl("create", "namespace", NAMESPACE),
-      () =>
-        measure("kubectl", ["--context", CONTEXT, "apply", "-n", NAMESPACE, "-f", "-"], {
-          input: manifests.stdout,
-        }),
-      rollouts,
-    ]);
-    await namespaceGone();
-    record(
-      "first deploy to ready, manifests mode",
-      "`kubectl apply` of the rendered objects + `rollout status`",
-      firstManifests,
-      { ...applyFloor, seconds: applyFloor.seconds + manifests.seconds },
-    );
+    try {
+      await oneRun(run, valuesFile);
+    } catch (error) {
+      // The runs that finished are still a table; this one's figures are left out, and the reason printed.
+      console.error(`run ${run} failed, left out of the table: ${(error as Error).message.split("\n")[0]}`);
+      await pulumi("destroy", "--yes", "--skip-preview").catch(() => undefined);
+      await helm("uninstall", RELEASE, "-n", NAMESPACE, "--wait").catch(() => undefined);
+      await namespaceGone();
+      break;
+    }
   }
+  printTable();
+}
 
+/** One run of every figure: the program's, then the floor's, helm mode; then manifests mode. */
+async function oneRun(run: number, valuesFile: string) {
+  // --- helm mode: the program ---
+  const firstUp = await up();
+  const noopUp = await up();
+  const preview = await pulumi("preview", "--expect-no-changes");
+  changeBackendLine(project);
+  const changeUp = await up();
+  const destroy = await pulumi("destroy", "--yes", "--skip-preview");
+  await namespaceGone();
+
+  // --- helm mode: the floor, same images and chart ---
+  const firstHelm = await helmInstall(valuesFile);
+  const noopHelm = await helmInstall(valuesFile);
+  // kubectl diff exits 1 when it finds a difference: the chart's generated secrets differ on every render.
+  const rendered = await helm(
+    "template",
+    RELEASE,
+    chart(),
+    "-n",
+    NAMESPACE,
+    "-f",
+    valuesFile,
+    "--skip-tests",
+  );
+  const diff = await measure("kubectl", ["--context", CONTEXT, "diff", "-n", NAMESPACE, "-f", "-"], {
+    input: rendered.stdout,
+    okExits: [1],
+  });
+  const floorPreview = {
+    seconds: rendered.seconds + diff.seconds,
+    peakRssMiB: Math.max(rendered.peakRssMiB, diff.peakRssMiB),
+    stdout: "",
+  };
+  changeBackendLine(project);
+  const backendImage = `todo-chatbot-bench/backend:edit-${run}`;
+  const changeFloor = await sequence([
+    () =>
+      measure(
+        "docker",
+        [
+          ...["build", "-q", "-f", "app/backend/Dockerfile", "-t", backendImage],
+          ...(standIns ? ["--build-arg", `NODE_IMAGE=${standIns.nodeImage}`] : []),
+          ".",
+        ],
+        { cwd: project },
+      ),
+    () =>
+      kubectl("-n", NAMESPACE, "set", "image", "deployment/todo-chatbot-backend", `backend=${backendImage}`),
+    () => kubectl("-n", NAMESPACE, "rollout", "status", "deployment/todo-chatbot-backend", "--timeout=5m"),
+  ]);
+  const uninstall = await sequence([
+    () => helm("uninstall", RELEASE, "-n", NAMESPACE, "--wait"),
+    () => kubectl("delete", "namespace", NAMESPACE, "--wait=true"),
+  ]);
+  record(
+    "first deploy to ready, helm mode",
+    "`helm upgrade --install --wait` of the chart",
+    firstUp,
+    firstHelm,
+  );
+  record("no-op `pulumi up`", "no-op `helm upgrade --install --wait`", noopUp, noopHelm);
+  record("`pulumi preview` of an unchanged stack", "`helm template` + `kubectl diff`", preview, floorPreview);
+  record(
+    "one backend source line changed → new pods ready",
+    "`docker build` + `kubectl set image` + `rollout status`",
+    changeUp,
+    changeFloor,
+  );
+  record("`pulumi destroy`", "`helm uninstall --wait` + namespace delete", destroy, uninstall);
+
+  // --- manifests mode ---
+  await pulumi("config", "set", "deployMode", "manifests");
+  const firstManifests = await up();
+  await pulumi("destroy", "--yes", "--skip-preview");
+  await namespaceGone();
+  await pulumi("config", "set", "deployMode", "helm");
+  const manifests = await helm(
+    "template",
+    RELEASE,
+    chart(),
+    "-n",
+    NAMESPACE,
+    "-f",
+    valuesFile,
+    "--skip-tests",
+  );
+  const applyFloor = await sequence([
+    () => kubectl("create", "namespace", NAMESPACE),
+    () =>
+      measure("kubectl", ["--context", CONTEXT, "apply", "-n", NAMESPACE, "-f", "-"], {
+        input: manifests.stdout,
+      }),
+    rollouts,
+  ]);
+  await namespaceGone();
+  record(
+    "first deploy to ready, manifests mode",
+    "`kubectl apply` of the rendered objects + `rollout status`",
+    firstManifests,
+    { ...applyFloor, seconds: applyFloor.seconds + manifests.seconds },
+  );
+}
+
+function printTable() {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const rows = [...figures].map(([figure, { program, floor, floorName }]) => {
     const seconds = median(program.map((m) => m.seconds));
