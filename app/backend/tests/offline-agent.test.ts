@@ -351,6 +351,9 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     expect(await state(user)).toEqual(["1:Buy milk"]);
     const undone = await chat(app, user, "undo", deleted.conversation_id);
     expect(undone.response).toMatch(/Call mom/);
+    // Put back, not "added": the reply says what happened to the user's own task.
+    expect(undone.response).toMatch(/restored task 2\b/i);
+    expect(undone.response).not.toMatch(/added/i);
     expect(await state(user)).toEqual(["1:Buy milk", "2x:Call mom"]);
     // The restored number stays taken: the next task is 3.
     expect((await createTask(app, user, "Pay rent")).id).toBe(3);
