@@ -50,6 +50,13 @@ describe("offline agent: understanding a message", () => {
     ["task 2 mukammal karo", { kind: "complete", target: { kind: "numbers", numbers: [2] } }],
     ["کام 5 حذف کرو", { kind: "delete", target: { kind: "numbers", numbers: [5] } }],
     ["borra la tarea 4", { kind: "delete", target: { kind: "numbers", numbers: [4] } }],
+    // A Spanish object pronoun written onto the verb names the task of the conversation ("it").
+    ["márcala como hecha", { kind: "complete", target: { kind: "none" } }],
+    ["mejor bórralo", { kind: "delete", target: { kind: "none" } }],
+    // No command word the rules know, but the classifier reads taking back the last change.
+    ["put it back the way it was", { kind: "undo" }],
+    // A statement of something done is never a new task, whatever the classifier reads.
+    ["drained the pool", { kind: "statement", words: "drained pool", negated: false }],
   ])("%s", (message, intent) => {
     expect(understand(message).intent).toEqual(intent);
   });

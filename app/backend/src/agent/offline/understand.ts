@@ -173,6 +173,25 @@ function findHits(tokens: Token[], table: PhraseTable): Hit[] {
 const COMMAND_TABLE: PhraseTable = Object.fromEntries(
   Object.entries(COMMANDS).map(([kind, words]) => [kind, [...words.phrases]]),
 );
+// One-word commands ("borra", "marca", "completa"), for a Spanish object pronoun written onto the verb.
+const COMMAND_WORDS = new Set(
+  Object.values(COMMANDS).flatMap((words) => words.phrases.filter((phrase) => !phrase.includes(" "))),
+);
+const CLITIC = /^(.{4,}?)(las|los|la|lo)$/;
+
+/** "bórrala", "márcalo como hecha": the verb and its pronoun ("borra la"), which names the task of the turn. */
+function splitClitics(tokens: Token[]): Token[] {
+  if (!tokens.some((token) => CLITIC.test(token.norm))) return tokens;
+  return tokens.flatMap((token) => {
+    const parts = token.quoted || COMMAND_WORDS.has(token.norm) ? null : CLITIC.exec(token.norm);
+    if (!parts || !COMMAND_WORDS.has(parts[1]!)) return [token];
+    return [
+      { raw: token.raw.slice(0, parts[1]!.length), norm: parts[1]! },
+      { raw: token.raw.slice(parts[1]!.length), norm: parts[2]! },
+    ];
+  });
+}
+
 const WEAK_TABLE: PhraseTable = { complete: COMMANDS.complete.weak ?? [] };
 const LEADING_TABLE: PhraseTable = { add: COMMANDS.add.leading ?? [] };
 const CLASS_TABLE: PhraseTable = {
@@ -212,7 +231,7 @@ function asOneLine(message: string): string {
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
   typosOfMessage = new Map();
-  const tokens = tokenize(asOneLine(message), MAX_TOKENS);
+  const tokens = splitClitics(tokenize(asOneLine(message), MAX_TOKENS));
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
   const intent = withClassifier(readIntent(tokens, awaitingAnswer), message, tokens);
   return {
@@ -260,10 +279,16 @@ function forbidden(tokens: Token[], intent: Intent): Intent {
   return intent;
 }
 
+/** "bought the milk", "fixed the brakes": the message opens with a verb in the past (something done). */
+function opensInPast(tokens: Token[], classes: Hit[]): boolean {
+  const opening = tokens[firstContentIndex(tokens, classes)]?.norm ?? "";
+  return PAST_VERBS.includes(opening) || /^[a-z]{3,}ed$/.test(opening);
+}
+
 /** The tasks a message names, on its own ("the plumber one", "2"): the answer to "which one?". */
 export function targetOf(message: string): Target {
   typosOfMessage = new Map();
-  const tokens = tokenize(message, MAX_TOKENS);
+  const tokens = splitClitics(tokenize(message, MAX_TOKENS));
   return readTarget(tokens, findHits(tokens, COMMAND_TABLE), findHits(tokens, CLASS_TABLE), "all");
 }
 
@@ -295,6 +320,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    // "put that back how it was": taking back the last change, whose exact inverse is all that may run.
+    if (predicted === "undo") return { kind: "undo" };
     if (predicted === "add" && rule.kind !== "add") {
       const first = firstContentIndex(tokens, classes());
       return readAdd(tokens, exactHits(tokens, ADD_TABLE)[0] ?? { kind: "add", start: first, end: first });
@@ -302,7 +329,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     return { kind: "unknown" };
   }
   if (rule.kind === "unknown" || rule.kind === "statement") {
-    if (predicted === "add" && p >= SURE) {
+    // Something said done ("bought the milk") is never made a new task: it asks what to mark.
+    if (predicted === "add" && p >= SURE && !(rule.kind === "statement" && opensInPast(tokens, classes()))) {
       // A task title that is itself another order ("no quiero borrar nada todavía") is not added unasked.
       if (
         exactHits(tokens, COMMAND_TABLE).some(
@@ -351,6 +379,7 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     if (predicted === "list")
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
+    if (predicted === "undo") return { kind: "undo" };
     return { kind: "unknown" };
   }
   if (
@@ -542,11 +571,7 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const content = contentText(tokens, [...commands, ...weak], classes);
   if (!content) return talk ? ({ kind: talk.kind } as Intent) : { kind: "unknown" };
   // "I paid the electricity bill", "haven't booked the dentist": said about a task the user did (or not).
-  const opening = tokens[firstContentIndex(tokens, classes)]?.norm ?? "";
-  const saysWho =
-    tokens.some((token) => SUBJECTS.includes(token.norm)) ||
-    PAST_VERBS.includes(opening) ||
-    /^[a-z]{3,}ed$/.test(opening);
+  const saysWho = tokens.some((token) => SUBJECTS.includes(token.norm)) || opensInPast(tokens, classes);
   if (!saysWho && !negated) return { kind: "unknown" };
   return { kind: "statement", words: content, negated };
 }
