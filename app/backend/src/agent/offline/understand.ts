@@ -1207,5 +1207,8 @@ export function readMessage(message: string): { language: Language; writes: "yes
   if (question) return { language, writes: "no" };
   if (followUp) return { language, writes: "yes" };
   if (intent.kind === "statement") return { language, writes: "ask" };
+  // Only a number or a position ("2", "the second one"): the answer to "which one?", whose change is then made.
+  if (intent.kind === "show" && exactHits(tokenize(text, MAX_TOKENS), COMMAND_TABLE).length === 0)
+    return { language, writes: "yes" };
   return { language, writes: ORDERS.has(intent.kind) ? "yes" : "no" };
 }
