@@ -120,7 +120,10 @@ describe("safety rules, a real model's provider (scripted to misbehave)", () => 
     const user = await userWith(app, TASKS);
     llm.willReply({ text: "Which task should I complete: 1 or 2?" });
     const asked = await chat(app, user, "complete the rent or mom one");
-    llm.willReply({ toolCall: { name: "complete_task", arguments: { task_id: 2 } } }, { text: "Completed task 2." });
+    llm.willReply(
+      { toolCall: { name: "complete_task", arguments: { task_id: 2 } } },
+      { text: "Completed task 2." },
+    );
     const answered = await chat(app, user, "2", asked.conversation_id);
     expect(writes(answered).map((call) => call.name)).toEqual(["complete_task"]);
     expect(await state(app, user)).toEqual(["1:Pay rent", "2x:Call mom", "3:Buy milk"]);

@@ -339,11 +339,19 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     expect(asked.response).toContain("Gas bill for the flat");
     // The answer to "which one?" makes the change on the task it names.
     await chat(app, user, "2", asked.conversation_id);
-    expect(await state(user)).toEqual(["1:Pay electricity bill", "2x:Gas bill for the flat", "3:Walk the dog"]);
+    expect(await state(user)).toEqual([
+      "1:Pay electricity bill",
+      "2x:Gas bill for the flat",
+      "3:Walk the dog",
+    ]);
 
     // Left-out words that name no other task do not stop a match: "twice" is in no title.
     await chat(app, user, "complete walking the dog twice");
-    expect(await state(user)).toEqual(["1:Pay electricity bill", "2x:Gas bill for the flat", "3x:Walk the dog"]);
+    expect(await state(user)).toEqual([
+      "1:Pay electricity bill",
+      "2x:Gas bill for the flat",
+      "3x:Walk the dog",
+    ]);
   });
 
   it("asks before deleting several tasks: nothing changes until yes; no keeps them", async () => {

@@ -115,7 +115,9 @@ export function resolveTarget(
       const found = narrow(bestMatches(target.phrase, byNumber), options.prefer);
       if (found.length === 1) {
         const rivals = rivalsOf(target.phrase, found[0]!, byNumber);
-        return rivals.length > 0 ? { ambiguous: target.phrase, options: [found[0]!, ...rivals] } : { tasks: found };
+        return rivals.length > 0
+          ? { ambiguous: target.phrase, options: [found[0]!, ...rivals] }
+          : { tasks: found };
       }
       if (found.length === 0) return { missing: target.phrase };
       return { ambiguous: target.phrase, options: found };
