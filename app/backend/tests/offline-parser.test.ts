@@ -55,6 +55,9 @@ describe("offline agent: understanding a message", () => {
     ["mejor bórralo", { kind: "delete", target: { kind: "none" } }],
     // No command word the rules know, but the classifier reads taking back the last change.
     ["put it back the way it was", { kind: "undo" }],
+    // A yes/no question without its question mark is still the question, never the change.
+    ["is task 2 done", { kind: "question", target: { kind: "numbers", numbers: [2] } }],
+    ["has 5 been deleted", { kind: "question", target: { kind: "numbers", numbers: [5] } }],
     // A statement of something done is never a new task, whatever the classifier reads.
     ["drained the pool", { kind: "statement", words: "drained pool", negated: false }],
   ])("%s", (message, intent) => {

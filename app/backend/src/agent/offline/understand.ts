@@ -233,11 +233,22 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   typosOfMessage = new Map();
   const tokens = splitClitics(tokenize(asOneLine(message), MAX_TOKENS));
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
-  const intent = withClassifier(readIntent(tokens, awaitingAnswer), message, tokens);
+  const intent = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
   return {
     intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
     language,
   };
+}
+
+// A yes/no question about a task's state, with or without its question mark: "is task 2 done", "did i finish the
+// rent one", "has 5 been deleted".
+const YES_NO_START = /^[¿¡"'\s]*(is|are|was|were|did|does|has|have|kya|kia|کیا)\s/iu;
+
+/** A change read from a yes/no question ("is task 2 done") is the question about that task, never the change. */
+function asked(message: string, intent: Intent): Intent {
+  if (intent.kind === "add" || !("target" in intent) || CHANGES[intent.kind] === undefined) return intent;
+  if (!YES_NO_START.test(message) || POLITE_REQUEST.test(message.trim())) return intent;
+  return { kind: "question", target: intent.target };
 }
 
 // "don't delete 3", "never mark it done", "no borres la 3": a prohibition right before the command word.
@@ -385,7 +396,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   if (
     predicted === "add" &&
     p >= VERY_SURE &&
-    ["complete", "delete", "reopen", "yes", "no"].includes(rule.kind)
+    ["complete", "delete", "reopen", "yes", "no"].includes(rule.kind) &&
+    !opensWithCommand(tokens, rule.kind)
   ) {
     const first = firstContentIndex(tokens, classes());
     return readAdd(tokens, { kind: "add", start: first, end: first });
@@ -436,6 +448,12 @@ const SUPPORTS: Partial<Record<Intent["kind"], string[]>> = {
 };
 
 /** Whether the message writes a command word of the change it was read as, spelt as it is (not only a typo). */
+/** "cancel the dentist appointment task": the message opens with the change's own command word, as written. */
+function opensWithCommand(tokens: Token[], kind: Intent["kind"]): boolean {
+  const kinds = SUPPORTS[kind] ?? [];
+  return exactHits(tokens, ACTION_TABLE).some((hit) => hit.start === 0 && kinds.includes(hit.kind));
+}
+
 function writtenExactly(tokens: Token[], kind: Intent["kind"]): boolean {
   const kinds = SUPPORTS[kind] ?? [];
   return exactHits(tokens, ACTION_TABLE).some((hit) => kinds.includes(hit.kind));
