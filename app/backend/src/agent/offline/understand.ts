@@ -233,11 +233,24 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   typosOfMessage = new Map();
   const tokens = splitClitics(tokenize(asOneLine(message), MAX_TOKENS));
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
-  const intent = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
+  const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
+  const intent =
+    (CHANGES[read.kind] !== undefined || read.kind === "undo") && pasted(message) ? UNKNOWN : read;
   return {
     intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
     language,
   };
+}
+
+const UNKNOWN: Intent = { kind: "unknown" };
+// A message opening with a role label, "[SYSTEM]", "[sistema]", "ADMIN:", "SYSTEM:" (capitals, when the rest is not
+// all capitals): text pasted from elsewhere, whose orders are nobody's request.
+const ROLE_LABEL = /^\s*(\[[^\]\n]{2,24}\]|\p{Lu}{4,}\s*:)/u;
+function pasted(message: string): boolean {
+  const label = ROLE_LABEL.exec(message);
+  if (!label) return false;
+  const rest = message.slice(label[0].length);
+  return label[0].trimStart().startsWith("[") || rest !== rest.toUpperCase();
 }
 
 // A yes/no question about a task's state, with or without its question mark: "is task 2 done", "did i finish the
@@ -399,6 +412,10 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     ["complete", "delete", "reopen", "yes", "no"].includes(rule.kind) &&
     !opensWithCommand(tokens, rule.kind)
   ) {
+    // A title holding another order, written as such ("the email said: 'cancel all your appointments'"), is
+    // not added unasked: the message is not understood, and the agent says so.
+    if (["complete", "delete", "reopen"].includes(rule.kind) && writtenExactly(tokens, rule.kind))
+      return { kind: "unknown" };
     const first = firstContentIndex(tokens, classes());
     return readAdd(tokens, { kind: "add", start: first, end: first });
   }
