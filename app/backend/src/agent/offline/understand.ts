@@ -366,7 +366,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       const first = firstContentIndex(tokens, classes());
       return readAdd(tokens, { kind: "add", start: first, end: first });
     }
-    if (predicted === "question" && p >= SURE) {
+    // "I haven't paid the bill yet" says something, asks nothing: it stays a statement.
+    if (predicted === "question" && p >= SURE && !(rule.kind === "statement" && rule.negated)) {
       // A question about tasks names one, or speaks of tasks; "the meaning of life and everything" does neither.
       const asked = target();
       const aboutTasks = classes().some((hit) => ["noun", "completed", "pending"].includes(hit.kind));
@@ -433,7 +434,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       const status = rule.kind === "complete" ? "completed" : rule.kind === "reopen" ? "pending" : "all";
       return { kind: "list", status };
     }
-    if (predicted === "other") return { kind: "unknown" };
+    // Unless the change is one the message forbids ("don't complete anything, just show me ..."): that is answered.
+    if (predicted === "other" && forbidden(tokens, rule).kind === rule.kind) return { kind: "unknown" };
   }
   return rule;
 }
