@@ -115,6 +115,29 @@ describe("safety rules, a real model's provider (scripted to misbehave)", () => 
     expect(JSON.stringify(llm.requests[1]!.body.messages.at(-1))).toMatch(/not a request to change/);
   });
 
+  it('a bare number answering "which one?" lets the model change that one task, and never several', async () => {
+    const { app } = llmApp();
+    const user = await userWith(app, TASKS);
+    llm.willReply({ text: "Which task should I complete: 1 or 2?" });
+    const asked = await chat(app, user, "complete the rent or mom one");
+    llm.willReply(
+      { toolCall: { name: "complete_task", arguments: { task_id: 2 } } },
+      { text: "Completed task 2." },
+    );
+    const answered = await chat(app, user, "2", asked.conversation_id);
+    expect(writes(answered).map((call) => call.name)).toEqual(["complete_task"]);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2x:Call mom", "3:Buy milk"]);
+
+    llm.willReply(
+      { toolCall: { name: "complete_task", arguments: { task_id: 1 } } },
+      { toolCall: { name: "complete_task", arguments: { task_id: 3 } } },
+      { text: "Completed them." },
+    );
+    const several = await chat(app, user, "the first one", asked.conversation_id);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2x:Call mom", "3:Buy milk"]);
+    expect(several.response).toContain("Buy milk");
+  });
+
   it("a change the message forbids is not made, whatever the model calls", async () => {
     const { app } = llmApp();
     const user = await userWith(app, TASKS);

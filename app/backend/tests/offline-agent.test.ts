@@ -328,6 +328,32 @@ describe("offline agent: everyday conversations, checked in the database", () =>
       .sort();
   const userWith = (titles: string[], done: number[] = []) => userWithTasks(testApp().app, titles, done);
 
+  it("a title matched only in part, whose other words name another task, asks which one instead of writing", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Pay electricity bill", "Gas bill for the flat", "Walk the dog"]);
+    const before = await state(user);
+    const asked = await chat(app, user, "mark pay the gas bill as done");
+    expect(asked.tool_calls.filter((call: { name: string }) => call.name !== "list_tasks")).toEqual([]);
+    expect(await state(user)).toEqual(before);
+    expect(asked.response).toContain("Pay electricity bill");
+    expect(asked.response).toContain("Gas bill for the flat");
+    // The answer to "which one?" makes the change on the task it names.
+    await chat(app, user, "2", asked.conversation_id);
+    expect(await state(user)).toEqual([
+      "1:Pay electricity bill",
+      "2x:Gas bill for the flat",
+      "3:Walk the dog",
+    ]);
+
+    // Left-out words that name no other task do not stop a match: "twice" is in no title.
+    await chat(app, user, "complete walking the dog twice");
+    expect(await state(user)).toEqual([
+      "1:Pay electricity bill",
+      "2x:Gas bill for the flat",
+      "3x:Walk the dog",
+    ]);
+  });
+
   it("asks before deleting several tasks: nothing changes until yes; no keeps them", async () => {
     const { app } = testApp();
     const user = await userWith(["Buy milk", "Call mom", "Pay rent"], [1, 3]);
@@ -351,6 +377,9 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     expect(await state(user)).toEqual(["1:Buy milk"]);
     const undone = await chat(app, user, "undo", deleted.conversation_id);
     expect(undone.response).toMatch(/Call mom/);
+    // Put back, not "added": the reply says what happened to the user's own task.
+    expect(undone.response).toMatch(/restored task 2\b/i);
+    expect(undone.response).not.toMatch(/added/i);
     expect(await state(user)).toEqual(["1:Buy milk", "2x:Call mom"]);
     // The restored number stays taken: the next task is 3.
     expect((await createTask(app, user, "Pay rent")).id).toBe(3);

@@ -14,6 +14,7 @@ import {
 import { readMessage } from "./offline/understand.js";
 import { report, taskLines, texts, type Action } from "./offline/replies.js";
 import type { Language } from "./offline/text.js";
+import { OFFLINE_MODEL_ID } from "./offline-model.js";
 import { connectTaskTools, type ConnectedTaskTools } from "./task-tools.js";
 import { TurnGuard } from "./turn-guard.js";
 
@@ -71,7 +72,7 @@ add_task, list_tasks, complete_task, delete_task and update_task. Rules:
  */
 export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
   const { state, message } = request;
-  const understood = readMessage(message);
+  const understood = readSafely(message, request.logger);
   const language = understood.language;
   const say = texts(language);
   const answer = exactAnswer(message);
@@ -143,7 +144,9 @@ export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
     };
   } catch (error) {
     if (guard.proposal) return await askFirst(guard.proposal, connection, request, language);
-    const reply = describeModelFailure(error);
+    const reply = isOffline(request.model)
+      ? { kind: "offline_failed", message: offlineFailure(connection.calls, language) }
+      : describeModelFailure(error);
     request.logger.error({ err: error, kind: reply.kind }, "chat agent failed");
     return {
       response: reply.message,
@@ -154,6 +157,34 @@ export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * The message as the safety rules read it. A message the reader fails on (a bug, never the user's fault) is
+ * read as no order: the turn answers, it never writes, and the request does not fail.
+ */
+function readSafely(message: string, logger: Logger): ReturnType<typeof readMessage> {
+  try {
+    return readMessage(message);
+  } catch (error) {
+    logger.error({ err: error }, "chat message could not be read");
+    return { language: "en", writes: "no" };
+  }
+}
+
+function isOffline(model: LanguageModel): boolean {
+  return typeof model === "object" && model.modelId === OFFLINE_MODEL_ID;
+}
+
+/**
+ * The offline agent failed during the turn: a short apology, true to what happened: the changes already made
+ * (an earlier step's calls) are reported, otherwise the user is told nothing changed.
+ */
+function offlineFailure(calls: ToolCallRecord[], language: Language): string {
+  const made = calls
+    .filter((call) => call.name !== "list_tasks" && !failedCall(call))
+    .map((call) => ({ tool: call.name, input: call.arguments, ok: true, value: call.result }));
+  return made.length > 0 ? `${report(made, language)}\n${texts(language).failed}` : texts(language).stuck;
 }
 
 /**

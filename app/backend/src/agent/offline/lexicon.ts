@@ -675,6 +675,8 @@ export const VALUE_SEPARATORS = ["to", "into", "as", "->", ":", "-", "a", "por",
 
 /** Words that carry no meaning of their own here: dropped around titles and from task references. */
 export const FILLERS = [
+  // Discourse words around a request ("hmm", "mejor bórrala", "arre undo karo", "phir usko hatao").
+  ...["hmm", "hmmm", "mejor", "pues", "bueno", "entonces", "arre", "phir", "پھر"],
   // "then reopen it", "tick it off": they name no task.
   "then",
   "off",
@@ -765,6 +767,7 @@ export const FILLERS = [
   "dena",
   "se",
   "la",
+  "lo",
   "el",
   "los",
   "las",

@@ -19,6 +19,8 @@ type Texts = {
   completed: (task: ShownTask) => string;
   alreadyDone: (task: ShownTask) => string;
   deleted: (task: ShownTask) => string;
+  /** A deleted task put back under its number (an undo of a delete). */
+  restored: (task: ShownTask) => string;
   reopened: (task: ShownTask) => string;
   alreadyOpen: (task: ShownTask) => string;
   updated: (task: ShownTask) => string;
@@ -47,6 +49,8 @@ type Texts = {
   help: string;
   unknown: string;
   failed: string;
+  /** The offline agent itself failed on the message: nothing was changed. */
+  stuck: string;
 };
 
 const line = (task: ShownTask) => `${task.id}: ${task.title}`;
@@ -57,6 +61,7 @@ const TEXTS: Record<Language, Texts> = {
     completed: (t) => `Completed task ${t.id} "${t.title}".`,
     alreadyDone: (t) => `Task ${t.id} "${t.title}" is already completed.`,
     deleted: (t) => `Deleted task ${t.id} "${t.title}".`,
+    restored: (t) => `Restored task ${t.id} "${t.title}".`,
     reopened: (t) => `Reopened task ${t.id} "${t.title}": it is pending again.`,
     alreadyOpen: (t) => `Task ${t.id} "${t.title}" is already pending.`,
     updated: (t) => `Updated task ${t.id}: "${t.title}".`,
@@ -101,12 +106,14 @@ const TEXTS: Record<Language, Texts> = {
     help: 'I manage your tasks. Try "add buy milk", "what\'s pending?" or "mark task 3 done".',
     unknown: "Sorry, I didn't understand that.",
     failed: "Sorry, that didn't work. Please try again in a moment.",
+    stuck: "Sorry, I got stuck on that one and changed nothing. Could you say it another way?",
   },
   "roman-ur": {
     added: (t) => `Task ${t.id} add ho gaya: "${t.title}".`,
     completed: (t) => `Task ${t.id} "${t.title}" mukammal ho gaya. Shabash!`,
     alreadyDone: (t) => `Task ${t.id} "${t.title}" pehle se mukammal hai.`,
     deleted: (t) => `Task ${t.id} "${t.title}" hata diya.`,
+    restored: (t) => `Task ${t.id} "${t.title}" wapas aa gaya.`,
     reopened: (t) => `Task ${t.id} "${t.title}" dobara khul gaya.`,
     alreadyOpen: (t) => `Task ${t.id} "${t.title}" pehle se baqi hai.`,
     updated: (t) => `Task ${t.id} badal diya: "${t.title}".`,
@@ -141,12 +148,14 @@ const TEXTS: Record<Language, Texts> = {
     help: 'Main aap ke tasks sambhalta hoon. Jaise: "doodh lena add karo", "kya baqi hai?", "task 3 mukammal karo".',
     unknown: "Maaf kijiye, samajh nahi aaya.",
     failed: "Maaf kijiye, ye nahi ho saka. Thori dair mein dobara koshish karein.",
+    stuck: "Maaf kijiye, main ye samajh nahi saka aur kuch nahi badla. Kisi aur tarah likh dein?",
   },
   ur: {
     added: (t) => `کام ${t.id} شامل ہو گیا: "${t.title}"۔`,
     completed: (t) => `کام ${t.id} "${t.title}" مکمل ہو گیا۔ شاباش!`,
     alreadyDone: (t) => `کام ${t.id} "${t.title}" پہلے سے مکمل ہے۔`,
     deleted: (t) => `کام ${t.id} "${t.title}" حذف کر دیا۔`,
+    restored: (t) => `کام ${t.id} "${t.title}" واپس آ گیا۔`,
     reopened: (t) => `کام ${t.id} "${t.title}" دوبارہ کھل گیا۔`,
     alreadyOpen: (t) => `کام ${t.id} "${t.title}" پہلے سے باقی ہے۔`,
     updated: (t) => `کام ${t.id} بدل دیا: "${t.title}"۔`,
@@ -181,12 +190,14 @@ const TEXTS: Record<Language, Texts> = {
     help: 'میں آپ کے کام سنبھالتا ہوں۔ جیسے: "دودھ خریدنا شامل کرو"، "کون سے کام باقی ہیں؟"، "کام 3 مکمل کرو"۔',
     unknown: "معاف کیجیے، سمجھ نہیں آیا۔",
     failed: "معاف کیجیے، یہ نہیں ہو سکا۔ تھوڑی دیر میں دوبارہ کوشش کریں۔",
+    stuck: "معاف کیجیے، میں یہ نہیں سمجھ سکا اور کچھ نہیں بدلا۔ کسی اور طرح لکھ دیں؟",
   },
   es: {
     added: (t) => `Añadí la tarea ${t.id}: "${t.title}".`,
     completed: (t) => `Marqué la tarea ${t.id} "${t.title}" como hecha. ¡Bien hecho!`,
     alreadyDone: (t) => `La tarea ${t.id} "${t.title}" ya está hecha.`,
     deleted: (t) => `Borré la tarea ${t.id} "${t.title}".`,
+    restored: (t) => `Recuperé la tarea ${t.id} "${t.title}".`,
     reopened: (t) => `La tarea ${t.id} "${t.title}" vuelve a estar pendiente.`,
     alreadyOpen: (t) => `La tarea ${t.id} "${t.title}" ya está pendiente.`,
     updated: (t) => `Actualicé la tarea ${t.id}: "${t.title}".`,
@@ -222,6 +233,7 @@ const TEXTS: Record<Language, Texts> = {
     help: 'Gestiono tus tareas. Prueba: "añade comprar pan", "¿qué tengo pendiente?" o "marca la tarea 3 como hecha".',
     unknown: "Perdona, no te entendí.",
     failed: "Perdona, no funcionó. Inténtalo de nuevo en un momento.",
+    stuck: "Perdona, me atasqué con eso y no cambié nada. ¿Puedes decirlo de otra forma?",
   },
 };
 
@@ -252,7 +264,9 @@ export function report(outcomes: CallOutcome[], language: Language): string {
     }
     const result = outcome.value as { task_id: number; title: string; status: string };
     const task: ShownTask = { id: result.task_id, title: result.title, completed: false };
-    if (outcome.tool === "add_task") return say.added(task);
+    if (outcome.tool === "add_task") {
+      return outcome.input.task_id === undefined ? say.added(task) : say.restored(task);
+    }
     if (outcome.tool === "delete_task") return say.deleted(task);
     if (outcome.tool === "complete_task") return say.completed(task);
     const only = (field: string) =>

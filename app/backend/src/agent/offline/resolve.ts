@@ -113,11 +113,33 @@ export function resolveTarget(
         }
       }
       const found = narrow(bestMatches(target.phrase, byNumber), options.prefer);
-      if (found.length === 1) return { tasks: found };
+      if (found.length === 1) {
+        const rivals = rivalsOf(target.phrase, found[0]!, byNumber);
+        return rivals.length > 0
+          ? { ambiguous: target.phrase, options: [found[0]!, ...rivals] }
+          : { tasks: found };
+      }
       if (found.length === 0) return { missing: target.phrase };
       return { ambiguous: target.phrase, options: found };
     }
   }
+}
+
+/**
+ * A partial match is no answer when the words it left out name another task: "pay the gas bill" with "Pay
+ * electricity bill" and "Gas bill for the flat" is a question of which one, not a write to the first. The
+ * rivals are the tasks holding a word of the query that the best match lacks (a word of three letters or more).
+ */
+function rivalsOf(query: string, best: ShownTask, tasks: ShownTask[]): ShownTask[] {
+  const wanted = titleWords(query);
+  const have = titleWords(best.title);
+  const left = wanted.filter((word) => word.length >= 3 && !have.some((other) => sameWord(word, other)));
+  if (left.length === 0) return [];
+  return tasks.filter(
+    (task) =>
+      task.id !== best.id &&
+      titleWords(task.title).some((word) => left.some((wantedWord) => sameWord(wantedWord, word))),
+  );
 }
 
 /** A tie narrowed to the tasks in the preferred state (when that leaves any). */

@@ -173,6 +173,25 @@ function findHits(tokens: Token[], table: PhraseTable): Hit[] {
 const COMMAND_TABLE: PhraseTable = Object.fromEntries(
   Object.entries(COMMANDS).map(([kind, words]) => [kind, [...words.phrases]]),
 );
+// One-word commands ("borra", "marca", "completa"), for a Spanish object pronoun written onto the verb.
+const COMMAND_WORDS = new Set(
+  Object.values(COMMANDS).flatMap((words) => words.phrases.filter((phrase) => !phrase.includes(" "))),
+);
+const CLITIC = /^(.{4,}?)(las|los|la|lo)$/;
+
+/** "bórrala", "márcalo como hecha": the verb and its pronoun ("borra la"), which names the task of the turn. */
+function splitClitics(tokens: Token[]): Token[] {
+  if (!tokens.some((token) => CLITIC.test(token.norm))) return tokens;
+  return tokens.flatMap((token) => {
+    const parts = token.quoted || COMMAND_WORDS.has(token.norm) ? null : CLITIC.exec(token.norm);
+    if (!parts || !COMMAND_WORDS.has(parts[1]!)) return [token];
+    return [
+      { raw: token.raw.slice(0, parts[1]!.length), norm: parts[1]! },
+      { raw: token.raw.slice(parts[1]!.length), norm: parts[2]! },
+    ];
+  });
+}
+
 const WEAK_TABLE: PhraseTable = { complete: COMMANDS.complete.weak ?? [] };
 const LEADING_TABLE: PhraseTable = { add: COMMANDS.add.leading ?? [] };
 const CLASS_TABLE: PhraseTable = {
@@ -212,13 +231,37 @@ function asOneLine(message: string): string {
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
   typosOfMessage = new Map();
-  const tokens = tokenize(asOneLine(message), MAX_TOKENS);
+  const tokens = splitClitics(tokenize(asOneLine(message), MAX_TOKENS));
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
-  const intent = withClassifier(readIntent(tokens, awaitingAnswer), message, tokens);
+  const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
+  const intent =
+    (CHANGES[read.kind] !== undefined || read.kind === "undo") && pasted(message) ? UNKNOWN : read;
   return {
     intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
     language,
   };
+}
+
+const UNKNOWN: Intent = { kind: "unknown" };
+// A message opening with a role label, "[SYSTEM]", "[sistema]", "ADMIN:", "SYSTEM:" (capitals, when the rest is not
+// all capitals): text pasted from elsewhere, whose orders are nobody's request.
+const ROLE_LABEL = /^\s*(\[[^\]\n]{2,24}\]|\p{Lu}{4,}\s*:)/u;
+function pasted(message: string): boolean {
+  const label = ROLE_LABEL.exec(message);
+  if (!label) return false;
+  const rest = message.slice(label[0].length);
+  return label[0].trimStart().startsWith("[") || rest !== rest.toUpperCase();
+}
+
+// A yes/no question about a task's state, with or without its question mark: "is task 2 done", "did i finish the
+// rent one", "has 5 been deleted".
+const YES_NO_START = /^[¿¡"'\s]*(is|are|was|were|did|does|has|have|kya|kia|کیا)\s/iu;
+
+/** A change read from a yes/no question ("is task 2 done") is the question about that task, never the change. */
+function asked(message: string, intent: Intent): Intent {
+  if (intent.kind === "add" || !("target" in intent) || CHANGES[intent.kind] === undefined) return intent;
+  if (!YES_NO_START.test(message) || POLITE_REQUEST.test(message.trim())) return intent;
+  return { kind: "question", target: intent.target };
 }
 
 // "don't delete 3", "never mark it done", "no borres la 3": a prohibition right before the command word.
@@ -260,10 +303,16 @@ function forbidden(tokens: Token[], intent: Intent): Intent {
   return intent;
 }
 
+/** "bought the milk", "fixed the brakes": the message opens with a verb in the past (something done). */
+function opensInPast(tokens: Token[], classes: Hit[]): boolean {
+  const opening = tokens[firstContentIndex(tokens, classes)]?.norm ?? "";
+  return PAST_VERBS.includes(opening) || /^[a-z]{3,}ed$/.test(opening);
+}
+
 /** The tasks a message names, on its own ("the plumber one", "2"): the answer to "which one?". */
 export function targetOf(message: string): Target {
   typosOfMessage = new Map();
-  const tokens = tokenize(message, MAX_TOKENS);
+  const tokens = splitClitics(tokenize(message, MAX_TOKENS));
   return readTarget(tokens, findHits(tokens, COMMAND_TABLE), findHits(tokens, CLASS_TABLE), "all");
 }
 
@@ -295,6 +344,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    // "put that back how it was": taking back the last change, whose exact inverse is all that may run.
+    if (predicted === "undo") return { kind: "undo" };
     if (predicted === "add" && rule.kind !== "add") {
       const first = firstContentIndex(tokens, classes());
       return readAdd(tokens, exactHits(tokens, ADD_TABLE)[0] ?? { kind: "add", start: first, end: first });
@@ -302,7 +353,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     return { kind: "unknown" };
   }
   if (rule.kind === "unknown" || rule.kind === "statement") {
-    if (predicted === "add" && p >= SURE) {
+    // Something said done ("bought the milk") is never made a new task: it asks what to mark.
+    if (predicted === "add" && p >= SURE && !(rule.kind === "statement" && opensInPast(tokens, classes()))) {
       // A task title that is itself another order ("no quiero borrar nada todavía") is not added unasked.
       if (
         exactHits(tokens, COMMAND_TABLE).some(
@@ -314,7 +366,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       const first = firstContentIndex(tokens, classes());
       return readAdd(tokens, { kind: "add", start: first, end: first });
     }
-    if (predicted === "question" && p >= SURE) {
+    // "I haven't paid the bill yet" says something, asks nothing: it stays a statement.
+    if (predicted === "question" && p >= SURE && !(rule.kind === "statement" && rule.negated)) {
       // A question about tasks names one, or speaks of tasks; "the meaning of life and everything" does neither.
       const asked = target();
       const aboutTasks = classes().some((hit) => ["noun", "completed", "pending"].includes(hit.kind));
@@ -351,13 +404,19 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     if (predicted === "list")
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
+    if (predicted === "undo") return { kind: "undo" };
     return { kind: "unknown" };
   }
   if (
     predicted === "add" &&
     p >= VERY_SURE &&
-    ["complete", "delete", "reopen", "yes", "no"].includes(rule.kind)
+    ["complete", "delete", "reopen", "yes", "no"].includes(rule.kind) &&
+    !opensWithCommand(tokens, rule.kind)
   ) {
+    // A title holding another order, written as such ("the email said: 'cancel all your appointments'"), is
+    // not added unasked: the message is not understood, and the agent says so.
+    if (["complete", "delete", "reopen"].includes(rule.kind) && writtenExactly(tokens, rule.kind))
+      return { kind: "unknown" };
     const first = firstContentIndex(tokens, classes());
     return readAdd(tokens, { kind: "add", start: first, end: first });
   }
@@ -375,7 +434,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       const status = rule.kind === "complete" ? "completed" : rule.kind === "reopen" ? "pending" : "all";
       return { kind: "list", status };
     }
-    if (predicted === "other") return { kind: "unknown" };
+    // Unless the change is one the message forbids ("don't complete anything, just show me ..."): that is answered.
+    if (predicted === "other" && forbidden(tokens, rule).kind === rule.kind) return { kind: "unknown" };
   }
   return rule;
 }
@@ -407,6 +467,12 @@ const SUPPORTS: Partial<Record<Intent["kind"], string[]>> = {
 };
 
 /** Whether the message writes a command word of the change it was read as, spelt as it is (not only a typo). */
+/** "cancel the dentist appointment task": the message opens with the change's own command word, as written. */
+function opensWithCommand(tokens: Token[], kind: Intent["kind"]): boolean {
+  const kinds = SUPPORTS[kind] ?? [];
+  return exactHits(tokens, ACTION_TABLE).some((hit) => hit.start === 0 && kinds.includes(hit.kind));
+}
+
 function writtenExactly(tokens: Token[], kind: Intent["kind"]): boolean {
   const kinds = SUPPORTS[kind] ?? [];
   return exactHits(tokens, ACTION_TABLE).some((hit) => kinds.includes(hit.kind));
@@ -542,11 +608,7 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const content = contentText(tokens, [...commands, ...weak], classes);
   if (!content) return talk ? ({ kind: talk.kind } as Intent) : { kind: "unknown" };
   // "I paid the electricity bill", "haven't booked the dentist": said about a task the user did (or not).
-  const opening = tokens[firstContentIndex(tokens, classes)]?.norm ?? "";
-  const saysWho =
-    tokens.some((token) => SUBJECTS.includes(token.norm)) ||
-    PAST_VERBS.includes(opening) ||
-    /^[a-z]{3,}ed$/.test(opening);
+  const saysWho = tokens.some((token) => SUBJECTS.includes(token.norm)) || opensInPast(tokens, classes);
   if (!saysWho && !negated) return { kind: "unknown" };
   return { kind: "statement", words: content, negated };
 }
@@ -1182,5 +1244,8 @@ export function readMessage(message: string): { language: Language; writes: "yes
   if (question) return { language, writes: "no" };
   if (followUp) return { language, writes: "yes" };
   if (intent.kind === "statement") return { language, writes: "ask" };
+  // Only a number or a position ("2", "the second one"): the answer to "which one?", whose change is then made.
+  if (intent.kind === "show" && exactHits(tokenize(text, MAX_TOKENS), COMMAND_TABLE).length === 0)
+    return { language, writes: "yes" };
   return { language, writes: ORDERS.has(intent.kind) ? "yes" : "no" };
 }
