@@ -10,6 +10,7 @@ import {
   dockerEngineProblem,
   throwawayPostgres,
 } from "./stand-ins.mjs";
+import { withMachineLock } from "./machine-lock.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 // This run's own folder: another `npm test` in the same checkout keeps its reports.
@@ -96,13 +97,26 @@ try {
         rows.push({ ...suite, passed: 0, failed: 0, skipped: 1, note });
         continue;
       }
-      const cluster = startCluster();
-      if (!cluster.ok) {
-        const note = `cluster did not start (${cluster.reason}); see the output above and docs/cluster.md`;
-        rows.push({ ...suite, passed: 0, failed: inCi ? 1 : 0, skipped: inCi ? 0 : 1, note });
-        continue;
-      }
-      rows.push(runSuite(suite, postgresUrl, cluster.env));
+      // One cluster suite at a time on this machine: another `npm test` (another clone, CI) would share the node
+      // and its namespace, and stop the node it started under this one.
+      await withMachineLock(
+        "cluster-suite",
+        () => {
+          const started = startCluster();
+          if (!started.ok) {
+            const note = `cluster did not start (${started.reason}); see the output above and docs/cluster.md`;
+            rows.push({ ...suite, passed: 0, failed: inCi ? 1 : 0, skipped: inCi ? 0 : 1, note });
+            return;
+          }
+          rows.push(runSuite(suite, postgresUrl, started.env));
+          if (clusterStartedHere) cluster("down");
+          clusterStartedHere = false;
+        },
+        {
+          onWait: (holder) =>
+            console.log(`\n=== cluster: waiting for another run's cluster suite (pid ${holder}) ===`),
+        },
+      );
       continue;
     }
     rows.push(runSuite(suite, postgresUrl));
