@@ -354,6 +354,25 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     ]);
   });
 
+  it("a task number the message excludes ('not 2', 'la 2 no', '2 nahi,') is never the one changed: it asks", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Buy milk", "Call mom", "Pay rent"]);
+    const before = await state(user);
+    for (const message of [
+      "remove that one, not 2",
+      "márcala como hecha, la 2 no",
+      "2 nahi, wo wala delete kar do",
+      "not number 2 — finish the other one",
+    ]) {
+      const asked = await chat(app, user, message);
+      expect(asked.tool_calls.filter((call: { name: string }) => call.name !== "list_tasks")).toEqual([]);
+      expect(await state(user)).toEqual(before);
+    }
+    // A negation about the task's state, not its number, still changes it.
+    await chat(app, user, "la 2 no está hecha todavía, complétala ya");
+    expect(await state(user)).toEqual(["1:Buy milk", "2x:Call mom", "3:Pay rent"]);
+  });
+
   it("asks before deleting several tasks: nothing changes until yes; no keeps them", async () => {
     const { app } = testApp();
     const user = await userWith(["Buy milk", "Call mom", "Pay rent"], [1, 3]);

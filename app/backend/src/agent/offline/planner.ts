@@ -104,7 +104,30 @@ export function planNextStep(state: ChatState): PlanStep {
       chosen = { ...question, value: question.field === "title" ? capitalize(answer) : answer };
     }
   }
+  // "bórrala, la 3 no", "delete it, not 3": a number the message itself excludes is never the one changed.
+  if (WRITE_KINDS.has(chosen.kind) && "target" in chosen && chosen.target.kind === "numbers") {
+    const excluded = negatedNumbers(state.message);
+    if (chosen.target.numbers.some((id) => excluded.has(id))) return { reply: texts(language).askWhich };
+  }
   return runPlan(PLANS[chosen.kind](chosen as never, context), state.outcomes, language);
+}
+
+const WRITE_KINDS = new Set<Intent["kind"]>(["delete", "complete", "reopen", "update"]);
+const NOT_WORD = String.raw`(?:not|no|nahi|nahin|nahee|mat|نہیں|نہ)`;
+// "not 3", "not task 3", "no la 3" / "la 3 no,", "3 nahi.": a number beside a negation.
+const NEGATED_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}])${NOT_WORD}\s+(?:\p{L}+\s+)?#?(\d+)`, "giu");
+// The negation after the number ends its clause: "la 12 no está hecha" says something of task 12.
+const NEGATED_AFTER = new RegExp(String.raw`(?:^|\D)(\d+)\s+${NOT_WORD}(?=\s*(?:[,.;:!?،۔]|$))`, "giu");
+
+/** The task numbers a message says it does not mean. */
+function negatedNumbers(message: string): Set<number> {
+  const text = message
+    .slice(0, 4000)
+    .replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (digit) => String((digit.codePointAt(0)! - 0x0660) % 16));
+  const found = new Set<number>();
+  for (const pattern of [NEGATED_BEFORE, NEGATED_AFTER])
+    for (const match of text.matchAll(pattern)) found.add(Number(match[1]));
+  return found;
 }
 
 /** The tasks "it" or "that one" may mean: the ones last touched, else the ones last shown. */
