@@ -198,6 +198,9 @@ const helmInstall = (valuesFile: string) =>
     "-f",
     valuesFile,
   );
+/** The chart's objects as the floor applies them (`helm template`; its test hooks left out). */
+const renderChart = (valuesFile: string) =>
+  helm("template", RELEASE, chart(), "-n", NAMESPACE, "-f", valuesFile, "--skip-tests");
 const rollouts = async () => {
   const names = ["deployment/todo-chatbot-backend", "deployment/todo-chatbot-frontend"];
   return sequence(
@@ -259,16 +262,7 @@ async function oneRun(run: number, valuesFile: string) {
   const firstHelm = await helmInstall(valuesFile);
   const noopHelm = await helmInstall(valuesFile);
   // kubectl diff exits 1 when it finds a difference: the chart's generated secrets differ on every render.
-  const rendered = await helm(
-    "template",
-    RELEASE,
-    chart(),
-    "-n",
-    NAMESPACE,
-    "-f",
-    valuesFile,
-    "--skip-tests",
-  );
+  const rendered = await renderChart(valuesFile);
   const diff = await measure("kubectl", ["--context", CONTEXT, "diff", "-n", NAMESPACE, "-f", "-"], {
     input: rendered.stdout,
     okExits: [1],
@@ -321,16 +315,7 @@ async function oneRun(run: number, valuesFile: string) {
   await pulumi("destroy", "--yes", "--skip-preview");
   await namespaceGone();
   await pulumi("config", "set", "deployMode", "helm");
-  const manifests = await helm(
-    "template",
-    RELEASE,
-    chart(),
-    "-n",
-    NAMESPACE,
-    "-f",
-    valuesFile,
-    "--skip-tests",
-  );
+  const manifests = await renderChart(valuesFile);
   const applyFloor = await sequence([
     () => kubectl("create", "namespace", NAMESPACE),
     () =>

@@ -18,15 +18,16 @@ function alive(pid) {
 }
 
 /**
- * Runs `body` while holding the machine-wide lock `name`, waiting for another holder first.
+ * Runs `body` while holding the machine-wide lock `name` (the file `<dir>/<name>.lock`, the system's temp folder
+ * by default), waiting for another holder first.
  * @template T
  * @param {string} name
  * @param {() => Promise<T> | T} body
- * @param {{ onWait?: (holder: number) => void, pollMs?: number }} [options]
+ * @param {{ onWait?: (holder: number) => void, pollMs?: number, dir?: string }} [options]
  * @returns {Promise<T>}
  */
-export async function withMachineLock(name, body, { onWait, pollMs = 2000 } = {}) {
-  const file = join(tmpdir(), `todo-chatbot-${name}.lock`);
+export async function withMachineLock(name, body, { onWait, pollMs = 2000, dir = tmpdir() } = {}) {
+  const file = join(dir, `${name}.lock`);
   let told = false;
   for (;;) {
     try {

@@ -100,7 +100,7 @@ try {
       // One cluster suite at a time on this machine: another `npm test` (another clone, CI) would share the node
       // and its namespace, and stop the node it started under this one.
       await withMachineLock(
-        "cluster-suite",
+        "todo-chatbot-cluster-suite",
         () => {
           const started = startCluster();
           if (!started.ok) {

@@ -33,6 +33,7 @@ import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ARCHIVES, prepareProviderSource } from "./provider-source.mjs";
+import { withMachineLock } from "../../scripts/machine-lock.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRAPPERS = join(ROOT, "ci-rig/cluster/go");
@@ -522,31 +523,8 @@ async function installPlugin(tool, goVersion, log) {
 // --- building ----------------------------------------------------------------------------------------------
 
 /** One build of a tool at a time on this machine (other sessions may build too): a lock file with our pid. */
-async function withLock(tool, body) {
-  const lock = join(toolchainDir(), `${tool.name}.lock`);
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: "wx" });
-      break;
-    } catch (error) {
-      if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;
-      const holder = Number(readFileSync(lock, "utf8"));
-      let alive = false;
-      try {
-        process.kill(holder, 0);
-        alive = holder !== process.pid;
-      } catch {
-        // no such process: the lock is stale
-      }
-      if (!alive) rmSync(lock, { force: true });
-      else await new Promise((wake) => setTimeout(wake, 5000));
-    }
-  }
-  try {
-    return await body();
-  } finally {
-    rmSync(lock, { force: true });
-  }
+function withLock(tool, body) {
+  return withMachineLock(tool.name, body, { dir: toolchainDir(), pollMs: 5000 });
 }
 
 function seconds(ms) {

@@ -10,7 +10,7 @@ const LOCK_MODULE = path.resolve(import.meta.dirname, "../../scripts/machine-loc
 
 describe("withMachineLock", () => {
   const name = `test-${process.pid}-${Date.now()}`;
-  const lockFile = path.join(tmpdir(), `todo-chatbot-${name}.lock`);
+  const lockFile = path.join(tmpdir(), `${name}.lock`);
   const work = mkdtempSync(path.join(tmpdir(), "machine-lock-"));
   after(() => rmSync(work, { recursive: true, force: true }));
 
