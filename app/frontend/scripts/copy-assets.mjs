@@ -1,6 +1,6 @@
 // The standalone server serves .next/static and public only if they sit next to it; `next build`
 // leaves that copy to us (the Dockerfile does the same with COPY). server/ holds the entry point that
-// starts the standalone server.js behind the request gate (server/start.mts).
+// starts the standalone server.js behind the request sanitizer (server/start.mts).
 import { cpSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,12 +1,12 @@
 // The /api proxy, the one path from the browser to the backend: the production server (server/start.mts) and the
-// development server (server/dev.mts) both put it in front of Next, behind the request gate, so a browser's /api
+// development server (server/dev.mts) both put it in front of Next, behind the request sanitizer, so a browser's /api
 // request goes to the backend as Node streams, piped both ways, over a pool of keep-alive connections, without
 // Next building a Web Request and Response around it (a route handler doing this ran at about a third of the
 // backend's own rate: docs/benchmarks.md).
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import https from "node:https";
 import { EarlyAnswerAgent } from "./earlyAnswer.mts";
-import type { RequestListener } from "./gate.mts";
+import type { RequestListener } from "./requestSanitizer.mts";
 
 /** Where the backend is when BACKEND_URL is unset (read per request, so one image serves any environment). */
 export const DEFAULT_BACKEND_URL = "http://localhost:8000";
@@ -81,7 +81,7 @@ export function targetUrl(base: string, pathAndQuery: string): URL {
  * A request's path and query with its dot segments resolved, the way the WHATWG URL parser resolves them when
  * the backend's URL is built (targetUrl): `/api/../openapi.json` is `/openapi.json`. Which side serves a path is
  * decided on this form, never on the raw one. (Encoded dot segments and backslashes, which the parser resolves
- * too, are refused before this by the request gate.)
+ * too, are refused before this by the request sanitizer.)
  */
 export function resolvedPath(pathAndQuery: string): string {
   const url = new URL(`http://frontend.invalid${pathAndQuery.startsWith("/") ? "" : "/"}${pathAndQuery}`);

@@ -5,7 +5,7 @@
 // while draining every answer says `Connection: close` and Node closes its socket after it, and idle sockets
 // are closed at once.
 import type http from "node:http";
-import type { RequestListener } from "./gate.mts";
+import type { RequestListener } from "./requestSanitizer.mts";
 
 export function drainable(listener: RequestListener) {
   let draining = false;

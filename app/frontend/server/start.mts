@@ -4,13 +4,14 @@
 // server.js starts Next through start-server (vercel/next.js, packages/next/src/server/lib/start-server.ts), which
 // creates its HTTP server with
 // `http.createServer(requestListener)` and offers no hook that runs before Next reads a request. So, for this
-// process only, http.createServer puts the gate (./gate.mts) in front of the listener Next passes, and the /api
-// proxy (./apiProxy.mts) between the gate and Next, and gives the server the limits of ./limits.mts.
+// process only, http.createServer puts the sanitizer (./requestSanitizer.mts) in front of the listener Next
+// passes, and the /api proxy (./apiProxy.mts) between the sanitizer and Next, and gives the server the limits of
+// ./limits.mts.
 // `npm run dev` composes the same way (./dev.mts).
 import http from "node:http";
 import { drainable } from "./drain.mts";
 import { withApiProxy } from "./apiProxy.mts";
-import { gate, type RequestListener } from "./gate.mts";
+import { sanitizeRequests, type RequestListener } from "./requestSanitizer.mts";
 import { limitConnections, serverOptions } from "./limits.mts";
 
 const createServer = http.createServer;
@@ -22,7 +23,7 @@ function gatedCreateServer(...args: unknown[]): http.Server {
   if (at < 0) return (createServer as (...all: unknown[]) => http.Server)(...args);
   const options = at > 0 ? (args[0] as http.ServerOptions) : {};
   gated += 1;
-  const { listener, track, drain } = drainable(gate(withApiProxy(args[at] as RequestListener)));
+  const { listener, track, drain } = drainable(sanitizeRequests(withApiProxy(args[at] as RequestListener)));
   // Registered before Next's own SIGTERM handler (which closes the server), so it runs first.
   process.once("SIGTERM", drain);
   return track(limitConnections(createServer({ ...serverOptions(), ...options }, listener)));
@@ -37,7 +38,7 @@ await import(standaloneServer);
 // refuse to serve ungated rather than trust client-chosen addresses.
 if (gated === 0) {
   console.error(
-    "server/start.mts: Next did not create its server through http.createServer, so the request gate is not in " +
+    "server/start.mts: Next did not create its server through http.createServer, so the request sanitizer is not in " +
       "place. Refusing to serve: check next/dist/server/lib/start-server.js for how this Next version starts.",
   );
   process.exit(1);

@@ -13,7 +13,7 @@ const backendDir = join(repoRoot, "app/backend");
 const frontendDir = join(repoRoot, "app/frontend");
 export const backendServer = join(backendDir, "dist/server.js");
 export const standaloneDir = join(frontendDir, ".next/standalone");
-/** The production entry point: Next's server.js behind the request gate (server/start.mts). */
+/** The production entry point: Next's server.js behind the request sanitizer (server/start.mts). */
 export const frontendServer = join(standaloneDir, "app/frontend/server/start.mts");
 
 // Node on PATH may be older than the one running the tests; builds use the same one.

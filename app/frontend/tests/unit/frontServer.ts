@@ -1,11 +1,11 @@
-// A real HTTP server standing in for the production and development ones: the request gate, then the /api proxy,
+// A real HTTP server standing in for the production and development ones: the request sanitizer, then the /api proxy,
 // as server/start.mts and server/dev.mts compose them. Plus a raw HTTP client, because fetch cannot send TRACE
 // or watch its own upload.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EarlyAnswerAgent } from "../../server/earlyAnswer.mts";
 import { withApiProxy } from "../../server/apiProxy.mts";
-import { gate } from "../../server/gate.mts";
+import { sanitizeRequests } from "../../server/requestSanitizer.mts";
 import {
   CONNECTION_LIMITS,
   limitConnections,
@@ -21,7 +21,10 @@ export async function startFrontServer(
 ): Promise<FrontServer> {
   const notNext = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(404).end();
   const listener = withApiProxy(notNext, () => backendUrl);
-  const server = limitConnections(http.createServer(serverOptions(limits), gate(listener)), limits);
+  const server = limitConnections(
+    http.createServer(serverOptions(limits), sanitizeRequests(listener)),
+    limits,
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

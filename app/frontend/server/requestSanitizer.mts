@@ -3,9 +3,9 @@
 //
 // - Client address and origin. Next fills X-Forwarded-For/-Host/-Proto only when the client did not send them
 //   (vercel/next.js, packages/next/src/server/base-server.ts: `req.headers['x-forwarded-for'] ??=
-//   socket.remoteAddress`), and a route
-//   handler never sees the socket. So the client could choose the address the backend's rate limits key on. The
-//   gate removes every header a client could use to claim an address or an origin and states what it saw itself.
+//   socket.remoteAddress`), and a route handler never sees the socket. So the client could choose the address the
+//   backend's rate limits key on. The sanitizer removes every header a client could use to claim an address or an
+//   origin and states what it saw itself.
 // - Requests Next answers with 500: a method the Fetch standard forbids (Next builds a fetch Request for every
 //   route handler, and `new Request(url, { method: "TRACE" })` throws) and a path whose percent-escapes do not
 //   decode (Next's decodePathParams throws a DecodeError, and an App Router app has no page to render its 400).
@@ -15,7 +15,7 @@ import { connectionTokens } from "./apiProxy.mts";
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** The methods the backend's API answers (the Allow header of the gate's 405 for /api paths). */
+/** The methods the backend's API answers (the Allow header of the sanitizer's 405 for /api paths). */
 export const API_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 /** What Next answers for a page: `Allow: GET, HEAD` on its own 405s. */
 const PAGE_METHODS = ["GET", "HEAD"] as const;
@@ -96,7 +96,7 @@ const CONNECTION_OPTIONS = new Set(["close", "keep-alive"]);
 /** Replaces whatever the client said about its address and origin with what this connection shows. */
 export function setForwardedHeaders(req: IncomingMessage): void {
   // Headers the client names in Connection are for this hop only (RFC 9110 7.6.1): they end here, before the
-  // gate states its own, so that `Connection: x-forwarded-for` cannot make the proxy drop the address set below.
+  // sanitizer states its own, so that `Connection: x-forwarded-for` cannot make the proxy drop the address set below.
   const connection = [...connectionTokens(req.headers.connection)];
   for (const name of connection) if (!CONNECTION_OPTIONS.has(name)) delete req.headers[name];
   const options = connection.filter((token) => CONNECTION_OPTIONS.has(token));
@@ -114,7 +114,7 @@ export function setForwardedHeaders(req: IncomingMessage): void {
 }
 
 /** Wraps Next's request listener: refuse what Next would answer with 500, then state the connection's facts. */
-export function gate(listener: RequestListener): RequestListener {
+export function sanitizeRequests(listener: RequestListener): RequestListener {
   return (req, res) => {
     const refused = rejection(req);
     if (refused) return send(res, refused);

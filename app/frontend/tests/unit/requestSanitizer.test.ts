@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The request gate in front of the proxy, over real sockets: client -> gate + proxy -> recording backend.
+// The request sanitizer in front of the proxy, over real sockets: client -> sanitizer + proxy -> recording backend.
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { rawRequest, startFrontServer, type FrontServer } from "./frontServer";
@@ -18,7 +18,7 @@ afterEach(async () => {
   await backend?.close();
 });
 
-describe("the request gate", () => {
+describe("the request sanitizer", () => {
   it("never lets a client-chosen address or origin reach the backend", async () => {
     await start();
     const claims = {
@@ -133,7 +133,7 @@ describe("paths that leave /api", () => {
 });
 
 describe("hop-by-hop headers", () => {
-  it("a client's Connection: x-forwarded-for does not drop the address the gate states", async () => {
+  it("a client's Connection: x-forwarded-for does not drop the address the sanitizer states", async () => {
     await start();
     const answer = await rawRequest(`${front.url}/api/me`, {
       headers: { connection: "keep-alive, X-Forwarded-For, x-forwarded-host, x-custom", "x-custom": "1" },

@@ -1,4 +1,4 @@
-// `npm run ops` (scripts/ops.mjs) run as a child process with a PATH we control. kubectl-ai cannot be downloaded
+// `npm run ops` (scripts/ask-kubectl-ai.mjs) run as a child process with a PATH we control. kubectl-ai cannot be downloaded
 // here, so a stand-in shell script named kubectl-ai records the argv it was given (and checks the kubeconfig it
 // was handed); a stand-in kubectl answers the three `kubectl config` calls. One test uses the real kubectl
 // when one is installed, to check the scoped kubeconfig end to end.
@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../scripts/ops.mjs");
+const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../scripts/ask-kubectl-ai.mjs");
 
 // Records one argument a line, then whether the kubeconfig ($2) exists and its contents; exits with $FAKE_EXIT.
 // Only shell builtins: the PATH holds nothing but these fakes.
