@@ -5,6 +5,7 @@ import { deploy } from "./components/stack.js";
 const outputs = deploy(readConfig());
 
 export const namespace = outputs.namespace;
+export const kubeContext = outputs.kubeContext;
 export const deployMode = outputs.deployMode;
 export const database = outputs.database;
 export const agent = outputs.agent;

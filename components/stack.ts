@@ -25,6 +25,8 @@ const DEFAULT_LOCAL_PORT = new URL(declaredDefault("publicUrl")!).port;
 
 export interface StackOutputs {
   namespace: pulumi.Output<string>;
+  /** the kubeconfig context the stack deploys to (`npm run dev:cluster` rolls images there) */
+  kubeContext: string;
   deployMode: string;
   database: string;
   agent: string;
@@ -54,6 +56,7 @@ export function deploy(config: StackConfig, projectDir = PROJECT_DIR): StackOutp
       : undefined;
   return {
     namespace: app.namespace,
+    kubeContext: config.kubeContext,
     deployMode: config.deployMode,
     database: app.spec.database.inCluster ? "in-cluster PostgreSQL" : "external (databaseUrl)",
     agent: app.spec.llm.hasKey ? `LLM (${config.llmModel})` : "built-in offline agent",

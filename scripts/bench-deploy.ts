@@ -255,6 +255,12 @@ async function oneRun(run: number, valuesFile: string) {
   const preview = await pulumi("preview", "--expect-no-changes");
   changeBackendLine(project);
   const changeUp = await up();
+  // The developer loop (scripts/dev-cluster.ts) on the next edit: `--once` pays its start (stack outputs, the
+  // Deployments, the image labels) on every change, which the watching loop pays once.
+  changeBackendLine(project);
+  const changeDev = await withStackEnv(() =>
+    measure(process.execPath, ["--import", "tsx", "scripts/dev-cluster.ts", "--once"], { cwd: project }),
+  );
   const destroy = await pulumi("destroy", "--yes", "--skip-preview");
   await namespaceGone();
 
@@ -305,6 +311,12 @@ async function oneRun(run: number, valuesFile: string) {
     "one backend source line changed → new pods ready",
     "`docker build` + `kubectl set image` + `rollout status`",
     changeUp,
+    changeFloor,
+  );
+  record(
+    "the same with `npm run dev:cluster -- --once`",
+    "`docker build` + `kubectl set image` + `rollout status`",
+    changeDev,
     changeFloor,
   );
   record("`pulumi destroy`", "`helm uninstall --wait` + namespace delete", destroy, uninstall);

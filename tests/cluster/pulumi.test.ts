@@ -5,6 +5,7 @@
 // Needs `npm run cluster:up` (scripts/test.mjs starts it) and the toolchain's pulumi. docs/cluster.md lists what
 // each step proves and the timings this suite prints.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -180,7 +181,34 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     );
   });
 
-  it("4. a chart template edit without a version bump is deployed", () => {
+  it("4. npm run dev:cluster rolls a backend change without the engine, and the next pulumi up rolls nothing", () => {
+    const deployment = (name: string) => kubeJson(["-n", NAMESPACE, "get", "deployment", name]);
+    const frontendBefore = deployment("todo-chatbot-frontend");
+    const imageBefore = stackOutputs({ cwd: project, env }).backendImage;
+    const source = path.join(project, "app/backend/src/server.ts");
+    writeFileSync(source, `${readFileSync(source, "utf8")}// a change rolled by dev:cluster\n`);
+
+    const dev = spawnSync(process.execPath, ["--import", "tsx", "scripts/dev-cluster.ts", "--once"], {
+      cwd: project,
+      env,
+      encoding: "utf8",
+    });
+    assert.equal(dev.status, 0, `dev:cluster failed:\n${dev.stdout}\n${dev.stderr}`);
+    const rolled = deployment("todo-chatbot-backend");
+    const devImage = rolled.spec.template.spec.containers[0].image;
+    assert.notEqual(devImage, imageBefore, "the backend runs a new image");
+    assert.equal(rolled.status.updatedReplicas, rolled.spec.replicas, "the rollout finished");
+    assert.equal(deployment("todo-chatbot-frontend").metadata.generation, frontendBefore.metadata.generation);
+    const podsAfterDev = podNames("app.kubernetes.io/component=backend");
+
+    // The state catches up: pulumi up chooses the very tag dev:cluster built and rolls no pod.
+    up();
+    assert.equal(stackOutputs({ cwd: project, env }).backendImage, devImage);
+    assert.equal(deployment("todo-chatbot-backend").metadata.generation, rolled.metadata.generation);
+    assert.deepEqual(podNames("app.kubernetes.io/component=backend"), podsAfterDev);
+  });
+
+  it("5. a chart template edit without a version bump is deployed", () => {
     const template = path.join(project, "helm/todo-chatbot/templates/_app.tpl");
     const text = readFileSync(template, "utf8");
     const marker = "checksum/config: {{ include";
@@ -191,7 +219,7 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     assert.equal(backend.spec.template.metadata.annotations["todo-chatbot.test/edited"], "yes");
   });
 
-  it("5. secrets stay secret in the state and the release; an external databaseUrl is used", async () => {
+  it("6. secrets stay secret in the state and the release; an external databaseUrl is used", async () => {
     const secret = (name: string, key: string) =>
       Buffer.from(kubeJson(["-n", NAMESPACE, "get", "secret", name]).data[key], "base64").toString("utf8");
     const sensitive = {
@@ -251,7 +279,7 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     }
   });
 
-  it("6. switching deployMode to manifests and back is one pulumi up each; every user and task stays", async () => {
+  it("7. switching deployMode to manifests and back is one pulumi up each; every user and task stays", async () => {
     const claim = () => kubeJson(["-n", NAMESPACE, "get", "pvc", `data-${DATABASE_POD}`]).metadata.uid;
     const claimBefore = claim();
     config("deployMode", "manifests");
@@ -293,7 +321,7 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     assert.equal(claim(), claimBefore, "the database's volume claim is the same object");
   });
 
-  it("7. backendReplicas 3 gives 3 ready pods, and deleting one during traffic fails no request", async () => {
+  it("8. backendReplicas 3 gives 3 ready pods, and deleting one during traffic fails no request", async () => {
     config("backendReplicas", "3");
     up();
     const ready = () =>
@@ -330,7 +358,7 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     assert.deepEqual(failures, [], `${failures.length} of ${requests} requests failed`);
   });
 
-  it("8. bad config fails before any change, naming the key and the fix", () => {
+  it("9. bad config fails before any change, naming the key and the fix", () => {
     // --show-secrets: every state write re-encrypts secrets with a new nonce; the values are what must not change.
     const exportState = () => pulumi(["stack", "export", "--show-secrets"], { cwd: project, env }).stdout;
     const before = exportState();
@@ -352,7 +380,7 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     assert.deepEqual(resourceIds(after), resourceIds(before), "nothing changed in the stack");
   });
 
-  it("9. the policy pack passes on the stack and stops a violating config with the rule's message", () => {
+  it("10. the policy pack passes on the stack and stops a violating config with the rule's message", () => {
     const passing = preview("--policy-pack", "policy");
     assert.equal(passing.status, 0, `${passing.stdout}\n${passing.stderr}`);
     config("imagePullPolicy", "Always"); // local images that the node could never pull
@@ -362,7 +390,7 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     assert.match(failing.stdout + failing.stderr, /pull-policy|imagePullPolicy/i);
   });
 
-  it("10. pulumi destroy removes everything, then pulumi stack rm", async () => {
+  it("11. pulumi destroy removes everything, then pulumi stack rm", async () => {
     const images = stackOutputs({ cwd: project, env });
     pulumi(["destroy", "--yes", "--skip-preview"], { cwd: project, env });
     await waitFor("the namespace to be gone", () => {
@@ -377,6 +405,14 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     run("docker", ["image", "rm", images.backendImage, images.frontendImage]);
   });
 });
+
+/** The names of the namespace's pods with this label that are not shutting down, sorted. */
+function podNames(selector: string): string[] {
+  return kubeJson(["-n", NAMESPACE, "get", "pods", "-l", selector])
+    .items.filter((pod: Kube) => !pod.metadata.deletionTimestamp)
+    .map((pod: Kube) => pod.metadata.name)
+    .sort();
+}
 
 function appUrlFor(outputs: { frontendNodePort: number }): string {
   return `http://127.0.0.1:${outputs.frontendNodePort}`;
