@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 const RIG = resolve(import.meta.dirname, "../ci-rig");
-/** postgres-temp.mjs's exit status when initdb and pg_ctl are not installed. */
+/** postgres-temp.mjs's exit status when its PostgreSQL package is not installed (another platform). */
 const POSTGRES_NOT_INSTALLED = 3;
 
 /**
@@ -53,7 +53,7 @@ export function baseImages() {
 }
 
 /**
- * A throwaway PostgreSQL server on a free loopback port, or undefined when PostgreSQL is not installed.
+ * A throwaway PostgreSQL 17 server on a free loopback port, or undefined when its package is not installed.
  * @returns {Promise<{ url: string, stop(): Promise<void> } | undefined>}
  */
 export async function throwawayPostgres() {
