@@ -1,6 +1,6 @@
 // The one seam between the scripts and the CI rig (ci-rig/README.md): what a machine with registries gets from
-// them (a Docker engine, base images, a throwaway PostgreSQL, a Kubernetes node), asked of the rig's commands as
-// processes. Nothing here imports the rig, and no other script outside ci-rig/ names it.
+// them (a Docker engine, base images, a throwaway PostgreSQL, a Kubernetes node, helm), asked of the rig's
+// commands as processes. Nothing here imports the rig, and no other script outside ci-rig/ names it.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { join, resolve } from "node:path";
@@ -75,6 +75,22 @@ export async function throwawayPostgres() {
       await exited;
     },
   };
+}
+
+/**
+ * helm built by the rig's Go toolchain (`toolchain.mjs build helm`: nothing to do when built, a wait when another
+ * process is building it), its progress on stderr.
+ * @returns {string} the binary's absolute path
+ */
+export function toolchainHelm() {
+  const build = rig("cluster/toolchain.mjs", ["build", "helm"], { stdio: ["ignore", 2, 2] });
+  if (build.status !== 0) {
+    throw new Error(
+      "helm is not on PATH and building it from its Go module failed (ci-rig/cluster/toolchain.mjs build helm, " +
+        "above): install helm, or Go 1.26 or newer for the build",
+    );
+  }
+  return JSON.parse(String(rig("cluster/toolchain.mjs", ["paths"]).stdout)).helm;
 }
 
 /**
