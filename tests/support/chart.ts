@@ -16,7 +16,7 @@ export const chartYaml = parseYaml(readFileSync(path.join(chartDir, "Chart.yaml"
   version: string;
 };
 
-// scripts/helm.mjs finds or extracts the binary; asking it once keeps every test on the same helm.
+// scripts/helm.mjs finds helm on PATH or builds it from its Go module; asking it once keeps every test on the same helm.
 export const helmPath = execFileSync(process.execPath, [path.join(repoRoot, "scripts", "helm.mjs")], {
   encoding: "utf8",
 }).trim();
