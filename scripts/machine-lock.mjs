@@ -2,7 +2,7 @@
 // system's temp folder holding the holder's pid, created exclusively; a lock whose pid is gone is stale and taken
 // over. A pid, not a refreshed timestamp as in proper-lockfile: the holder may be blocked in spawnSync for
 // minutes (npm test runs each suite that way) and could not refresh one.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,6 +17,47 @@ function alive(pid) {
   }
 }
 
+/** @param {unknown} error */
+const code = (error) => /** @type {NodeJS.ErrnoException} */ (error).code;
+
+/**
+ * The pid in a lock file, or undefined when the file is gone (its holder released it a moment ago).
+ * @param {string} file
+ */
+function holderOf(file) {
+  try {
+    return Number(readFileSync(file, "utf8"));
+  } catch (error) {
+    if (code(error) === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Removes a lock whose holder `dead` has exited. The file is first renamed aside, which only one waiter can do;
+ * if the file moved aside turns out to be a newer holder's (the stale one was removed and the lock taken between
+ * our read and the rename), it is linked back.
+ * @param {string} file
+ * @param {number} dead the pid read from it (NaN or 0 for a file with no pid)
+ */
+function removeStale(file, dead) {
+  const aside = `${file}.stale.${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if (code(error) === "ENOENT") return; // another waiter removed it
+    throw error;
+  }
+  if (!Object.is(holderOf(aside), dead)) {
+    try {
+      linkSync(aside, file);
+    } catch (error) {
+      if (code(error) !== "EEXIST") throw error;
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
 /**
  * Runs `body` while holding the machine-wide lock `name` (the file `<dir>/<name>.lock`, the system's temp folder
  * by default), waiting for another holder first.
@@ -28,22 +69,31 @@ function alive(pid) {
  */
 export async function withMachineLock(name, body, { onWait, pollMs = 2000, dir = tmpdir() } = {}) {
   const file = join(dir, `${name}.lock`);
+  // The pid goes into a file of our own first, which link(2) then puts in place: the link fails when the lock
+  // exists, and nobody ever reads a lock that has no pid in it yet.
+  const mine = `${file}.${process.pid}`;
+  writeFileSync(mine, String(process.pid));
   let told = false;
-  for (;;) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: "wx" });
-      break;
-    } catch (error) {
-      if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;
-      const holder = Number(readFileSync(file, "utf8"));
+  try {
+    for (;;) {
+      try {
+        linkSync(mine, file);
+        break;
+      } catch (error) {
+        if (code(error) !== "EEXIST") throw error;
+      }
+      const holder = holderOf(file);
+      if (holder === undefined) continue; // released between the link and the read
       if (!holder || holder === process.pid || !alive(holder)) {
-        rmSync(file, { force: true });
+        removeStale(file, holder);
         continue;
       }
       if (!told) onWait?.(holder);
       told = true;
       await new Promise((wake) => setTimeout(wake, pollMs));
     }
+  } finally {
+    rmSync(mine, { force: true });
   }
   try {
     return await body();

@@ -41,6 +41,33 @@ describe("withMachineLock", () => {
     assert.equal(existsSync(lockFile), false);
   });
 
+  it("holds under churn: six processes taking the lock 300 times each, released at once, never overlap", async () => {
+    // Each release races the others' next try: a reader that finds the lock gone, or not yet written, must retry.
+    const log = path.join(work, "churn");
+    writeFileSync(log, "");
+    const churner = `
+      import { appendFileSync } from "node:fs";
+      import { withMachineLock } from ${JSON.stringify(LOCK_MODULE)};
+      for (let i = 0; i < 300; i++) {
+        await withMachineLock(${JSON.stringify(`${name}-churn`)}, () => {
+          appendFileSync(${JSON.stringify(log)}, "in " + process.pid + "\\n");
+          appendFileSync(${JSON.stringify(log)}, "out " + process.pid + "\\n");
+        }, { pollMs: 1 });
+      }`;
+    const runs = Array.from({ length: 6 }, () => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", churner], { stdio: "inherit" });
+      return new Promise<number | null>((done) => child.on("exit", done));
+    });
+    assert.deepEqual(await Promise.all(runs), [0, 0, 0, 0, 0, 0]);
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    assert.equal(lines.length, 6 * 300 * 2);
+    for (let i = 0; i < lines.length; i += 2) {
+      const [entered, pid] = lines[i]!.split(" ");
+      assert.equal(entered, "in", `line ${i}`);
+      assert.equal(lines[i + 1], `out ${pid}`, `line ${i + 1}: two holders at once`);
+    }
+  });
+
   it("takes over a lock whose holder has exited, and tells nobody it waited", async () => {
     const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
       encoding: "utf8",
