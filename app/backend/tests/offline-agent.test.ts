@@ -354,6 +354,52 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     ]);
   });
 
+  it("a write whose title matches only in part, with another word in the middle, asks; yes makes exactly it, no drops it, anything else is a new message", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Pay electricity bill", "Water the plants", "Call the plumber"]);
+    const before = await state(user);
+    const writes = (answer: { tool_calls: Array<{ name: string }> }) =>
+      answer.tool_calls.filter((call) => call.name !== "list_tasks");
+
+    // "gas" is in no title: it may be another bill, so nothing is paid until the user says yes.
+    const asked = await chat(app, user, "mark pay the gas bill as done");
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toMatch(/\?/);
+    expect(asked.response).toContain("Pay electricity bill");
+    expect(await state(user)).toEqual(before);
+    const yes = await chat(app, user, "haan", asked.conversation_id);
+    expect(writes(yes).map((call) => call.name)).toEqual(["complete_task"]);
+    expect(await state(user)).toEqual([
+      "1x:Pay electricity bill",
+      "2:Water the plants",
+      "3:Call the plumber",
+    ]);
+
+    // "no" drops the guess and changes nothing.
+    const again = await chat(app, user, "delete water the garden plants");
+    expect(writes(again)).toEqual([]);
+    expect(again.response).toContain("Water the plants");
+    const no = await chat(app, user, "no", again.conversation_id);
+    expect(writes(no)).toEqual([]);
+    expect(await state(user)).toHaveLength(3);
+
+    // Anything else is read as a new message: the guess is gone, and a later yes confirms nothing.
+    const third = await chat(app, user, "delete water the garden plants");
+    const other = await chat(app, user, "add buy stamps", third.conversation_id);
+    expect(writes(other).map((call) => call.name)).toEqual(["add_task"]);
+    await chat(app, user, "yes", third.conversation_id);
+    expect(await state(user)).toEqual([
+      "1x:Pay electricity bill",
+      "2:Water the plants",
+      "3:Call the plumber",
+      "4:Buy stamps",
+    ]);
+
+    // Words after the title only say more about it: the task is changed at once.
+    await chat(app, user, "delete call the plumber, the leak is fixed");
+    expect(await state(user)).toEqual(["1x:Pay electricity bill", "2:Water the plants", "4:Buy stamps"]);
+  });
+
   it("a task number the message excludes ('not 2', 'la 2 no', '2 nahi,') is never the one changed: it asks", async () => {
     const { app } = testApp();
     const user = await userWith(["Buy milk", "Call mom", "Pay rent"]);

@@ -7,8 +7,14 @@
  * make (or what to answer at once). The agent loop runs the calls one by one through MCP and comes back here.
  */
 import type { TaskToolName } from "../../mcp/task-server.js";
-import { emptyState, inverseCalls, type ConversationState } from "../conversation-state.js";
-import { report, report as reportOf, texts, taskLines, type ShownTask } from "./replies.js";
+import {
+  emptyState,
+  inverseCalls,
+  type ConversationState,
+  type PlannedCall,
+  type Proposal,
+} from "../conversation-state.js";
+import { describeProposal, report, report as reportOf, texts, taskLines, type ShownTask } from "./replies.js";
 import { classify } from "./intent-model.js";
 import { ascending, bestMatches, resolveTarget, type Resolution } from "./resolve.js";
 import { capitalize, type Language } from "./text.js";
@@ -51,9 +57,14 @@ interface Call {
 }
 
 /** The next step: calls to make together (the loop's guard sees them whole), or the reply. */
-export type PlanStep = { calls: Call[] } | { reply: string };
+export type PlanStep = { calls: Call[] } | { reply: string; proposal?: Proposal };
 
-type Decision = { calls: Call[]; report: (outcomes: ToolOutcome[]) => string } | { reply: string };
+/**
+ * What a plan decided: calls to make and how to report them, or a reply. `unsure`: the calls are a guess (a title
+ * matched only in part); they are not made but asked about, naming these tasks, and kept for the user's yes.
+ */
+type Decision =
+  { calls: Call[]; report: (outcomes: ToolOutcome[]) => string; unsure?: ShownTask[] } | { reply: string };
 
 interface Plan {
   /** Look the user's tasks up first (list_tasks), for titles, ordinals, "all" and already-done checks. */
@@ -305,6 +316,11 @@ function runPlan(plan: Plan, outcomes: ToolOutcome[], language: Language): PlanS
   if ("reply" in decision) return decision;
   if (decision.calls.length > BULK_LIMIT) return { reply: texts(language).tooMany(BULK_LIMIT) };
   const made = outcomes.slice(plan.lookup ? 1 : 0);
+  if (made.length === 0 && decision.unsure && decision.calls.length > 0) {
+    const tasks = ascending(decision.unsure).map(({ id, title }) => ({ id, title }));
+    const proposal: Proposal = { kind: "guess", calls: decision.calls as PlannedCall[], tasks };
+    return { reply: describeProposal(proposal, language), proposal };
+  }
   if (made.length === 0 && decision.calls.length > 0) return { calls: decision.calls };
   return { reply: decision.report(made) };
 }
@@ -401,12 +417,14 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
       const found = resolveTarget(intent.target, tasks, {
         listing: lastListing(turns, memory),
         recent: recentTasks(memory, turns, tasks),
+        write: true,
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       if (found.tasks.length > BULK_LIMIT) return { reply: say.tooMany(BULK_LIMIT) };
       return {
         calls: found.tasks.map((task) => ({ tool: "delete_task" as const, input: { task_id: task.id } })),
         report: (outcomes) => report(outcomes, language),
+        ...(found.unsure ? { unsure: found.tasks } : {}),
       };
     },
   }),
@@ -427,13 +445,15 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
         const found = resolveTarget(intent.target, tasks, {
           listing: lastListing(turns, memory),
           recent: recentTasks(memory, turns, tasks),
+          write: true,
         });
         if (!("tasks" in found)) return { reply: unresolved(found, language) };
         if (found.tasks.length > 1)
           return { reply: unresolved({ ambiguous: "", options: found.tasks }, language) };
         const task = found.tasks[0]!;
         if (!intent.value) return { reply: say.askNewTitle(task) };
-        return one("update_task", { task_id: task.id, [intent.field]: intent.value }, language);
+        const edit = one("update_task", { task_id: task.id, [intent.field]: intent.value }, language);
+        return found.unsure ? { ...edit, unsure: found.tasks } : edit;
       },
     };
   },
@@ -500,6 +520,7 @@ function changeState(
         prefer: !completed,
         listing: lastListing(turns, memory),
         recent: recentTasks(memory, turns, tasks),
+        write: true,
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       const toChange = found.tasks.filter((task) => task.completed !== completed);
@@ -510,6 +531,7 @@ function changeState(
       return {
         calls: toChange.map((task) => call(task.id)),
         report: (outcomes) => [report(outcomes, language), ...unchanged].join("\n"),
+        ...(found.unsure ? { unsure: toChange } : {}),
       };
     },
   };
