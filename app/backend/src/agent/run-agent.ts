@@ -2,7 +2,7 @@ import { APICallError, generateText, stepCountIs, type LanguageModel, type Model
 import type { FastifyBaseLogger as Logger } from "fastify";
 import type { TaskService } from "../tasks/service.js";
 import { failedCall, type ToolCallRecord } from "../chat/tool-calls.js";
-import { exactAnswer } from "./answers.js";
+import { aboutTheQuestion, exactAnswer } from "./answers.js";
 import {
   inverseCalls,
   nextState,
@@ -78,9 +78,11 @@ export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
   const answer = exactAnswer(message);
   const lastChange = state.lastChange?.writes ?? [];
 
-  // A guess asked about ("Delete this task? … 3: Walk the dog") is answered only by yes or no: anything else is a
-  // new message, read as such (the question is dropped).
-  const pending = state.pending?.kind === "guess" && answer === undefined ? null : state.pending;
+  // A question is answered by an exact yes or no; a message that only hesitates or half-answers ("wait", "yes?"),
+  // or that asks for nothing ("had enough"), keeps it open; anything else is a new message, read as such (the
+  // question is dropped, nothing it proposed is made).
+  const newMessage = answer === undefined && !aboutTheQuestion(message) && understood.understood !== false;
+  const pending = newMessage ? null : state.pending;
   if (pending) {
     if (answer === "no") return { response: say.cancelled, toolCalls: [], state: nextState(state, []) };
     if (answer !== "yes") {

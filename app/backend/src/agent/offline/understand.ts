@@ -1234,8 +1234,22 @@ export const CORRECTION =
  * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
  * happened ("I paid the rent": its change is asked first), "no" for a question, small talk or anything else.
  */
-export function readMessage(message: string): { language: Language; writes: "yes" | "ask" | "no" } {
+export function readMessage(message: string): {
+  language: Language;
+  writes: "yes" | "ask" | "no";
+  /** False when the message asks for nothing the agent knows ("had enough", "hmm"): no order, question or listing. */
+  understood?: boolean;
+} {
   const { intent, language } = understand(message);
+  const understood = !["unknown", "yes", "no", "thanks", "greet"].includes(intent.kind);
+  return { ...readWrites(message, intent, language), understood };
+}
+
+function readWrites(
+  message: string,
+  intent: Intent,
+  language: Language,
+): { language: Language; writes: "yes" | "ask" | "no" } {
   const text = message.trim().replace(/^[¿¡"'\s]+/, "");
   const question = (/[?؟]\s*$/.test(text) || QUESTION_START.test(text)) && !POLITE_REQUEST.test(text);
   const [top] = classify(message);
