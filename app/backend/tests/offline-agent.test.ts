@@ -400,6 +400,28 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     expect(await state(user)).toEqual(["1x:Pay electricity bill", "2:Water the plants", "4:Buy stamps"]);
   });
 
+  it("a name one letter from an all-word ('sara' / 'sare') or an all-word inside a title names that task, not every task", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Email Sara the report", "Pay rent", "Tell Mo everything about the trip"]);
+    await chat(app, user, "mark emailing sara as done");
+    expect(await state(user)).toEqual([
+      "1x:Email Sara the report",
+      "2:Pay rent",
+      "3:Tell Mo everything about the trip",
+    ]);
+    await chat(app, user, "complete tell mo everything");
+    expect(await state(user)).toEqual([
+      "1x:Email Sara the report",
+      "2:Pay rent",
+      "3x:Tell Mo everything about the trip",
+    ]);
+    // The all-word alone is still every task: asked first.
+    const asked = await chat(app, user, "delete everything");
+    expect(asked.tool_calls.filter((call: { name: string }) => call.name === "delete_task")).toEqual([]);
+    expect(asked.response).toMatch(/\?/);
+    expect(await state(user)).toHaveLength(3);
+  });
+
   it("a task number the message excludes ('not 2', 'la 2 no', '2 nahi,') is never the one changed: it asks", async () => {
     const { app } = testApp();
     const user = await userWith(["Buy milk", "Call mom", "Pay rent"]);

@@ -114,6 +114,11 @@ export function resolveTarget(
       return { tasks: current as ShownTask[] };
     }
     case "all": {
+      // "complete tell sara everything" with "Tell Sara everything about the move": the all-word is the title's.
+      if (target.title) {
+        const titled = bestMatches(target.title, byNumber, 1);
+        if (titled.length === 1) return { tasks: titled };
+      }
       let chosen = byNumber;
       if (target.status !== "all")
         chosen = chosen.filter((task) => task.completed === (target.status === "completed"));

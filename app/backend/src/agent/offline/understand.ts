@@ -38,7 +38,8 @@ export type Target =
   | { kind: "numbers"; numbers: number[] }
   | { kind: "ordinals"; ordinals: number[] }
   | { kind: "words"; phrase: string; parts: string[] }
-  | { kind: "all"; status: Status; about?: string }
+  /** `title`: the message's words with the all-word, when a task's title may hold them all ("tell sara everything"). */
+  | { kind: "all"; status: Status; about?: string; title?: string }
   | { kind: "none" };
 
 export type Intent =
@@ -332,14 +333,15 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   const classes = () => findHits(tokens, CLASS_TABLE);
   const target = () => readTarget(tokens, findHits(tokens, COMMAND_TABLE), classes(), "all");
   // A change read from no command word written as such, only from a typo of one ("jo" read as "jot", "same" as
-  // "save"), when the classifier is sure the message wants something else: the typo is not trusted. A listing,
-  // a question or small talk is answered as such; anything else asks (never a guessed write).
+  // "save"), when the classifier's top guess is something else: the typo is not trusted. When the classifier is
+  // sure, a listing, a question or small talk is answered as such; anything else asks (never a guessed write).
   if (
     CHANGES[rule.kind] !== undefined &&
     CHANGES[rule.kind] !== predicted &&
-    p >= SURE &&
     !writtenExactly(tokens, rule.kind)
   ) {
+    // Not even the classifier's top guess: nothing to go on but a typo, so no change.
+    if (p < SURE) return { kind: "unknown" };
     if (predicted === "list")
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
@@ -659,7 +661,17 @@ function contentText(tokens: Token[], used: Hit[], classes: Hit[]): string {
   return joinRaw(contentTokens(tokens, used, classes));
 }
 
-function readTarget(tokens: Token[], used: Hit[], classes: Hit[], allStatus: Status): Target {
+// "sara" (a name) is one letter from "sare" (all): a short word is "all" only as written, a long one also misspelt.
+const ALL_TYPO_MIN = 6;
+
+/** Whether an "all" hit is written as such, or is a misspelling of a long all-word ("evrything"). */
+function trueAll(tokens: Token[], hit: Hit): boolean {
+  const written = tokens.slice(hit.start, hit.end).map((token) => token.norm);
+  return ALL_WORDS.includes(written.join(" ")) || written.every((word) => word.length >= ALL_TYPO_MIN);
+}
+
+function readTarget(tokens: Token[], used: Hit[], found: Hit[], allStatus: Status): Target {
+  const classes = found.filter((hit) => hit.kind !== "all" || trueAll(tokens, hit));
   const words = tokens.filter((token) => !isSeparator(token));
   const numbers = words.filter((token) => /^\d{1,9}$/.test(token.norm)).map((token) => Number(token.norm));
   if (numbers.length > 0) return { kind: "numbers", numbers };
@@ -680,7 +692,16 @@ function readTarget(tokens: Token[], used: Hit[], classes: Hit[], allStatus: Sta
   if (all || (plural && stated && content.length === 0)) {
     const status: Status = stated ? (stated.kind as Status) : allStatus;
     const aboutText = joinRaw(about);
-    return aboutText ? { kind: "all", status: "all", about: aboutText } : { kind: "all", status };
+    const named = contentTokens(
+      tokens,
+      used,
+      classes.filter((hit) => hit.kind !== "all" || hit !== allWordIndex),
+    );
+    // Two words besides the all-word, all of them in one title: that task's name, not "all" ("Tell Sara everything").
+    const title = named.length >= 3 ? { title: joinRaw(named) } : {};
+    return aboutText
+      ? { kind: "all", status: "all", about: aboutText, ...title }
+      : { kind: "all", status, ...title };
   }
   if (content.length === 0) return { kind: "none" };
   const phrase = joinRaw(content);
