@@ -422,6 +422,18 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     expect(await state(user)).toHaveLength(3);
   });
 
+  it("a change the rules read one way and the classifier another ('clear' = delete or complete?) asks; yes makes it", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Buy milk", "Pay rent", "Call mom"]);
+    const asked = await chat(app, user, "clear task 2, finished it already");
+    expect(asked.tool_calls.filter((call: { name: string }) => call.name !== "list_tasks")).toEqual([]);
+    expect(asked.response).toMatch(/\?/);
+    expect(asked.response).toContain("Pay rent");
+    expect(await state(user)).toEqual(["1:Buy milk", "2:Pay rent", "3:Call mom"]);
+    await chat(app, user, "yes", asked.conversation_id);
+    expect(await state(user)).toEqual(["1:Buy milk", "3:Call mom"]);
+  });
+
   it("a task number the message excludes ('not 2', 'la 2 no', '2 nahi,') is never the one changed: it asks", async () => {
     const { app } = testApp();
     const user = await userWith(["Buy milk", "Call mom", "Pay rent"]);

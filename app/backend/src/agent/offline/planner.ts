@@ -120,7 +120,51 @@ export function planNextStep(state: ChatState): PlanStep {
     const excluded = negatedNumbers(state.message);
     if (chosen.target.numbers.some((id) => excluded.has(id))) return { reply: texts(language).askWhich };
   }
-  return runPlan(PLANS[chosen.kind](chosen as never, context), state.outcomes, language);
+  const plan = PLANS[chosen.kind](chosen as never, context);
+  return runPlan(
+    chosen === intent && readAsAnotherChange(state.message, intent) ? unsure(plan) : plan,
+    state.outcomes,
+    language,
+  );
+}
+
+const CHANGE_LABELS: Partial<Record<Intent["kind"], string>> = {
+  complete: "complete",
+  delete: "delete",
+  reopen: "reopen",
+  update: "edit",
+};
+// How sure the classifier must be of another change for the rules' change to be asked about.
+const OTHER_CHANGE_P = 0.6;
+
+/**
+ * The rules read one change ("delete 3") and the classifier, fairly sure, another ("complete"): two readings of
+ * what to do to a task disagree, so the rules' change is asked about (a stored proposal), never guessed.
+ */
+function readAsAnotherChange(message: string, intent: Intent): boolean {
+  const label = CHANGE_LABELS[intent.kind];
+  if (!label) return false;
+  const [top] = classify(message);
+  return (
+    top !== undefined &&
+    top.p >= OTHER_CHANGE_P &&
+    top.intent !== label &&
+    Object.values(CHANGE_LABELS).includes(top.intent)
+  );
+}
+
+/** The plan, with the tasks looked up, whose calls are asked about instead of made. */
+function unsure(plan: Plan): Plan {
+  return {
+    lookup: true,
+    decide: (tasks) => {
+      const decision = plan.decide(tasks);
+      if (!("calls" in decision)) return decision;
+      const ids = new Set(decision.calls.map((call) => Number(call.input.task_id)));
+      const named = tasks.filter((task) => ids.has(task.id));
+      return named.length > 0 ? { ...decision, unsure: named } : decision;
+    },
+  };
 }
 
 const WRITE_KINDS = new Set<Intent["kind"]>(["delete", "complete", "reopen", "update"]);
