@@ -337,6 +337,10 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     expect(await state(user)).toEqual(before);
     expect(asked.response).toContain("Pay electricity bill");
     expect(asked.response).toContain("Gas bill for the flat");
+    // A yes names no task: it asks again, and changes nothing.
+    const yes = await chat(app, user, "yes", asked.conversation_id);
+    expect(yes.tool_calls.filter((call: { name: string }) => call.name !== "list_tasks")).toEqual([]);
+    expect(yes.response).toMatch(/\?/);
     // The answer to "which one?" makes the change on the task it names.
     await chat(app, user, "2", asked.conversation_id);
     expect(await state(user)).toEqual([

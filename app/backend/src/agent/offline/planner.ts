@@ -85,7 +85,10 @@ export const BULK_LIMIT = 50;
 const DESCRIPTION_MAX = 2000;
 
 export function planNextStep(state: ChatState): PlanStep {
-  const previous = state.turns.at(-1);
+  // "Which one?" -> "yes" -> "2": a yes that named no task left the question open.
+  const [last, before] = [state.turns.at(-1), state.turns.at(-2)];
+  const yesOnly = last && before && last.calls.length === 0 && understand(last.user).intent.kind === "yes";
+  const previous = yesOnly ? before : last;
   const question = previous && openQuestion(previous);
   const { intent, language } = understand(state.message, question !== undefined);
   const context: Context = { language, turns: state.turns, memory: state.memory ?? emptyState() };
@@ -94,6 +97,9 @@ export function planNextStep(state: ChatState): PlanStep {
   if (follow) return runPlan(follow, state.outcomes, language);
   if (question && intent.kind === "no") {
     return { reply: texts(language).cancelled };
+  } else if (question && "target" in question && intent.kind === "yes") {
+    // "Which one?" -> "yes": a yes names no task; the question is asked again, never thanked for.
+    return { reply: texts(language).askWhich };
   } else if (question && "target" in question && answersWhich(intent)) {
     // "Which one?" -> "6": the question's action on the task named now.
     chosen = { ...question, target: (intent as { target: Target }).target } as Intent;
