@@ -215,8 +215,19 @@ const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"
  */
 export const MAX_TOKENS = 160;
 
-/** One task a line ("1. X", "- Y", "Z"): the lines read as a comma-separated list. */
-function asOneLine(message: string): string {
+// "1) X 2) Y 3) Z" on one line: items numbered 1, 2, 3... in order, each number followed by ")".
+const INLINE_ITEM = /(?:^|\s)(\d{1,2})\)\s/g;
+
+/** A numbered list written on one line, one item a line; anything else as it is. */
+function inlineItems(message: string): string {
+  const numbers = [...message.slice(0, 4_000).matchAll(INLINE_ITEM)].map((match) => Number(match[1]));
+  if (numbers.length < 2 || numbers.some((number, index) => number !== index + 1)) return message;
+  return message.replace(INLINE_ITEM, (item) => `\n${item.trim()} `);
+}
+
+/** One task a line ("1. X", "- Y", "Z", or "1) X 2) Y" on one line): the lines read as a comma-separated list. */
+function asOneLine(given: string): string {
+  const message = inlineItems(given);
   if (!/\n\s*\S/.test(message.trim())) return message;
   const lines = message
     .slice(0, 4_000)
