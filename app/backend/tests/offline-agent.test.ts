@@ -337,6 +337,10 @@ describe("offline agent: everyday conversations, checked in the database", () =>
     expect(await state(user)).toEqual(before);
     expect(asked.response).toContain("Pay electricity bill");
     expect(asked.response).toContain("Gas bill for the flat");
+    // A yes names no task: it asks again, and changes nothing.
+    const yes = await chat(app, user, "yes", asked.conversation_id);
+    expect(yes.tool_calls.filter((call: { name: string }) => call.name !== "list_tasks")).toEqual([]);
+    expect(yes.response).toMatch(/\?/);
     // The answer to "which one?" makes the change on the task it names.
     await chat(app, user, "2", asked.conversation_id);
     expect(await state(user)).toEqual([
@@ -352,6 +356,86 @@ describe("offline agent: everyday conversations, checked in the database", () =>
       "2x:Gas bill for the flat",
       "3x:Walk the dog",
     ]);
+  });
+
+  it("a write whose title matches only in part, with another word in the middle, asks; yes makes exactly it, no drops it, anything else is a new message", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Pay electricity bill", "Water the plants", "Call the plumber"]);
+    const before = await state(user);
+    const writes = (answer: { tool_calls: Array<{ name: string }> }) =>
+      answer.tool_calls.filter((call) => call.name !== "list_tasks");
+
+    // "gas" is in no title: it may be another bill, so nothing is paid until the user says yes.
+    const asked = await chat(app, user, "mark pay the gas bill as done");
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toMatch(/\?/);
+    expect(asked.response).toContain("Pay electricity bill");
+    expect(await state(user)).toEqual(before);
+    const yes = await chat(app, user, "haan", asked.conversation_id);
+    expect(writes(yes).map((call) => call.name)).toEqual(["complete_task"]);
+    expect(await state(user)).toEqual([
+      "1x:Pay electricity bill",
+      "2:Water the plants",
+      "3:Call the plumber",
+    ]);
+
+    // "no" drops the guess and changes nothing.
+    const again = await chat(app, user, "delete water the garden plants");
+    expect(writes(again)).toEqual([]);
+    expect(again.response).toContain("Water the plants");
+    const no = await chat(app, user, "no", again.conversation_id);
+    expect(writes(no)).toEqual([]);
+    expect(await state(user)).toHaveLength(3);
+
+    // Anything else is read as a new message: the guess is gone, and a later yes confirms nothing.
+    const third = await chat(app, user, "delete water the garden plants");
+    const other = await chat(app, user, "add buy stamps", third.conversation_id);
+    expect(writes(other).map((call) => call.name)).toEqual(["add_task"]);
+    await chat(app, user, "yes", third.conversation_id);
+    expect(await state(user)).toEqual([
+      "1x:Pay electricity bill",
+      "2:Water the plants",
+      "3:Call the plumber",
+      "4:Buy stamps",
+    ]);
+
+    // Words after the title only say more about it: the task is changed at once.
+    await chat(app, user, "delete call the plumber, the leak is fixed");
+    expect(await state(user)).toEqual(["1x:Pay electricity bill", "2:Water the plants", "4:Buy stamps"]);
+  });
+
+  it("a name one letter from an all-word ('sara' / 'sare') or an all-word inside a title names that task, not every task", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Email Sara the report", "Pay rent", "Tell Mo everything about the trip"]);
+    await chat(app, user, "mark emailing sara as done");
+    expect(await state(user)).toEqual([
+      "1x:Email Sara the report",
+      "2:Pay rent",
+      "3:Tell Mo everything about the trip",
+    ]);
+    await chat(app, user, "complete tell mo everything");
+    expect(await state(user)).toEqual([
+      "1x:Email Sara the report",
+      "2:Pay rent",
+      "3x:Tell Mo everything about the trip",
+    ]);
+    // The all-word alone is still every task: asked first.
+    const asked = await chat(app, user, "delete everything");
+    expect(asked.tool_calls.filter((call: { name: string }) => call.name === "delete_task")).toEqual([]);
+    expect(asked.response).toMatch(/\?/);
+    expect(await state(user)).toHaveLength(3);
+  });
+
+  it("a change the rules read one way and the classifier another ('clear' = delete or complete?) asks; yes makes it", async () => {
+    const { app } = testApp();
+    const user = await userWith(["Buy milk", "Pay rent", "Call mom"]);
+    const asked = await chat(app, user, "clear task 2, finished it already");
+    expect(asked.tool_calls.filter((call: { name: string }) => call.name !== "list_tasks")).toEqual([]);
+    expect(asked.response).toMatch(/\?/);
+    expect(asked.response).toContain("Pay rent");
+    expect(await state(user)).toEqual(["1:Buy milk", "2:Pay rent", "3:Call mom"]);
+    await chat(app, user, "yes", asked.conversation_id);
+    expect(await state(user)).toEqual(["1:Buy milk", "3:Call mom"]);
   });
 
   it("a task number the message excludes ('not 2', 'la 2 no', '2 nahi,') is never the one changed: it asks", async () => {

@@ -16,6 +16,11 @@ describe("offline agent: understanding a message", () => {
     ["add a task: salt and pepper shakers", { kind: "add", titles: ["Salt and pepper shakers"] }],
     ["Add a task", { kind: "add", titles: [] }],
     ["pls remind me to water the ferns", { kind: "add", titles: ["Water the ferns"] }],
+    // Thanks after a title, and a Roman Urdu verb of the request before it, are not part of the title.
+    ["add 'defrost the freezer' thank you", { kind: "add", titles: ["Defrost the freezer"] }],
+    ["naya kaam banao shoes polish karna", { kind: "add", titles: ["Shoes polish karna"] }],
+    // A numbered list on one line is one task an item; numbers out of order are part of the title.
+    ["add 1) oil the hinges 2) fix the gate", { kind: "add", titles: ["Oil the hinges", "Fix the gate"] }],
     ["what's pending?", { kind: "list", status: "pending" }],
     ["which ones did I finish", { kind: "list", status: "completed" }],
     ["shwo everything", { kind: "list", status: "all" }],

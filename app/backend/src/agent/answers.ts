@@ -28,15 +28,33 @@ const INTERJECTIONS = new Set(["yaar", "yar", "bhai", "man", "dude", "oh", "hey"
 // What may surround an answer: punctuation, emoji, a polite word.
 const TRAILING_POLITE = / (please|pls|plz|por favor|ji|جی)$/;
 
-/** "yes" / "no" when the whole message is an exact answer, in any of the supported languages. */
-export function exactAnswer(message: string): "yes" | "no" | undefined {
-  // "yes?" asks back; it answers nothing.
-  if (/[?؟]/.test(message)) return undefined;
-  const words = message
+const answerWords = (message: string) =>
+  message
     .normalize("NFKC")
     .split(/[\s,.;:!?¿¡؟۔،"'()\p{Extended_Pictographic}\u{FE0F}]+/u)
     .filter(Boolean)
     .map(normalizeWord);
+
+/**
+ * Whether a message that is not an exact answer still only talks about the question ("wait", "hang on",
+ * "yes?", "yes but not the flight", "no wait i mean"): the question stays open. Any other message is a new one.
+ */
+export function aboutTheQuestion(message: string): boolean {
+  const words = answerWords(message);
+  if (words.length === 0) return true;
+  const text = words.join(" ");
+  if (HESITATIONS.has(text)) return true;
+  return [1, 2].some((length) => {
+    const opening = words.slice(0, length).join(" ");
+    return YES.has(opening) || NO.has(opening) || HESITATIONS.has(opening);
+  });
+}
+
+/** "yes" / "no" when the whole message is an exact answer, in any of the supported languages. */
+export function exactAnswer(message: string): "yes" | "no" | undefined {
+  // "yes?" asks back; it answers nothing.
+  if (/[?؟]/.test(message)) return undefined;
+  const words = answerWords(message);
   // "nooo" is "no", "no no no" and "nahi nahi" are "no", "nahi yaar" is "nahi": emphasis, not another answer.
   const plain = words
     .map((word) => word.replace(/(\p{L})\1{2,}/gu, "$1"))

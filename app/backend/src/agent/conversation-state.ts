@@ -21,8 +21,12 @@ export interface PlannedCall {
 
 /** A change the assistant asked about and makes only on an exact yes. */
 export interface Proposal {
-  /** "change": several tasks at once; "undo": take back the last change (asked after a "no"). */
-  kind: "change" | "undo";
+  /**
+   * "change": several tasks at once, or a statement's change; "undo": take back the last change (asked after a
+   * "no"); "guess": a change the assistant was not sure of (a title matched only in part): an exact yes makes
+   * it, a no drops it, and anything else is read as a new message.
+   */
+  kind: "change" | "undo" | "guess";
   calls: PlannedCall[];
   tasks: TaskRef[];
 }

@@ -6,10 +6,18 @@ import type {
   LanguageModelV4Prompt,
   LanguageModelV4StreamPart,
 } from "@ai-sdk/provider";
-import { readState } from "./conversation-state.js";
+import { readState, type Proposal } from "./conversation-state.js";
 import { planNextStep, type ChatState, type PastTurn } from "./offline/planner.js";
 
 export const OFFLINE_MODEL_ID = "offline-agent";
+
+/**
+ * Where the offline agent leaves the change it asked about instead of making ("Delete this task? … 3: Walk the
+ * dog"): the loop passes one per turn (providerOptions.offline.asked) and keeps the proposal for the user's yes.
+ */
+export interface AskedHolder {
+  proposal?: Proposal;
+}
 
 /**
  * The built-in offline agent, as a language model: it reads the conversation like an LLM would and answers
@@ -25,6 +33,8 @@ export class OfflineModel implements LanguageModelV4 {
   async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
     const memory = readState(options.providerOptions?.offline?.state);
     const step = planNextStep({ ...readTurn(options.prompt), memory });
+    const asked = options.providerOptions?.offline?.asked as AskedHolder | undefined;
+    if (asked && "proposal" in step && step.proposal) asked.proposal = step.proposal;
     const content: LanguageModelV4Content[] =
       "calls" in step
         ? step.calls.map((call) => ({

@@ -2,7 +2,7 @@ import { APICallError, generateText, stepCountIs, type LanguageModel, type Model
 import type { FastifyBaseLogger as Logger } from "fastify";
 import type { TaskService } from "../tasks/service.js";
 import { failedCall, type ToolCallRecord } from "../chat/tool-calls.js";
-import { exactAnswer } from "./answers.js";
+import { aboutTheQuestion, exactAnswer } from "./answers.js";
 import {
   inverseCalls,
   nextState,
@@ -12,9 +12,9 @@ import {
   type TaskRef,
 } from "./conversation-state.js";
 import { readMessage } from "./offline/understand.js";
-import { report, taskLines, texts, type Action } from "./offline/replies.js";
+import { describeProposal, report, texts } from "./offline/replies.js";
 import type { Language } from "./offline/text.js";
-import { OFFLINE_MODEL_ID } from "./offline-model.js";
+import { OFFLINE_MODEL_ID, type AskedHolder } from "./offline-model.js";
 import { connectTaskTools, type ConnectedTaskTools } from "./task-tools.js";
 import { TurnGuard } from "./turn-guard.js";
 
@@ -78,21 +78,26 @@ export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
   const answer = exactAnswer(message);
   const lastChange = state.lastChange?.writes ?? [];
 
-  if (state.pending) {
+  // A question is answered by an exact yes or no; a message that only hesitates or half-answers ("wait", "yes?"),
+  // or that asks for nothing ("had enough"), keeps it open; anything else is a new message, read as such (the
+  // question is dropped, nothing it proposed is made).
+  const newMessage = answer === undefined && !aboutTheQuestion(message) && understood.understood !== false;
+  const pending = newMessage ? null : state.pending;
+  if (pending) {
     if (answer === "no") return { response: say.cancelled, toolCalls: [], state: nextState(state, []) };
     if (answer !== "yes") {
-      const question = describeProposal(state.pending, language);
+      const question = describeProposal(pending, language);
       return {
         response: `${say.stillAsking}\n${question}`,
         toolCalls: [],
-        state: nextState(state, [], state.pending),
+        state: nextState(state, [], pending),
       };
     }
-    const guard = new TurnGuard({ mayWrite: "yes", lastChange, confirmed: state.pending.calls });
+    const guard = new TurnGuard({ mayWrite: "yes", lastChange, confirmed: pending.calls });
     const connection = await connectTaskTools(request.tasks, request.logger, guard);
     try {
       const outcomes = [];
-      for (const call of state.pending.calls) {
+      for (const call of pending.calls) {
         const outcome = await connection.call(call.tool, call.input);
         outcomes.push({ ...call, ...outcome });
       }
@@ -118,6 +123,7 @@ export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
 
   const guard = new TurnGuard({ mayWrite: understood.writes, lastChange });
   const connection = await connectTaskTools(request.tasks, request.logger, guard);
+  const asked: AskedHolder = {};
   try {
     const messages: ModelMessage[] = [
       ...toModelMessages(request.history),
@@ -133,9 +139,18 @@ export async function runAgent(request: AgentRequest): Promise<AgentTurn> {
       // One call at a time, in the model's order: tasks added together get their numbers in that order.
       toolCallConcurrency: 1,
       abortSignal: AbortSignal.timeout(request.timeoutMs),
-      providerOptions: { offline: { state: state as never } },
+      providerOptions: { offline: { state: state as never, asked: asked as never } },
     });
     if (guard.proposal) return await askFirst(guard.proposal, connection, request, language);
+    if (asked.proposal && !connection.calls.some(isWrite)) {
+      // The offline agent was not sure of the change (a title matched only in part): it asked, and the
+      // change waits for the user's yes.
+      return {
+        response: describeProposal(asked.proposal, language),
+        toolCalls: connection.calls,
+        state: nextState(state, connection.calls, asked.proposal),
+      };
+    }
     const text = result.text.trim();
     return {
       response: text || fallbackReply(connection.calls),
@@ -171,6 +186,8 @@ function readSafely(message: string, logger: Logger): ReturnType<typeof readMess
     return { language: "en", writes: "no" };
   }
 }
+
+const isWrite = (call: ToolCallRecord) => call.name !== "list_tasks" && !failedCall(call);
 
 function isOffline(model: LanguageModel): boolean {
   return typeof model === "object" && model.modelId === OFFLINE_MODEL_ID;
@@ -224,36 +241,6 @@ async function askFirst(
     toolCalls: connection.calls,
     state: nextState(request.state, kept, pending),
   };
-}
-
-/** The question of a proposal: what it does, to which tasks, and how to answer. */
-function describeProposal(proposal: Proposal, language: Language): string {
-  const say = texts(language);
-  if (proposal.kind === "undo") {
-    return `${say.askUndo}\n${taskLines(
-      proposal.tasks.map((task) => ({ ...task, completed: false })),
-      false,
-    )}`;
-  }
-  return `${say.confirm(actionOf(proposal.calls), proposal.tasks.length)}\n${taskLines(
-    proposal.tasks.map((task) => ({ ...task, completed: false })),
-    false,
-  )}`;
-}
-
-function actionOf(calls: PlannedCall[]): Action {
-  const kinds = new Set(
-    calls.map((call) =>
-      call.tool === "delete_task"
-        ? "delete"
-        : call.tool === "complete_task" || (call.input.completed === true && !("title" in call.input))
-          ? "complete"
-          : call.input.completed === false && !("title" in call.input) && !("description" in call.input)
-            ? "reopen"
-            : "change",
-    ),
-  );
-  return kinds.size === 1 ? ([...kinds][0] as Action) : "change";
 }
 
 function fallbackReply(calls: ToolCallRecord[]): string {

@@ -12,9 +12,58 @@ export interface Example {
 
 const EPOCHS = 40;
 const LEARNING_RATE = 0.3;
-const L2 = 1e-5;
+const L2 = 1e-4;
 
-export function train(examples: Example[]) {
+/** Noisy copies of each message, after it: enough for the kind of a message to outweigh its spelling. */
+const COPIES = 2;
+
+/** A deterministic generator of numbers in [0, 1) (mulberry32): the same seed, the same slips. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The message as typed in a hurry: one or two words of four letters or more with a letter dropped, doubled or
+ * swapped with the next, and sometimes without its final punctuation ("is the rent paid" asks as well as "…?").
+ */
+export function withSlips(text: string, random: () => number): string {
+  const words = text.split(" ");
+  const long = words.map((word, index) => (/^\p{L}{4,}$/u.test(word) ? index : -1)).filter((i) => i >= 0);
+  for (let slip = 0; slip < 1 + Math.floor(random() * 2) && long.length > 0; slip++) {
+    const index = long[Math.floor(random() * long.length)]!;
+    const letters = [...words[index]!];
+    const at = 1 + Math.floor(random() * (letters.length - 2));
+    const kind = Math.floor(random() * 3);
+    if (kind === 0) letters.splice(at, 1);
+    else if (kind === 1) letters.splice(at, 0, letters[at]!);
+    else [letters[at], letters[at + 1]] = [letters[at + 1]!, letters[at]!];
+    words[index] = letters.join("");
+  }
+  const typed = words.join(" ");
+  return random() < 0.3 ? typed.replace(/[\s.!?؟۔]+$/u, "") : typed;
+}
+
+/** The examples, each followed by COPIES copies with slips (the same every run). */
+export function augmented(examples: Example[]): Example[] {
+  const random = generator(23);
+  return examples.flatMap((example) => [
+    example,
+    ...Array.from({ length: COPIES }, () => ({
+      text: withSlips(example.text, random),
+      intent: example.intent,
+    })),
+  ]);
+}
+
+export function train(given: Example[]) {
+  const examples = augmented(given);
   const labels = [...INTENTS];
   const classes = labels.length;
   const weights = new Float64Array(BUCKETS * classes);

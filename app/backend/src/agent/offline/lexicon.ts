@@ -667,6 +667,29 @@ export const ORDINALS: Record<string, number> = {
   آخری: -1,
 };
 
+/**
+ * Words of a sentence around a task's name that name no task themselves: helpers of a past tense ("de diya"),
+ * polite endings ("کریں"), "please", moving a task back. The partial-match check does not ask about them.
+ */
+export const NO_TASK_WORDS = [
+  "diya",
+  "diye",
+  "kiya",
+  "kiye",
+  "liya",
+  "porfa",
+  "porfis",
+  "esta",
+  "está",
+  "estan",
+  "کریں",
+  "کرو",
+  "کردیں",
+  "دیں",
+  "move",
+  "moved",
+];
+
 /** Words that join items of a list: "buy bread, call mom and renew passport". */
 export const CONJUNCTIONS = ["and", "aur", "y", "e", "&", "اور"];
 

@@ -7,8 +7,14 @@
  * make (or what to answer at once). The agent loop runs the calls one by one through MCP and comes back here.
  */
 import type { TaskToolName } from "../../mcp/task-server.js";
-import { emptyState, inverseCalls, type ConversationState } from "../conversation-state.js";
-import { report, report as reportOf, texts, taskLines, type ShownTask } from "./replies.js";
+import {
+  emptyState,
+  inverseCalls,
+  type ConversationState,
+  type PlannedCall,
+  type Proposal,
+} from "../conversation-state.js";
+import { describeProposal, report, report as reportOf, texts, taskLines, type ShownTask } from "./replies.js";
 import { classify } from "./intent-model.js";
 import { ascending, bestMatches, resolveTarget, type Resolution } from "./resolve.js";
 import { capitalize, type Language } from "./text.js";
@@ -51,9 +57,14 @@ interface Call {
 }
 
 /** The next step: calls to make together (the loop's guard sees them whole), or the reply. */
-export type PlanStep = { calls: Call[] } | { reply: string };
+export type PlanStep = { calls: Call[] } | { reply: string; proposal?: Proposal };
 
-type Decision = { calls: Call[]; report: (outcomes: ToolOutcome[]) => string } | { reply: string };
+/**
+ * What a plan decided: calls to make and how to report them, or a reply. `unsure`: the calls are a guess (a title
+ * matched only in part); they are not made but asked about, naming these tasks, and kept for the user's yes.
+ */
+type Decision =
+  { calls: Call[]; report: (outcomes: ToolOutcome[]) => string; unsure?: ShownTask[] } | { reply: string };
 
 interface Plan {
   /** Look the user's tasks up first (list_tasks), for titles, ordinals, "all" and already-done checks. */
@@ -74,7 +85,10 @@ export const BULK_LIMIT = 50;
 const DESCRIPTION_MAX = 2000;
 
 export function planNextStep(state: ChatState): PlanStep {
-  const previous = state.turns.at(-1);
+  // "Which one?" -> "yes" -> "2": a yes that named no task left the question open.
+  const [last, before] = [state.turns.at(-1), state.turns.at(-2)];
+  const yesOnly = last && before && last.calls.length === 0 && understand(last.user).intent.kind === "yes";
+  const previous = yesOnly ? before : last;
   const question = previous && openQuestion(previous);
   const { intent, language } = understand(state.message, question !== undefined);
   const context: Context = { language, turns: state.turns, memory: state.memory ?? emptyState() };
@@ -83,6 +97,9 @@ export function planNextStep(state: ChatState): PlanStep {
   if (follow) return runPlan(follow, state.outcomes, language);
   if (question && intent.kind === "no") {
     return { reply: texts(language).cancelled };
+  } else if (question && "target" in question && intent.kind === "yes") {
+    // "Which one?" -> "yes": a yes names no task; the question is asked again, never thanked for.
+    return { reply: texts(language).askWhich };
   } else if (question && "target" in question && answersWhich(intent)) {
     // "Which one?" -> "6": the question's action on the task named now.
     chosen = { ...question, target: (intent as { target: Target }).target } as Intent;
@@ -109,7 +126,51 @@ export function planNextStep(state: ChatState): PlanStep {
     const excluded = negatedNumbers(state.message);
     if (chosen.target.numbers.some((id) => excluded.has(id))) return { reply: texts(language).askWhich };
   }
-  return runPlan(PLANS[chosen.kind](chosen as never, context), state.outcomes, language);
+  const plan = PLANS[chosen.kind](chosen as never, context);
+  return runPlan(
+    chosen === intent && readAsAnotherChange(state.message, intent) ? unsure(plan) : plan,
+    state.outcomes,
+    language,
+  );
+}
+
+const CHANGE_LABELS: Partial<Record<Intent["kind"], string>> = {
+  complete: "complete",
+  delete: "delete",
+  reopen: "reopen",
+  update: "edit",
+};
+// How sure the classifier must be of another change for the rules' change to be asked about.
+const OTHER_CHANGE_P = 0.6;
+
+/**
+ * The rules read one change ("delete 3") and the classifier, fairly sure, another ("complete"): two readings of
+ * what to do to a task disagree, so the rules' change is asked about (a stored proposal), never guessed.
+ */
+function readAsAnotherChange(message: string, intent: Intent): boolean {
+  const label = CHANGE_LABELS[intent.kind];
+  if (!label) return false;
+  const [top] = classify(message);
+  return (
+    top !== undefined &&
+    top.p >= OTHER_CHANGE_P &&
+    top.intent !== label &&
+    Object.values(CHANGE_LABELS).includes(top.intent)
+  );
+}
+
+/** The plan, with the tasks looked up, whose calls are asked about instead of made. */
+function unsure(plan: Plan): Plan {
+  return {
+    lookup: true,
+    decide: (tasks) => {
+      const decision = plan.decide(tasks);
+      if (!("calls" in decision)) return decision;
+      const ids = new Set(decision.calls.map((call) => Number(call.input.task_id)));
+      const named = tasks.filter((task) => ids.has(task.id));
+      return named.length > 0 ? { ...decision, unsure: named } : decision;
+    },
+  };
 }
 
 const WRITE_KINDS = new Set<Intent["kind"]>(["delete", "complete", "reopen", "update"]);
@@ -305,6 +366,11 @@ function runPlan(plan: Plan, outcomes: ToolOutcome[], language: Language): PlanS
   if ("reply" in decision) return decision;
   if (decision.calls.length > BULK_LIMIT) return { reply: texts(language).tooMany(BULK_LIMIT) };
   const made = outcomes.slice(plan.lookup ? 1 : 0);
+  if (made.length === 0 && decision.unsure && decision.calls.length > 0) {
+    const tasks = ascending(decision.unsure).map(({ id, title }) => ({ id, title }));
+    const proposal: Proposal = { kind: "guess", calls: decision.calls as PlannedCall[], tasks };
+    return { reply: describeProposal(proposal, language), proposal };
+  }
   if (made.length === 0 && decision.calls.length > 0) return { calls: decision.calls };
   return { reply: decision.report(made) };
 }
@@ -401,12 +467,14 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
       const found = resolveTarget(intent.target, tasks, {
         listing: lastListing(turns, memory),
         recent: recentTasks(memory, turns, tasks),
+        write: true,
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       if (found.tasks.length > BULK_LIMIT) return { reply: say.tooMany(BULK_LIMIT) };
       return {
         calls: found.tasks.map((task) => ({ tool: "delete_task" as const, input: { task_id: task.id } })),
         report: (outcomes) => report(outcomes, language),
+        ...(found.unsure ? { unsure: found.tasks } : {}),
       };
     },
   }),
@@ -427,13 +495,15 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
         const found = resolveTarget(intent.target, tasks, {
           listing: lastListing(turns, memory),
           recent: recentTasks(memory, turns, tasks),
+          write: true,
         });
         if (!("tasks" in found)) return { reply: unresolved(found, language) };
         if (found.tasks.length > 1)
           return { reply: unresolved({ ambiguous: "", options: found.tasks }, language) };
         const task = found.tasks[0]!;
         if (!intent.value) return { reply: say.askNewTitle(task) };
-        return one("update_task", { task_id: task.id, [intent.field]: intent.value }, language);
+        const edit = one("update_task", { task_id: task.id, [intent.field]: intent.value }, language);
+        return found.unsure ? { ...edit, unsure: found.tasks } : edit;
       },
     };
   },
@@ -500,6 +570,7 @@ function changeState(
         prefer: !completed,
         listing: lastListing(turns, memory),
         recent: recentTasks(memory, turns, tasks),
+        write: true,
       });
       if (!("tasks" in found)) return { reply: unresolved(found, language) };
       const toChange = found.tasks.filter((task) => task.completed !== completed);
@@ -510,6 +581,7 @@ function changeState(
       return {
         calls: toChange.map((task) => call(task.id)),
         report: (outcomes) => [report(outcomes, language), ...unchanged].join("\n"),
+        ...(found.unsure ? { unsure: toChange } : {}),
       };
     },
   };

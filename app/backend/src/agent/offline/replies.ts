@@ -3,6 +3,7 @@
  * Spanish). Replies are short, name tasks by number and title, and never show tool names or error texts. A
  * task's state has the task list's words (app/frontend/lib/taskWords.ts): Completed, Pending, Reopened.
  */
+import type { PlannedCall, Proposal } from "../conversation-state.js";
 import type { Language } from "./text.js";
 
 export interface ShownTask {
@@ -276,4 +277,34 @@ export function report(outcomes: CallOutcome[], language: Language): string {
     return say.updated(task);
   });
   return lines.join("\n") || say.done;
+}
+
+/** The question of a proposal: what it does, to which tasks, and how to answer. */
+export function describeProposal(proposal: Proposal, language: Language): string {
+  const say = texts(language);
+  if (proposal.kind === "undo") {
+    return `${say.askUndo}\n${taskLines(
+      proposal.tasks.map((task) => ({ ...task, completed: false })),
+      false,
+    )}`;
+  }
+  return `${say.confirm(actionOf(proposal.calls), proposal.tasks.length)}\n${taskLines(
+    proposal.tasks.map((task) => ({ ...task, completed: false })),
+    false,
+  )}`;
+}
+
+function actionOf(calls: PlannedCall[]): Action {
+  const kinds = new Set(
+    calls.map((call) =>
+      call.tool === "delete_task"
+        ? "delete"
+        : call.tool === "complete_task" || (call.input.completed === true && !("title" in call.input))
+          ? "complete"
+          : call.input.completed === false && !("title" in call.input) && !("description" in call.input)
+            ? "reopen"
+            : "change",
+    ),
+  );
+  return kinds.size === 1 ? ([...kinds][0] as Action) : "change";
 }

@@ -1,17 +1,27 @@
 /** Which of the user's tasks a message means: by number, by ordinal in the last listing, or by title words. */
+import * as lexicon from "./lexicon.js";
 import { CONJUNCTIONS, FILLERS, TASK_NOUNS } from "./lexicon.js";
 import type { ShownTask } from "./replies.js";
 import { isTypoOf, normalizeWord } from "./text.js";
 import type { Target } from "./understand.js";
 
 export type Resolution =
-  | { tasks: ShownTask[] }
+  /** `unsure`: a write whose title words match the task only in part (the rest name nothing): asked, not made. */
+  | { tasks: ShownTask[]; unsure?: true }
   | { ambiguous: string; options: ShownTask[] }
   | { missing: string }
   | { missingId: number }
   | { none: true };
 
 const IGNORED = new Set([...FILLERS, ...TASK_NOUNS, ...CONJUNCTIONS].filter((word) => !word.includes(" ")));
+
+/** Every word the lexicon holds (commands, states, questions, markers of a language): they name no task. */
+const PARSER_WORDS = new Set<string>();
+(function collect(value: unknown): void {
+  if (typeof value === "string") for (const word of value.split(/\s+/)) PARSER_WORDS.add(normalizeWord(word));
+  else if (Array.isArray(value) || value instanceof Set) for (const item of value) collect(item);
+  else if (value && typeof value === "object") for (const item of Object.values(value)) collect(item);
+})(lexicon);
 
 /** The first `max` words of a text that can name a task (fillers and task nouns left out). */
 function words(text: string, max: number): string[] {
@@ -26,9 +36,9 @@ function words(text: string, max: number): string[] {
 
 const stem = (word: string) => (word.length >= 4 ? word.replace(/(ing|ed|es|s)$/, "") : `\u0000${word}`);
 
-/** "booked" ~ "book", "x-ray" ~ "x-rays", "electicity" ~ "electricity". */
+/** "booked" ~ "book", "paying" ~ "pay", "x-ray" ~ "x-rays", "electicity" ~ "electricity". */
 function sameWord(a: string, b: string): boolean {
-  return a === b || stem(a) === stem(b) || isTypoOf(a, b) || isTypoOf(b, a);
+  return a === b || stem(a) === stem(b) || stem(a) === b || a === stem(b) || isTypoOf(a, b) || isTypoOf(b, a);
 }
 
 // A query or title is compared on its first words: enough to name a task, and the work stays bounded.
@@ -72,7 +82,13 @@ export function bestMatches(query: string, tasks: ShownTask[], minimum = 0.5): S
 export function resolveTarget(
   target: Target,
   tasks: ShownTask[],
-  options: { prefer?: boolean; listing?: ShownTask[] | undefined; recent?: ShownTask[] | undefined },
+  options: {
+    prefer?: boolean;
+    listing?: ShownTask[] | undefined;
+    recent?: ShownTask[] | undefined;
+    /** A write: a title matched only in part is marked `unsure` (the write is asked about, not made). */
+    write?: boolean;
+  },
 ): Resolution {
   const byNumber = ascending(tasks);
   switch (target.kind) {
@@ -98,6 +114,11 @@ export function resolveTarget(
       return { tasks: current as ShownTask[] };
     }
     case "all": {
+      // "complete tell sara everything" with "Tell Sara everything about the move": the all-word is the title's.
+      if (target.title) {
+        const titled = bestMatches(target.title, byNumber, 1);
+        if (titled.length === 1) return { tasks: titled };
+      }
       let chosen = byNumber;
       if (target.status !== "all")
         chosen = chosen.filter((task) => task.completed === (target.status === "completed"));
@@ -115,8 +136,10 @@ export function resolveTarget(
       const found = narrow(bestMatches(target.phrase, byNumber), options.prefer);
       if (found.length === 1) {
         const rivals = rivalsOf(target.phrase, found[0]!, byNumber);
-        return rivals.length > 0
-          ? { ambiguous: target.phrase, options: [found[0]!, ...rivals] }
+        if (rivals.length > 0) return { ambiguous: target.phrase, options: [found[0]!, ...rivals] };
+        // Words of the request the title lacks name nothing else, yet they were asked for: not sure it is this one.
+        return options.write && unexplained(target.phrase, found[0]!).length > 0
+          ? { tasks: found, unsure: true }
           : { tasks: found };
       }
       if (found.length === 0) return { missing: target.phrase };
@@ -131,14 +154,39 @@ export function resolveTarget(
  * rivals are the tasks holding a word of the query that the best match lacks (a word of three letters or more).
  */
 function rivalsOf(query: string, best: ShownTask, tasks: ShownTask[]): ShownTask[] {
-  const wanted = titleWords(query);
-  const have = titleWords(best.title);
-  const left = wanted.filter((word) => word.length >= 3 && !have.some((other) => sameWord(word, other)));
+  const left = leftOut(query, best);
   if (left.length === 0) return [];
   return tasks.filter(
     (task) =>
       task.id !== best.id &&
       titleWords(task.title).some((word) => left.some((wantedWord) => sameWord(wantedWord, word))),
+  );
+}
+
+/** The words of the query (three letters or more) that the task's title does not hold. */
+function leftOut(query: string, task: ShownTask): string[] {
+  const have = titleWords(task.title);
+  return titleWords(query).filter((word) => word.length >= 3 && !have.some((other) => sameWord(word, other)));
+}
+
+/** "llamando" ~ "llamar", "submitted" ~ "submit": one word inflected, by a shared start of five letters. */
+const sameRoot = (a: string, b: string) => a.length >= 5 && b.length >= 5 && a.slice(0, 5) === b.slice(0, 5);
+
+/**
+ * Left-out words that change which task is meant: the query's words between the first and the last word the
+ * title holds ("pay the [water] bill" against "Pay electricity bill"), that are neither a word the parser reads
+ * nor the title's own word inflected. Words before or after the title's words say something about it ("cancel
+ * newspaper delivery is no longer needed"), not another task.
+ */
+function unexplained(query: string, task: ShownTask): string[] {
+  const have = titleWords(task.title);
+  const wanted = titleWords(query);
+  const held = wanted.map((word) => have.some((other) => sameWord(word, other) || sameRoot(word, other)));
+  const first = held.indexOf(true);
+  const last = held.lastIndexOf(true);
+  return wanted.filter(
+    (word, index) =>
+      index > first && index < last && !held[index] && word.length >= 3 && !PARSER_WORDS.has(word),
   );
 }
 

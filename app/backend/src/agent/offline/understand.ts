@@ -38,7 +38,8 @@ export type Target =
   | { kind: "numbers"; numbers: number[] }
   | { kind: "ordinals"; ordinals: number[] }
   | { kind: "words"; phrase: string; parts: string[] }
-  | { kind: "all"; status: Status; about?: string }
+  /** `title`: the message's words with the all-word, when a task's title may hold them all ("tell sara everything"). */
+  | { kind: "all"; status: Status; about?: string; title?: string }
   | { kind: "none" };
 
 export type Intent =
@@ -214,8 +215,19 @@ const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"
  */
 export const MAX_TOKENS = 160;
 
-/** One task a line ("1. X", "- Y", "Z"): the lines read as a comma-separated list. */
-function asOneLine(message: string): string {
+// "1) X 2) Y 3) Z" on one line: items numbered 1, 2, 3... in order, each number followed by ")".
+const INLINE_ITEM = /(?:^|\s)(\d{1,2})\)\s/g;
+
+/** A numbered list written on one line, one item a line; anything else as it is. */
+function inlineItems(message: string): string {
+  const numbers = [...message.slice(0, 4_000).matchAll(INLINE_ITEM)].map((match) => Number(match[1]));
+  if (numbers.length < 2 || numbers.some((number, index) => number !== index + 1)) return message;
+  return message.replace(INLINE_ITEM, (item) => `\n${item.trim()} `);
+}
+
+/** One task a line ("1. X", "- Y", "Z", or "1) X 2) Y" on one line): the lines read as a comma-separated list. */
+function asOneLine(given: string): string {
+  const message = inlineItems(given);
   if (!/\n\s*\S/.test(message.trim())) return message;
   const lines = message
     .slice(0, 4_000)
@@ -332,14 +344,15 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   const classes = () => findHits(tokens, CLASS_TABLE);
   const target = () => readTarget(tokens, findHits(tokens, COMMAND_TABLE), classes(), "all");
   // A change read from no command word written as such, only from a typo of one ("jo" read as "jot", "same" as
-  // "save"), when the classifier is sure the message wants something else: the typo is not trusted. A listing,
-  // a question or small talk is answered as such; anything else asks (never a guessed write).
+  // "save"), when the classifier's top guess is something else: the typo is not trusted. When the classifier is
+  // sure, a listing, a question or small talk is answered as such; anything else asks (never a guessed write).
   if (
     CHANGES[rule.kind] !== undefined &&
     CHANGES[rule.kind] !== predicted &&
-    p >= SURE &&
     !writtenExactly(tokens, rule.kind)
   ) {
+    // Not even the classifier's top guess: nothing to go on but a typo, so no change.
+    if (p < SURE) return { kind: "unknown" };
     if (predicted === "list")
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
@@ -659,7 +672,17 @@ function contentText(tokens: Token[], used: Hit[], classes: Hit[]): string {
   return joinRaw(contentTokens(tokens, used, classes));
 }
 
-function readTarget(tokens: Token[], used: Hit[], classes: Hit[], allStatus: Status): Target {
+// "sara" (a name) is one letter from "sare" (all): a short word is "all" only as written, a long one also misspelt.
+const ALL_TYPO_MIN = 6;
+
+/** Whether an "all" hit is written as such, or is a misspelling of a long all-word ("evrything"). */
+function trueAll(tokens: Token[], hit: Hit): boolean {
+  const written = tokens.slice(hit.start, hit.end).map((token) => token.norm);
+  return ALL_WORDS.includes(written.join(" ")) || written.every((word) => word.length >= ALL_TYPO_MIN);
+}
+
+function readTarget(tokens: Token[], used: Hit[], found: Hit[], allStatus: Status): Target {
+  const classes = found.filter((hit) => hit.kind !== "all" || trueAll(tokens, hit));
   const words = tokens.filter((token) => !isSeparator(token));
   const numbers = words.filter((token) => /^\d{1,9}$/.test(token.norm)).map((token) => Number(token.norm));
   if (numbers.length > 0) return { kind: "numbers", numbers };
@@ -680,7 +703,16 @@ function readTarget(tokens: Token[], used: Hit[], classes: Hit[], allStatus: Sta
   if (all || (plural && stated && content.length === 0)) {
     const status: Status = stated ? (stated.kind as Status) : allStatus;
     const aboutText = joinRaw(about);
-    return aboutText ? { kind: "all", status: "all", about: aboutText } : { kind: "all", status };
+    const named = contentTokens(
+      tokens,
+      used,
+      classes.filter((hit) => hit.kind !== "all" || hit !== allWordIndex),
+    );
+    // Two words besides the all-word, all of them in one title: that task's name, not "all" ("Tell Sara everything").
+    const title = named.length >= 3 ? { title: joinRaw(named) } : {};
+    return aboutText
+      ? { kind: "all", status: "all", about: aboutText, ...title }
+      : { kind: "all", status, ...title };
   }
   if (content.length === 0) return { kind: "none" };
   const phrase = joinRaw(content);
@@ -1019,8 +1051,12 @@ const LEADING_NOISE = new Set([
   "nueva",
   "nuevo",
   "karo",
+  "kro",
   "kar",
   "do",
+  "banao",
+  "bana",
+  "karna",
   "کرو",
   "کر",
   "دو",
@@ -1047,6 +1083,12 @@ const TRAILING_PHRASES = [
   "please",
   "pls",
   "thanks",
+  "thank you",
+  "thx",
+  "ty",
+  "shukriya",
+  "gracias",
+  "شکریہ",
   "kar do",
   "karo",
   "kar",
@@ -1234,8 +1276,22 @@ export const CORRECTION =
  * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
  * happened ("I paid the rent": its change is asked first), "no" for a question, small talk or anything else.
  */
-export function readMessage(message: string): { language: Language; writes: "yes" | "ask" | "no" } {
+export function readMessage(message: string): {
+  language: Language;
+  writes: "yes" | "ask" | "no";
+  /** False when the message asks for nothing the agent knows ("had enough", "hmm"): no order, question or listing. */
+  understood?: boolean;
+} {
   const { intent, language } = understand(message);
+  const understood = !["unknown", "yes", "no", "thanks", "greet"].includes(intent.kind);
+  return { ...readWrites(message, intent, language), understood };
+}
+
+function readWrites(
+  message: string,
+  intent: Intent,
+  language: Language,
+): { language: Language; writes: "yes" | "ask" | "no" } {
   const text = message.trim().replace(/^[¿¡"'\s]+/, "");
   const question = (/[?؟]\s*$/.test(text) || QUESTION_START.test(text)) && !POLITE_REQUEST.test(text);
   const [top] = classify(message);
