@@ -14,7 +14,7 @@ import * as localStack from "../../scripts/pulumi-stack.mjs";
 import { ensureStandInImages, NODE_IMAGE, POSTGRES_IMAGE } from "../../ci-rig/stand-in-images.mjs";
 import { DATABASE_NAME } from "../../components/naming.js";
 import { signUpAndChatInBrowser } from "./browser-flow.js";
-import { AppClient, helm, type Kube, kubeJson, kubectl, kubectlAsync, run, waitFor } from "./support.js";
+import { AppClient, helm, type Kube, kubeJson, kubectl, kubectlAsync, waitFor } from "./support.js";
 
 const { copyProject, initStack, pulumi, pulumiEnv, stackOutputs } = localStack;
 const NAMESPACE = "todo"; // the default of Pulumi.yaml: zero config
@@ -401,8 +401,16 @@ describe("pulumi up on the cluster, as a user runs it", function () {
     pulumi(["stack", "rm", "dev", "--yes"], { cwd: project, env });
     assert.doesNotMatch(pulumi(["stack", "ls"], { cwd: project, env }).stdout, /\bdev\b/);
     // The docker provider's Delete forgets an image without removing it from Docker (README, "Tear down");
-    // remove this run's.
-    run("docker", ["image", "rm", images.backendImage, images.frontendImage]);
+    // remove this run's. The kubelet removes the deleted pods' exited containers a little after the namespace is
+    // gone, and until then Docker refuses to remove an image a container was made from: retry until it lets go.
+    const removed = (image: string) => {
+      const result = spawnSync("docker", ["image", "rm", image], { encoding: "utf8" });
+      if (result.status === 0 || /No such image/i.test(result.stderr)) return true;
+      throw new Error(result.stderr.trim());
+    };
+    await waitFor("Docker to remove this run's images", () =>
+      [images.backendImage, images.frontendImage].map((image) => removed(image)).every(Boolean),
+    );
   });
 });
 
