@@ -1,6 +1,6 @@
 // The Pulumi program: read and validate the stack's config, build the TodoChatbot, export what users need.
-import { readConfig } from "./components/config.js";
-import { deploy } from "./components/stack.js";
+import { readConfig } from "./components/config.ts";
+import { deploy } from "./components/stack.ts";
 
 const outputs = deploy(readConfig());
 

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { unfixedTag } from "../policy/rules.js";
+import { unfixedTag } from "../policy/image-tag.cjs";
 
 export const DEPLOY_MODES = ["helm", "manifests"] as const;
 export const SERVICE_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
@@ -88,12 +88,15 @@ export const SECRET_KEYS = ["databaseUrl", "llmApiKey", "kagentApiKey", "kagentM
 
 // A RunError: Pulumi prints its message without a stack trace, as an expected failure.
 export class ConfigError extends pulumi.RunError {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(
       `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
         problems.map((problem) => `  - ${problem}`).join("\n"),
     );
     this.name = "ConfigError";
+    this.problems = problems;
   }
 }
 

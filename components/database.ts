@@ -5,8 +5,8 @@
 // default claim retention policy); deleting the namespace (`pulumi destroy`) removes it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { asArgs, databaseManifests } from "./manifests.js";
-import type { AppSpec } from "./spec.js";
+import { asArgs, databaseManifests } from "./manifests.ts";
+import type { AppSpec } from "./spec.ts";
 
 export interface InClusterDatabaseArgs {
   spec: AppSpec;

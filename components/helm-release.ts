@@ -3,9 +3,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
-import { chartDigest } from "./chart-digest.js";
-import { CHART_PATH, helmValues, RELEASE_NAME } from "./helm-values.js";
-import type { AppSpec } from "./spec.js";
+import { chartDigest } from "./chart-digest.ts";
+import { CHART_PATH, helmValues, RELEASE_NAME } from "./helm-values.ts";
+import type { AppSpec } from "./spec.ts";
 
 export interface HelmAppArgs {
   spec: AppSpec;

@@ -2,7 +2,7 @@
 // sizes, probes and the other settings the spec reads from the chart's values.yaml are left to the chart's own
 // defaults (chart-defaults.ts), so both modes take them from that one file. Secrets are passed by Secret NAME
 // only (`*.existingSecret`): no secret value is ever a Helm value, so none lands in the release history.
-import type { AppComponentSpec, AppSpec } from "./spec.js";
+import type { AppComponentSpec, AppSpec } from "./spec.ts";
 
 export const RELEASE_NAME = "todo-chatbot";
 export const CHART_PATH = "./helm/todo-chatbot";

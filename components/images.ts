@@ -7,11 +7,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
-import { CHART_DEFAULTS } from "./chart-defaults.js";
-import type { ImageSource, StackConfig } from "./config.js";
-import { contentTag } from "./content-tag.js";
-import { splitReference } from "./image-reference.js";
-import type { BuiltImages } from "./spec.js";
+import { CHART_DEFAULTS } from "./chart-defaults.ts";
+import type { ImageSource, StackConfig } from "./config.ts";
+import { contentTag } from "./content-tag.ts";
+import { splitReference } from "./image-reference.ts";
+import type { BuiltImages } from "./spec.ts";
 
 // The names the chart's values.yaml gives them, so a plain `helm install` finds the images the program built.
 export const IMAGE_REPOSITORIES = {

@@ -18,9 +18,9 @@ import {
   namingFor,
   type Component,
   type Naming,
-} from "./naming.js";
-import type { Probe, Resources } from "./chart-defaults.js";
-import { PORTS, type AppComponentSpec, type AppSpec } from "./spec.js";
+} from "./naming.ts";
+import type { Probe, Resources } from "./chart-defaults.ts";
+import { PORTS, type AppComponentSpec, type AppSpec } from "./spec.ts";
 
 /** Every object of the app in raw mode, in apply order. */
 export interface AppManifests {

@@ -1,7 +1,7 @@
 // Object names and labels of one deploy mode. The chart computes the same for Helm mode (its _helpers.tpl);
 // raw mode uses the prefix "todo" and is managed by Pulumi. The in-cluster PostgreSQL belongs to no mode
 // (databaseNaming): both modes use the same one, so a mode switch keeps every user and task.
-import { namePrefix, type AppSpec } from "./spec.js";
+import { namePrefix, type AppSpec } from "./spec.ts";
 
 export const PART_OF = "todo-chatbot";
 export const APP_NAME = "todo-chatbot";

@@ -2,8 +2,8 @@
 // Deployment's rollout, as `helm --wait` does in Helm mode.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { appManifests, asArgs } from "./manifests.js";
-import type { AppSpec } from "./spec.js";
+import { appManifests, asArgs } from "./manifests.ts";
+import type { AppSpec } from "./spec.ts";
 
 export interface RawAppArgs {
   spec: AppSpec;

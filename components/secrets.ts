@@ -9,8 +9,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DATABASE_NAME, databaseNaming, namingFor } from "./naming.js";
-import { PORTS, type AppSpec } from "./spec.js";
+import { DATABASE_NAME, databaseNaming, namingFor } from "./naming.ts";
+import { PORTS, type AppSpec } from "./spec.ts";
 
 export interface AppSecretsArgs {
   spec: AppSpec;

@@ -3,9 +3,9 @@
 // (helm-values.ts) are both derived from it, and a test renders the chart with those values and compares it
 // with the raw objects, so the two modes cannot drift. Nothing secret is in here: secrets are referenced by
 // Secret name only.
-import { CHART_DEFAULTS as CHART, type ChartDefaults, type Probe, type Resources } from "./chart-defaults.js";
-import type { DeployMode, PullPolicy, ServiceType, StackConfig } from "./config.js";
-import { splitReference } from "./image-reference.js";
+import { CHART_DEFAULTS as CHART, type ChartDefaults, type Probe, type Resources } from "./chart-defaults.ts";
+import type { DeployMode, PullPolicy, ServiceType, StackConfig } from "./config.ts";
+import { splitReference } from "./image-reference.ts";
 
 export interface ImageRef {
   repository: string;

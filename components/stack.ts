@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { declaredDefault, type StackConfig } from "./config.js";
-import { TodoChatbot } from "./todo-chatbot.js";
+import { declaredDefault, type StackConfig } from "./config.ts";
+import { TodoChatbot } from "./todo-chatbot.ts";
 
 /** The repository root: Pulumi.yaml, the build context and ./helm live here. */
 export const PROJECT_DIR = path.resolve(import.meta.dirname, "..");

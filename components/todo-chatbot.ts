@@ -3,15 +3,15 @@
 // derived from one app spec.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "./config.js";
-import { InClusterDatabase } from "./database.js";
-import { HelmApp } from "./helm-release.js";
-import { Images } from "./images.js";
-import { KagentOps } from "./kagent.js";
-import { namingFor, PART_OF } from "./naming.js";
-import { RawApp } from "./raw-app.js";
-import { AppSecrets } from "./secrets.js";
-import { buildAppSpec, type AppSpec } from "./spec.js";
+import type { StackConfig } from "./config.ts";
+import { InClusterDatabase } from "./database.ts";
+import { HelmApp } from "./helm-release.ts";
+import { Images } from "./images.ts";
+import { KagentOps } from "./kagent.ts";
+import { namingFor, PART_OF } from "./naming.ts";
+import { RawApp } from "./raw-app.ts";
+import { AppSecrets } from "./secrets.ts";
+import { buildAppSpec, type AppSpec } from "./spec.ts";
 
 export interface TodoChatbotArgs {
   config: StackConfig;

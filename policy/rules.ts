@@ -1,6 +1,8 @@
 // The policy pack's rules as plain functions: (resource type, resource inputs) -> violation messages. They
 // read the same resources `pulumi preview` sends to the pack, and the tests run them on the program's own.
 
+import { unfixedTag } from "./image-tag.cjs";
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Props = Record<string, any>;
 
@@ -29,25 +31,6 @@ export function containersOf(type: string, props: Props): ContainerView[] {
   const workload = `${type.split(":").pop()}/${props.metadata?.name ?? "?"}`;
   const containers: Props[] = [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])];
   return containers.map((c) => ({ ...c, workload, name: String(c.name) }));
-}
-
-/** An image reference's tag, or undefined when it has none ("app", "host:5000/app"). */
-export function imageTag(image: string): string | undefined {
-  if (image.includes("@")) return image.split("@")[1];
-  const last = image.split("/").pop() ?? "";
-  return last.includes(":") ? last.split(":").pop() : undefined;
-}
-
-/**
- * Why an image reference has no fixed tag ("no tag", also for an empty one, or "latest"), else undefined. The one
- * home of this rule in TypeScript: the pack applies it to every container and release value, and the program's
- * config (components/config.ts) to the stack's image settings before anything is built. The chart keeps its own
- * check (_helpers.tpl, "todo-chatbot.image") because a plain `helm install` cannot run TypeScript.
- */
-export function unfixedTag(image: string): "no tag" | "latest" | undefined {
-  const tag = imageTag(image);
-  if (tag === undefined || tag === "") return "no tag";
-  return tag === "latest" ? "latest" : undefined;
 }
 
 /** Whether an image reference names a registry host ("registry.example.com/app", "localhost:5000/app"). */

@@ -82,7 +82,11 @@ export async function waitFor<T>(
 export class AppClient {
   token = "";
   userId = "";
-  constructor(readonly baseUrl: string) {}
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
 
   private async call(
     method: string,
