@@ -138,8 +138,10 @@ function appDeployment(
       replicas: app.replicas,
       revisionHistoryLimit: 5,
       selector: { matchLabels: naming.selector(component) },
-      // Start the new pod before stopping an old one: no moment with fewer ready pods.
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      // Start every new pod before stopping an old one: no moment with fewer ready pods, and the pods start
+      // together (two replicas rolled in 3.4 s instead of 6.2 s with one at a time: docs/benchmarks.md). A node
+      // without room for them all schedules the rest as old pods leave.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "100%" } },
       template: {
         metadata: {
           labels: naming.labels(component),

@@ -6,10 +6,21 @@
 // own Minikube with kubectl and pulumi on PATH. It deploys into its own namespace and removes it at the end.
 // Results: docs/benchmarks.md, "Deploy".
 import { execFileSync, spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import YAML from "yaml";
 import { copyProject, initStack, pulumiEnv } from "./pulumi-stack.mjs";
 import { baseImages, clusterEnvironment } from "./stand-ins.mjs";
 
@@ -125,6 +136,27 @@ const withStackEnv = async <T>(work: () => Promise<T>): Promise<T> => {
 const pulumi = (...args: string[]) =>
   withStackEnv(() => measure("pulumi", [...args, "--non-interactive"], { cwd: project }));
 const up = () => pulumi("up", "--yes", "--skip-preview");
+// An empty program on the same engine, runtime options, Node and SDK: what any Pulumi Node program pays before
+// its first resource, so the no-op row can be read as engine floor + the program's own part.
+const emptyProject = path.join(work, "empty");
+const upEmpty = () =>
+  withStackEnv(() =>
+    measure("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], { cwd: emptyProject }),
+  );
+
+function createEmptyProject() {
+  const ours = YAML.parse(readFileSync(path.join(project, "Pulumi.yaml"), "utf8")) as { runtime: unknown };
+  mkdirSync(emptyProject);
+  writeFileSync(
+    path.join(emptyProject, "Pulumi.yaml"),
+    YAML.stringify({ name: "bench-empty", runtime: ours.runtime, main: "index.mjs" }),
+  );
+  writeFileSync(path.join(emptyProject, "package.json"), '{ "type": "module" }\n');
+  writeFileSync(path.join(emptyProject, "index.mjs"), 'import "@pulumi/pulumi";\n');
+  copyFileSync(path.join(project, "compile-cache.mjs"), path.join(emptyProject, "compile-cache.mjs"));
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(emptyProject, "node_modules"));
+  initStack({ cwd: emptyProject, env: stackEnv });
+}
 const kubectl = (...args: string[]) => measure("kubectl", ["--context", CONTEXT, ...args]);
 const helm = (...args: string[]) => measure(helmBinary, ["--kube-context", CONTEXT, ...args]);
 
@@ -225,6 +257,8 @@ async function main() {
     env: stackEnv,
     config: { namespace: NAMESPACE, ...standIns },
   });
+  createEmptyProject();
+  await upEmpty();
   // Warm: the images exist in the daemon, as they do for the floor (which reuses them).
   await up();
   const valuesFile = await floorValues();
@@ -252,6 +286,7 @@ async function oneRun(run: number, valuesFile: string) {
   // --- helm mode: the program ---
   const firstUp = await up();
   const noopUp = await up();
+  const noopEmpty = await upEmpty();
   const preview = await pulumi("preview", "--expect-no-changes");
   changeBackendLine(project);
   const changeUp = await up();
@@ -306,6 +341,12 @@ async function oneRun(run: number, valuesFile: string) {
     firstHelm,
   );
   record("no-op `pulumi up`", "no-op `helm upgrade --install --wait`", noopUp, noopHelm);
+  record(
+    "no-op `pulumi up` of an empty program (the engine's own floor)",
+    "no-op `helm upgrade --install --wait`",
+    noopEmpty,
+    noopHelm,
+  );
   record("`pulumi preview` of an unchanged stack", "`helm template` + `kubectl diff`", preview, floorPreview);
   record(
     "one backend source line changed → new pods ready",

@@ -25,9 +25,11 @@ spec:
   strategy:
     type: RollingUpdate
     rollingUpdate:
-      # Start the new pod before stopping an old one: no moment with fewer ready pods.
+      # Start every new pod before stopping an old one: no moment with fewer ready pods, and the pods start
+      # together (two replicas rolled in 3.4 s instead of 6.2 s with one at a time: docs/benchmarks.md). A node
+      # without room for them all schedules the rest as old pods leave.
       maxUnavailable: 0
-      maxSurge: 1
+      maxSurge: 100%
   template:
     metadata:
       labels:
