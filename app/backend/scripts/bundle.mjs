@@ -7,7 +7,7 @@
 // at run time through `new URL("<file>", import.meta.url)`. The script fails when any such file is missing.
 // Not bundled, because nothing here uses them: pino transports (they start worker threads from pino's own
 // files), PGlite extensions (their .tar.gz files).
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -46,6 +46,7 @@ await build({
   logLevel: "warning",
 });
 for (const asset of PGLITE_ASSETS) copyFileSync(join(PGLITE_DIST, asset), join(OUT, asset));
+asciiOnly(OUT);
 
 const missing = [];
 for (const file of readdirSync(OUT).filter((name) => name.endsWith(".mjs"))) {
@@ -61,4 +62,33 @@ if (missing.length > 0) {
       "Copy them into dist/bundle in app/backend/scripts/bundle.mjs (or the folder the path names).",
   );
   process.exit(1);
+}
+
+/**
+ * Rewrites every non-ASCII character of the output as a \uXXXX escape. Node decodes a module's source that holds
+ * a single non-ASCII byte into a two-byte string, so V8 keeps twice its size for the life of the process:
+ * server.mjs (1.6 MB) held 3.2 MB of the idle heap for one licence comment's "ä" (docs/benchmarks.md). esbuild
+ * escapes strings and identifiers (charset ascii) but leaves regular-expression literals and legal comments as
+ * written, and the agent's regular expressions (literals, and String.raw templates it builds RegExps from) hold
+ * Urdu and Spanish letters. An escape means the same character in each of those places; after a backslash it would
+ * not, so that fails instead.
+ */
+function asciiOnly(dir) {
+  for (const file of readdirSync(dir).filter((name) => name.endsWith(".mjs"))) {
+    const path = join(dir, file);
+    const code = readFileSync(path, "utf8");
+    if (!/[\u0080-\uffff]/.test(code)) continue;
+    const escapedAfterBackslash = /\\[\u0080-\uffff]/.exec(code);
+    if (escapedAfterBackslash) {
+      console.error(
+        `${file}: a backslash before "${escapedAfterBackslash[0].slice(1)}"; write the character as \\uXXXX in the source.`,
+      );
+      process.exit(1);
+    }
+    const escaped = code.replace(
+      /[\u0080-\uffff]/g,
+      (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    writeFileSync(path, escaped);
+  }
 }
