@@ -103,7 +103,9 @@ function crossValidate(folds = 5): string {
     `  calibrated: ${sureAndWrong(calibrated)} wrong with p ≥ 0.85, mean NLL ${nll(calibrated).toFixed(3)}, ECE ${expectedCalibrationError(calibrated, labels).toFixed(3)} (fold temperatures ${temperatures.join(", ")})`,
     ...[0.5, 0.6, 0.7, 0.85].map((at) => {
       const share = (rows: number[][]) => {
-        const sure = rows.map((row, i) => [Math.max(...row), row.indexOf(Math.max(...row)) === labels[i]] as const);
+        const sure = rows.map(
+          (row, i) => [Math.max(...row), row.indexOf(Math.max(...row)) === labels[i]] as const,
+        );
         const above = sure.filter(([p]) => p >= at);
         const ok = above.filter(([, good]) => good).length;
         return `${above.length} top guesses, ${((100 * ok) / Math.max(1, above.length)).toFixed(1)}% right`;

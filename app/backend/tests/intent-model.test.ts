@@ -31,7 +31,9 @@ describe("intent classifier", () => {
     const calibrated = scores.map((row) => softmax(row, temperature));
     expect(raw[0]![0]).toBeGreaterThan(0.95);
     expect(calibrated[0]![0]).toBeCloseTo(0.75, 1);
-    expect(expectedCalibrationError(calibrated, labels)).toBeLessThan(expectedCalibrationError(raw, labels) / 4);
+    expect(expectedCalibrationError(calibrated, labels)).toBeLessThan(
+      expectedCalibrationError(raw, labels) / 4,
+    );
   });
 
   it("calibrated probabilities are less sure than the raw ones, in the same order", () => {

@@ -85,8 +85,7 @@ interface StoredModel {
   temperature?: number;
 }
 
-let loaded:
-  { labels: IntentLabel[]; weights: Float32Array; bias: number[]; temperature: number } | undefined;
+let loaded: { labels: IntentLabel[]; weights: Float32Array; bias: number[]; temperature: number } | undefined;
 
 function model() {
   if (loaded) return loaded;

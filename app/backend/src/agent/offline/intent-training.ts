@@ -130,7 +130,9 @@ export function expectedCalibrationError(probabilities: number[][], labels: numb
     bin.p += row[top]!;
     if (top === labels[i]) bin.right++;
   });
-  return sums.reduce((error, bin) => error + Math.abs(bin.p - bin.right), 0) / Math.max(1, probabilities.length);
+  return (
+    sums.reduce((error, bin) => error + Math.abs(bin.p - bin.right), 0) / Math.max(1, probabilities.length)
+  );
 }
 
 /**

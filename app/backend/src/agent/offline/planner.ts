@@ -251,7 +251,7 @@ function lastAction(
 
 // Words that only say "I was wrong": what is left names the intended task.
 const CORRECTION_WORDS =
-  /\b(no+|nope|not|nahi|nahin|na|oops|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead)\b/gi;
+  /\b(no+|nope|not|nahi|nahin|na|oops|oopsie|whoops|oho|ugh|ups|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|likhna|bolna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead)\b/gi;
 
 /** The part of a correction that names what was meant: the last piece that says more than "no, sorry". */
 function meantPart(message: string): string {
@@ -282,6 +282,8 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
     if (target.kind === "numbers" || target.kind === "ordinals")
       return PLANS[action]({ kind: action, target } as never, context);
   }
+  // "oops undo", "galti se ho gaya, wapas karo": taking the change back is the undo's, with nothing redone.
+  if (intent.kind === "undo") return undefined;
   const [top] = classify(message);
   if (!CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5)) return undefined;
   const writes = context.memory.lastChange!.writes;
@@ -434,7 +436,12 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
           ? { title, description: intent.description }
           : { title },
     }));
-    return { lookup: false, decide: () => ({ calls, report: (outcomes) => report(outcomes, language) }) };
+    // Parts that were not clearly separate tasks ("..., bhoolna mat"): the tasks read are asked about, not added.
+    const unsureAdd = intent.unsure ? { unsure: [] } : {};
+    return {
+      lookup: false,
+      decide: () => ({ calls, report: (outcomes) => report(outcomes, language), ...unsureAdd }),
+    };
   },
 
   list: (intent, { language }) => ({
@@ -508,7 +515,12 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
     if (intent.value.length > max)
       return reply(intent.field === "title" ? say.titleTooLong : say.descriptionTooLong);
     // A number and a new value: straight to the tool (it says when there is no such task).
-    if (intent.target.kind === "numbers" && intent.target.numbers.length === 1 && intent.value) {
+    if (
+      intent.target.kind === "numbers" &&
+      intent.target.numbers.length === 1 &&
+      intent.value &&
+      !intent.unsure
+    ) {
       const input = { task_id: intent.target.numbers[0]!, [intent.field]: intent.value };
       return { lookup: false, decide: () => one("update_task", input, language) };
     }
@@ -526,7 +538,8 @@ const PLANS: { [K in Intent["kind"]]: (intent: Extract<Intent, { kind: K }>, con
         const task = found.tasks[0]!;
         if (!intent.value) return { reply: say.askNewTitle(task) };
         const edit = one("update_task", { task_id: task.id, [intent.field]: intent.value }, language);
-        return found.unsure ? { ...edit, unsure: found.tasks } : edit;
+        // A title matched only in part, or a value or task read from words the parse did not account for: asked.
+        return found.unsure || intent.unsure ? { ...edit, unsure: found.tasks } : edit;
       },
     };
   },

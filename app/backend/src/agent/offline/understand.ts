@@ -43,14 +43,16 @@ export type Target =
   | { kind: "none" };
 
 export type Intent =
-  | { kind: "add"; titles: string[]; description?: string }
+  /** `unsure`: the message was split into parts that are not clearly separate tasks (asked, not made). */
+  | { kind: "add"; titles: string[]; description?: string; unsure?: true }
   | { kind: "list"; status: Status }
   | { kind: "show"; target: Target }
   | { kind: "question"; target: Target }
   | { kind: "complete"; target: Target }
   | { kind: "delete"; target: Target }
   | { kind: "reopen"; target: Target }
-  | { kind: "update"; target: Target; field: "title" | "description"; value: string }
+  /** `unsure`: the value or the task was read from words the parse could not account for (asked, not made). */
+  | { kind: "update"; target: Target; field: "title" | "description"; value: string; unsure?: true }
   | { kind: "statement"; words: string; negated: boolean }
   | { kind: "undo" }
   | { kind: "yes" }
@@ -414,6 +416,12 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     (!changeSeen || namesExisting())
   ) {
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    // A listing needs a word that asks for one, or a state to list ("... pending list"); an add written as such
+    // whose title only looks like one to the character n-grams ("shoes" ~ "show") stays an add.
+    const asksList =
+      exactHits(tokens, COMMAND_TABLE).some((hit) => hit.kind === "list") ||
+      classes().some((hit) => hit.kind === "completed" || hit.kind === "pending");
+    if (predicted === "list" && !asksList && hasAddCommand(tokens)) return rule;
     if (predicted === "list")
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
@@ -774,7 +782,12 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
     titles = !singularNoun && (pluralNoun || allSingleWords || phrases) ? pieces : [part];
   }
+  // A part that only says "don't forget" ("mom ka gift lena hai, bhoolna mat") is no task: the split was not
+  // into clearly separate tasks, so the tasks read are asked about, not added.
+  const markerOnly = (title: Token[]) => titles.length > 1 && onlyNeedMarker(joinRaw(title));
+  const unsure = titles.some(markerOnly);
   const cleaned = titles
+    .filter((title) => !markerOnly(title))
     .filter(
       (title) => !title.every((token) => LIST_INTRO.has(token.norm) || SMALL_TALK_WORDS.has(token.norm)),
     )
@@ -784,6 +797,7 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     .map(capitalize);
   const intent: Intent = { kind: "add", titles: cleaned };
   if (description.text) intent.description = description.text;
+  if (unsure && cleaned.length > 0) intent.unsure = true;
   return intent;
 }
 
@@ -794,7 +808,20 @@ const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
 // Thanks and greetings ("شکریہ، اب ڈبل روٹی شامل کر دیں"): said around a request, never a task of their own.
 const SMALL_TALK_WORDS = new Set([...COMMANDS.thanks.phrases, ...COMMANDS.greet.phrases].flatMap(split));
 // "now" opening a task after thanks ("thanks, now add eggs", "شکریہ، اب ڈبل روٹی"): not part of its title.
-const NOW = new Set(["now", "ab", "ahora", "اب"]);
+// "and then chase payment", "y luego ...", "phir ...": a word of sequence opening a later task, not its title.
+const NOW = new Set([
+  "now",
+  "ab",
+  "ahora",
+  "اب",
+  "then",
+  "luego",
+  "despues",
+  "después",
+  "phir",
+  "fir",
+  "پھر",
+]);
 // A list's introduction ("put these on my list:"), not a task.
 const LIST_INTRO = new Set([
   "kr",
@@ -845,6 +872,11 @@ const LIST_INTRO = new Set([
 // "tengo que", "mujhe ... hai"), in each language. A leading time phrase moves to the end in English and Spanish.
 const LEADING_NEED =
   /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|want to|wanna)(?:\s+really)?|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
+/** A need-marker alone, with no task after it: "bhoolna mat", "don't forget!", "no te olvides". */
+function onlyNeedMarker(text: string): boolean {
+  const given = `${text.trim().replace(/[.!]+$/, "")} `;
+  return LEADING_NEED.test(given) && given.replace(LEADING_NEED, "").replace(/[\s\p{P}]+/gu, "") === "";
+}
 const LEADING_TIME =
   /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|este fin de semana|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
 const URDU_TIME = /^(kal|aaj|parson|agle hafte|is hafte|agle mahine|کل|آج|پرسوں|اگلے ہفتے)\b/i;
@@ -1191,6 +1223,10 @@ const PRONOUNS = new Set([
 
 const FIELD_WORDS = new Set([
   "title",
+  "nombre",
+  "título",
+  "عنوان",
+  "heading",
   "name",
   "naam",
   "titulo",
@@ -1215,7 +1251,8 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   ).filter((token) => !FIELD_WORDS.has(token.norm));
   let targetTokens: Token[];
   let valueTokens: Token[];
-  if (hit.start > 0 && beforeContent.length > 0) {
+  const taskFirst = hit.start > 0 && beforeContent.length > 0;
+  if (taskFirst) {
     // The task comes first (Urdu word order, "X should be Y"): the value is what follows the verb.
     targetTokens = tokens.slice(0, hit.start);
     valueTokens = tokens.slice(hit.end);
@@ -1244,7 +1281,47 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   const value = unquote(joinRaw(trimTitle(valueTokens)));
   const targetOnly = targetTokens.filter((token) => !FIELD_WORDS.has(token.norm));
   const target = readTarget(targetOnly, [], findHits(targetOnly, CLASS_TABLE), "all");
-  return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value };
+  const intent: Intent = {
+    kind: "update",
+    target,
+    field,
+    value: field === "title" ? capitalize(value) : value,
+  };
+  if (
+    value &&
+    editUnsure(targetOnly, target, trimTitle(valueTokens), taskFirst ? tokens[hit.start] : undefined)
+  )
+    intent.unsure = true;
+  return intent;
+}
+
+// Words that say a number follows ("task number 1", "کام نمبر ۱", "la número 3"): part of naming the task.
+const NUMBER_WORDS = new Set(["number", "no", "num", "nr", "numero", "número", "nambar", "nmbr", "نمبر"]);
+
+// The verbs of an edit that say which part is the value only by word order ("the dentist one should be at 4").
+const ORDER_ONLY_VERBS = new Set(["should", "set"]);
+
+/**
+ * An edit read from words the parse does not account for: a task number beside other words that are not part
+ * of naming it ("change the milk task 2 to ..."), a value that opens with a state ("task 5 should be done by
+ * friday": a new title, or a completion?), or a value placed only by word order after "should be"/"set"
+ * with the task named before the verb. Such an edit is asked about (a stored proposal), not made.
+ */
+function editUnsure(targetTokens: Token[], target: Target, value: Token[], verbAfterTask?: Token): boolean {
+  if (target.kind === "numbers") {
+    const named = targetTokens.filter(
+      (token) =>
+        !/^#?\d+$/.test(token.norm) &&
+        !isSeparator(token) &&
+        !PRONOUNS.has(token.norm) &&
+        !NUMBER_WORDS.has(token.norm) &&
+        !(token.norm in ORDINALS),
+    );
+    if (contentTokens(named, findHits(named, COMMAND_TABLE), findHits(named, CLASS_TABLE)).length > 0)
+      return true;
+  }
+  if (DONE_VALUE.test(value[0]?.norm ?? "") || OPEN_VALUE.test(value[0]?.norm ?? "")) return true;
+  return verbAfterTask !== undefined && ORDER_ONLY_VERBS.has(verbAfterTask.norm) && target.kind === "words";
 }
 
 // Intents that ask for a change. Everything else (a listing, a question, small talk) never writes.
@@ -1270,7 +1347,7 @@ export const ALSO =
   /^(and|also|aur|y|e|plus|same for|same with|lo mismo (para|con))(?=[\s,]|$)|(^|\s)(too|also|as well|bhi|tambien|también|bhee|بھی)(?=[\s.!-]|$)/iu;
 /** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
 export const CORRECTION =
-  /\b(i meant|meant|not that one|wrong one|the other one|other one|galat|ghalat|dusra|doosra|quise decir|me referia|me refería|no esa)\b|غلط|دوسرا/i;
+  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el)\b|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
 
 /**
  * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
