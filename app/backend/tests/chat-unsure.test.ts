@@ -124,3 +124,25 @@ describe("offline agent: a correction right after a change takes the change back
     expect(await state(app, user)).toEqual(UNCHANGED);
   });
 });
+
+describe("offline agent: a message right after a change that takes something back never leaves it standing unasked", () => {
+  it.each(["argh nooo, not what i wanted", "hmm wrong", "nahi yaar ye galat hua", "uff, eso no era"])(
+    "%s: the change is taken back, or asked about by name (and a yes takes it back)",
+    async (message) => {
+      const { app } = testApp();
+      const user = await userWithTasks(app, TASKS);
+      const made = await chat(app, user, "delete 2");
+      expect(writes(made).map((call) => call.name)).toEqual(["delete_task"]);
+      const answer = await chat(app, user, message, made.conversation_id);
+      expect(answer.response).not.toMatch(/didn't understand|no te entendí|samajh nahi/i);
+      if (writes(answer).length === 0) {
+        expect(answer.response).toMatch(/\?/);
+        expect(answer.response).toContain("Water the ferns");
+        await chat(app, user, "yes", made.conversation_id);
+      }
+      expect((await state(app, user)).map((line) => line.replace(/^\d+x?:/, "")).sort()).toEqual(
+        [...TASKS].sort(),
+      );
+    },
+  );
+});

@@ -126,6 +126,11 @@ export function planNextStep(state: ChatState): PlanStep {
     const excluded = negatedNumbers(state.message);
     if (chosen.target.numbers.some((id) => excluded.has(id))) return { reply: texts(language).askWhich };
   }
+  const undoAsked =
+    chosen.kind === "unknown" || chosen.kind === "statement" || chosen.kind === "no"
+      ? askUndoAfterChange(state.message, chosen.kind, context)
+      : undefined;
+  if (undoAsked) return undoAsked;
   const plan = PLANS[chosen.kind](chosen as never, context);
   return runPlan(
     chosen === intent && (readAsAnotherChange(state.message, intent) || doubted(state.message, intent))
@@ -134,6 +139,30 @@ export function planNextStep(state: ChatState): PlanStep {
     state.outcomes,
     language,
   );
+}
+
+/**
+ * A message right after a change that the agent does not understand (or takes for a statement), but that reads as taking something back (the
+ * calibrated classifier's top guess is a correction, an undo or a no, or it holds "oops", "galat", "me equivoqué"):
+ * the change must not stand unasked behind a "didn't understand". It asks whether to undo it (a stored proposal).
+ */
+function askUndoAfterChange(message: string, kind: Intent["kind"], context: Context): PlanStep | undefined {
+  const { lastChange, turn } = context.memory;
+  if (!lastChange || lastChange.turn !== turn || lastChange.writes.length === 0) return undefined;
+  const [top] = classify(message, true);
+  // A statement ("argh nooo, not what i wanted") may be about a task ("I haven't paid it"): only a correction or an
+  // undo reading counts; a message not understood at all also counts when it reads as a plain no.
+  const readings = kind === "statement" ? ["correct", "undo"] : ["correct", "undo", "deny"];
+  // A "no" of any wording right after a change ("uff, eso no era") is never answered "I left your tasks as they
+  // are" while the change stands.
+  const takesBack = kind === "no" || readings.includes(top?.intent ?? "") || CORRECTION.test(message);
+  if (!takesBack) return undefined;
+  const proposal: Proposal = {
+    kind: "undo",
+    calls: inverseCalls(lastChange.writes) as PlannedCall[],
+    tasks: lastChange.writes.map((write) => ({ id: write.taskId, title: write.title })),
+  };
+  return { reply: describeProposal(proposal, context.language), proposal };
 }
 
 const CHANGE_LABELS: Partial<Record<Intent["kind"], string>> = {
