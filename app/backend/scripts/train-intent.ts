@@ -35,6 +35,8 @@ interface LabelledCase {
 
 /** The docs' older set has no intent field: it follows from the calls the scored turn must make. */
 function docsIntent(testCase: LabelledCase): IntentLabel | undefined {
+  // A case that asks first (several tasks) names its intent: it makes no calls to read it from.
+  if (INTENTS.includes(testCase.intent as IntentLabel)) return testCase.intent as IntentLabel;
   const calls = testCase.calls ?? [];
   if (testCase.category === "undo") return "undo";
   if (testCase.category === "smalltalk") return undefined;

@@ -1251,8 +1251,7 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   ).filter((token) => !FIELD_WORDS.has(token.norm));
   let targetTokens: Token[];
   let valueTokens: Token[];
-  const taskFirst = hit.start > 0 && beforeContent.length > 0;
-  if (taskFirst) {
+  if (hit.start > 0 && beforeContent.length > 0) {
     // The task comes first (Urdu word order, "X should be Y"): the value is what follows the verb.
     targetTokens = tokens.slice(0, hit.start);
     valueTokens = tokens.slice(hit.end);
@@ -1289,7 +1288,7 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   };
   if (
     value &&
-    editUnsure(targetOnly, target, trimTitle(valueTokens), taskFirst ? tokens[hit.start] : undefined)
+    editUnsure(targetOnly, target, trimTitle(valueTokens))
   )
     intent.unsure = true;
   return intent;
@@ -1298,16 +1297,12 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
 // Words that say a number follows ("task number 1", "کام نمبر ۱", "la número 3"): part of naming the task.
 const NUMBER_WORDS = new Set(["number", "no", "num", "nr", "numero", "número", "nambar", "nmbr", "نمبر"]);
 
-// The verbs of an edit that say which part is the value only by word order ("the dentist one should be at 4").
-const ORDER_ONLY_VERBS = new Set(["should", "set"]);
-
 /**
  * An edit read from words the parse does not account for: a task number beside other words that are not part
- * of naming it ("change the milk task 2 to ..."), a value that opens with a state ("task 5 should be done by
- * friday": a new title, or a completion?), or a value placed only by word order after "should be"/"set"
- * with the task named before the verb. Such an edit is asked about (a stored proposal), not made.
+ * of naming it ("change the milk task 2 to ..."), or a value that opens with a state ("task 5 should be done by
+ * friday": a new title, or a completion?). Such an edit is asked about (a stored proposal), not made.
  */
-function editUnsure(targetTokens: Token[], target: Target, value: Token[], verbAfterTask?: Token): boolean {
+function editUnsure(targetTokens: Token[], target: Target, value: Token[]): boolean {
   if (target.kind === "numbers") {
     const named = targetTokens.filter(
       (token) =>
@@ -1320,8 +1315,7 @@ function editUnsure(targetTokens: Token[], target: Target, value: Token[], verbA
     if (contentTokens(named, findHits(named, COMMAND_TABLE), findHits(named, CLASS_TABLE)).length > 0)
       return true;
   }
-  if (DONE_VALUE.test(value[0]?.norm ?? "") || OPEN_VALUE.test(value[0]?.norm ?? "")) return true;
-  return verbAfterTask !== undefined && ORDER_ONLY_VERBS.has(verbAfterTask.norm) && target.kind === "words";
+  return DONE_VALUE.test(value[0]?.norm ?? "") || OPEN_VALUE.test(value[0]?.norm ?? "");
 }
 
 // Intents that ask for a change. Everything else (a listing, a question, small talk) never writes.
