@@ -744,6 +744,10 @@ function splitList(tokens: Token[]): Token[][] {
 function readAdd(tokens: Token[], first: Hit): Intent {
   // "I need to remember to pay bills": one request, said twice.
   let hit = first;
+  // No command word, and the message opens with a time ("this weekend: repaint the fence"): the time is the
+  // title's (cleanTitle moves it to the end), not words to skip before it.
+  if (hit.start === hit.end && hit.start > 0 && LEADING_TIME.test(`${joinRaw(tokens)} `))
+    hit = { ...hit, start: 0, end: 0 };
   const adds = findHits(tokens, ADD_TABLE).filter(
     (other) => !["new", "note", "put", "save"].includes(tokens[other.start]!.norm),
   );
@@ -766,7 +770,10 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   let titles: Token[][];
   if (part.some(isMark)) {
     // "X, Y and Z": every comma and the last "and" separate tasks.
-    titles = splitOn(part, (token) => isMark(token) || isJoin(token));
+    titles = shareVerb(
+      splitOn(part, (token) => isMark(token) || isJoin(token)),
+      tokens,
+    );
   } else {
     // "X and Y": two tasks when both sides say something (two words or more), or every side is one word.
     const pieces = splitOn(part, isJoin);
@@ -799,6 +806,32 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   if (description.text) intent.description = description.text;
   if (unsure && cleaned.length > 0) intent.unsure = true;
   return intent;
+}
+
+/**
+ * A verb written once for a whole list belongs to every item: before it in English and Spanish ("buy shampoo, soap
+ * and toothpaste": the first item has words after its verb, every other is one word), after it in Urdu ("doodh,
+ * anday aur double roti lana": the last item ends in the verb, the others are bare nouns of one or two words).
+ */
+function shareVerb(items: Token[][], tokens: Token[]): Token[][] {
+  if (items.length < 2) return items;
+  const urdu = tokens.some(
+    (token) => /[\u0600-\u06FF]/.test(token.raw) || ROMAN_URDU_MARKERS.has(token.norm),
+  );
+  const [first, last] = [items[0]!, items.at(-1)!];
+  if (urdu) {
+    // "... lana hai": the verb is the word before the helper.
+    const helper = ["hai", "hain", "he", "ہے", "ہیں"].includes(last.at(-1)!.norm) ? 1 : 0;
+    const verb = last.at(-1 - helper);
+    const others = items.slice(0, -1);
+    if (!verb || last.length < 2 + helper || !URDU_VERB_END.test(verb.norm)) return items;
+    if (others.some((item) => item.length > 2 || URDU_VERB_END.test(item.at(-1)!.norm))) return items;
+    return [...others.map((item) => [...item, verb]), last];
+  }
+  const verb = first[0]!;
+  if (first.length < 2 || LEADING_TIME.test(`${verb.raw} `) || /^\d/.test(verb.norm)) return items;
+  if (!items.slice(1).every((item) => item.length === 1 && !/^\d/.test(item[0]!.norm))) return items;
+  return [first, ...items.slice(1).map((item) => [verb, ...item])];
 }
 
 // An Urdu verb's infinitive or request form ends a phrase: "lana", "bharni", "لانا", "کرنی".
@@ -1140,7 +1173,13 @@ const TRAILING_PHRASES = [
 /** Drops the words around a title that only say "a task called ..." or "... to my list please". */
 function trimTitle(part: Token[]): Token[] {
   let start = 0;
-  while (start < part.length && (isSeparator(part[start]!) || LEADING_NOISE.has(part[start]!.norm))) start++;
+  // A leading time phrase ("this weekend:", "on saturday", "el viernes") is kept whole: cleanTitle moves it.
+  while (
+    start < part.length &&
+    (isSeparator(part[start]!) || LEADING_NOISE.has(part[start]!.norm)) &&
+    !LEADING_TIME.test(`${joinRaw(part.slice(start))} `)
+  )
+    start++;
   let end = part.length;
   for (let changed = true; changed;) {
     changed = false;
@@ -1286,11 +1325,7 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
     field,
     value: field === "title" ? capitalize(value) : value,
   };
-  if (
-    value &&
-    editUnsure(targetOnly, target, trimTitle(valueTokens))
-  )
-    intent.unsure = true;
+  if (value && editUnsure(targetOnly, target, trimTitle(valueTokens))) intent.unsure = true;
   return intent;
 }
 
