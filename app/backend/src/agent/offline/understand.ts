@@ -392,6 +392,9 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       return { kind: predicted };
     // "go back", "reverse that": taking back the last change, whose exact inverse is all that may run.
     if (predicted === "undo" && p >= SURE) return { kind: "undo" };
+    // "gimme the open ones", "que me queda": a listing (it changes nothing), of the state the message names.
+    if (predicted === "list" && p >= SURE)
+      return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     return rule;
   }
   // An add read from a need or a reminder alone ("necesito ayuda", "remind me what's on my plate") is one only
