@@ -721,6 +721,8 @@ export const FILLERS = [
   // "then reopen it", "tick it off": they name no task.
   "then",
   "off",
+  // "bijli ka bill abhi nahi hua, dobara khol do", "el gimnasio todavía no": when, not which task.
+  ...["abhi", "yet", "todavia", "todavía", "aun", "aún", "hua", "hui", "hue", "ابھی", "ہوا", "ہوئی"],
   // "galti ho gayi, wapas karo", "that was a mistake, revert": they say why, and name no task.
   "galti",
   "ghalti",
