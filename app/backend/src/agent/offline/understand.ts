@@ -221,6 +221,30 @@ export const MAX_TOKENS = 160;
 const INLINE_ITEM = /(?:^|\s)(\d{1,2})\)\s/g;
 
 /** A numbered list written on one line, one item a line; anything else as it is. */
+// "put it on the list" says add, not show: "pon en la lista X", "list mein daal do X", "فہرست میں لکھ دیں X",
+// "add X to my list". The phrase is read as the add command it is (or, after an add word, dropped).
+const INTO_LIST: Array<[RegExp, string]> = [
+  [
+    /\b(?:pon(?:er|ga|me)?|apunta(?:r)?|mete(?:r)?|añade|anade|agrega)\s+en\s+(?:la|mi)\s+lista\b\s*:?/giu,
+    "añade ",
+  ],
+  [
+    /\b(?:list|lst|fehrist)\s+(?:mein|me|main|mai)\s+(?:daal|dal|daalo|dalo|daaldo|likh|likho|add|shamil)(?:\s+(?:do|dein|den|de|karo|kar do|kardo|kr do))?(?=[\s:,]|$)\s*:?/giu,
+    "add ",
+  ],
+  [/فہرست\s+میں\s+(?:ڈال|لکھ|شامل\s+کر)\s*(?:دیں|دو|دے)?\s*:?/gu, "شامل کریں "],
+  [
+    /\b(add|adding|put|write|stick|jot)\b(.{1,200}?)\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:todo\s+|to-do\s+)?list\b/giu,
+    "$1$2",
+  ],
+];
+
+function intoTheList(message: string): string {
+  let text = message.slice(0, 4_000);
+  for (const [pattern, replacement] of INTO_LIST) text = text.replace(pattern, replacement);
+  return text;
+}
+
 function inlineItems(message: string): string {
   const numbers = [...message.slice(0, 4_000).matchAll(INLINE_ITEM)].map((match) => Number(match[1]));
   if (numbers.length < 2 || numbers.some((number, index) => number !== index + 1)) return message;
@@ -245,7 +269,7 @@ function asOneLine(given: string): string {
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
   typosOfMessage = new Map();
-  const tokens = splitClitics(tokenize(asOneLine(message), MAX_TOKENS));
+  const tokens = splitClitics(tokenize(asOneLine(intoTheList(message)), MAX_TOKENS));
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
   const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
   const intent =
