@@ -379,6 +379,15 @@ export const COMMANDS: Record<CommandKind, CommandWords> = {
       "دوبارہ کھول",
       "دوبارہ کھولیں",
       "نامکمل",
+      // Putting a task back among the pending ones: "como pendiente", "baqi kar do", "باقی میں ڈال دیں".
+      "como pendiente",
+      "otra vez pendiente",
+      "baqi kar",
+      "baaki kar",
+      "pending mein",
+      "باقی میں",
+      "باقی کر",
+      "quita el check",
     ],
   },
   undo: {
