@@ -239,6 +239,77 @@ const INTO_LIST: Array<[RegExp, string]> = [
   ],
 ];
 
+// Task numbers written as words, 1 to 20 ("task three", "number eight", "teen number wala", "la tres", "کام نمبر
+// تین"): read as the number only beside a word that says a task number follows or precedes, since "do", "no",
+// "one" and "nau" are also everyday words.
+const NUMBER_NAMES: string[][] = [
+  ["one", "uno", "ek", "ایک"],
+  ["two", "dos", "do", "دو"],
+  ["three", "tres", "teen", "tin", "تین"],
+  ["four", "cuatro", "char", "chaar", "چار"],
+  ["five", "cinco", "paanch", "panch", "پانچ"],
+  ["six", "seis", "chhe", "chay", "chhay", "چھ"],
+  ["seven", "siete", "saat", "سات"],
+  ["eight", "ocho", "aath", "آٹھ"],
+  ["nine", "nueve", "nau", "نو"],
+  ["ten", "diez", "das", "دس"],
+  ["eleven", "once", "gyarah", "gyara", "گیارہ"],
+  ["twelve", "doce", "barah", "bara", "بارہ"],
+  ["thirteen", "trece", "terah", "tera", "تیرہ"],
+  ["fourteen", "catorce", "chaudah", "chauda", "چودہ"],
+  ["fifteen", "quince", "pandrah", "pandra", "پندرہ"],
+  ["sixteen", "dieciseis", "dieciséis", "solah", "سولہ"],
+  ["seventeen", "diecisiete", "satrah", "سترہ"],
+  ["eighteen", "dieciocho", "atharah", "اٹھارہ"],
+  ["nineteen", "diecinueve", "unees", "انیس"],
+  ["twenty", "veinte", "bees", "بیس"],
+];
+const NUMBER_OF = new Map(
+  NUMBER_NAMES.flatMap((names, index) => names.map((name) => [name, index + 1] as const)),
+);
+const NAME = [...NUMBER_OF.keys()].sort((a, b) => b.length - a.length).join("|");
+const BEFORE_NUMBER = "(?:task|number|no\\.?|num|tarea|la|el|kaam|nambar|کام|نمبر|#)";
+const AFTER_NUMBER = "(?:number|nambar|no|wala|wali|wale|نمبر|والا|والی|والے)";
+const NUMBER_BEFORE = new RegExp(`(?<=(?:^|[\\s,])${BEFORE_NUMBER}\\s+)(${NAME})(?=$|[\\s,.!?؟۔])`, "giu");
+const NUMBER_AFTER = new RegExp(`(?<=^|[\\s,])(${NAME})(?=\\s+${AFTER_NUMBER}(?:$|[\\s,.!?؟۔]))`, "giu");
+// Number names that are also everyday words ("do" is "two" and "do", "one", "nau", "once", "ek", "das", "tin"):
+// read as numbers only right after or before "number"/"نمبر"/"#".
+const EVERYDAY = new Set([
+  "one",
+  "uno",
+  "do",
+  "no",
+  "nau",
+  "once",
+  "ek",
+  "das",
+  "tin",
+  "bara",
+  "tera",
+  "دو",
+  "نو",
+]);
+const STRONG = new Set(["number", "nambar", "#", "نمبر", "no.", "num"]);
+
+function numbersAsDigits(message: string): string {
+  return message
+    .replace(NUMBER_BEFORE, (word: string, _name: string, offset: number, text: string) => {
+      const before = text.slice(0, offset).trimEnd().split(/\s+/).at(-1)?.toLowerCase() ?? "";
+      if (EVERYDAY.has(word.toLowerCase()) && !STRONG.has(before)) return word;
+      return String(NUMBER_OF.get(word.toLowerCase()) ?? word);
+    })
+    .replace(NUMBER_AFTER, (word: string, _name: string, offset: number, text: string) => {
+      const after =
+        text
+          .slice(offset + word.length)
+          .trimStart()
+          .split(/\s+/)[0]
+          ?.toLowerCase() ?? "";
+      if (EVERYDAY.has(word.toLowerCase()) && !STRONG.has(after)) return word;
+      return String(NUMBER_OF.get(word.toLowerCase()) ?? word);
+    });
+}
+
 function intoTheList(message: string): string {
   let text = message.slice(0, 4_000);
   for (const [pattern, replacement] of INTO_LIST) text = text.replace(pattern, replacement);
@@ -269,7 +340,7 @@ function asOneLine(given: string): string {
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
   typosOfMessage = new Map();
-  const tokens = splitClitics(tokenize(asOneLine(intoTheList(message)), MAX_TOKENS));
+  const tokens = splitClitics(tokenize(asOneLine(numbersAsDigits(intoTheList(message))), MAX_TOKENS));
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
   const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
   const intent =
