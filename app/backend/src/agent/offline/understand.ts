@@ -1002,14 +1002,14 @@ const LIST_INTRO = new Set([
 // What people say around a task that is not its title: reminders and needs ("don't forget to", "yaad rakhna",
 // "tengo que", "mujhe ... hai"), in each language. A leading time phrase moves to the end in English and Spanish.
 const LEADING_NEED =
-  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|want to|wanna)(?:\s+really)?|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
+  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora|really)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|shud|shld|want to|wanna|need)(?:\s+really)?|recu[eé]rdame|acu[eé]rdame|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
 /** A need-marker alone, with no task after it: "bhoolna mat", "don't forget!", "no te olvides". */
 function onlyNeedMarker(text: string): boolean {
   const given = `${text.trim().replace(/[.!]+$/, "")} `;
   return LEADING_NEED.test(given) && given.replace(LEADING_NEED, "").replace(/[\s\p{P}]+/gu, "") === "";
 }
 const LEADING_TIME =
-  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|este fin de semana|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
+  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|esta semana|esta tarde|este fin de semana|este mes|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
 const URDU_TIME = /^(kal|aaj|parson|agle hafte|is hafte|agle mahine|کل|آج|پرسوں|اگلے ہفتے)\b/i;
 const URDU_NEED = /(^|\s)(mujhe|mujhay|مجھے)(?=\s)/gi;
 const TRAILING_NEED = /\s+(hai|hain|he|ہے|ہیں|please|pls|plz|por favor)[\s.!]*$/i;
@@ -1042,6 +1042,9 @@ export function cleanTitle(title: string): string {
     .trim();
   text = text.replace(/^([^:]{1,30}):\s+/, "$1 ");
   text = text.replace(TRAILING_NEED, "").trim();
+  // Roman Urdu and Hinglish keep the message's word order ("next week: car insurance renew karna hai").
+  const lastWord = text.split(/\s+/).at(-1)?.toLowerCase() ?? "";
+  if (moved && text && URDU_VERB_END.test(lastWord) && !/^[a-z]+ing$/.test(lastWord)) return `${moved} ${text}`;
   return moved && text ? `${text} ${moved.toLowerCase()}` : text;
 }
 
