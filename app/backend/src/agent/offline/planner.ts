@@ -282,14 +282,23 @@ function lastAction(
 const CORRECTION_WORDS =
   /\b(no+|nope|not|nahi|nahin|na|oops|oopsie|whoops|oho|ugh|ups|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|likhna|bolna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead)\b/gi;
 
+// The same in Urdu script (a regular expression's \b does not see its word edges): "معاف کیجیے، میرا مطلب دہی تھا".
+const URDU_CORRECTION_WORDS =
+  /(?<=^|\s)(معاف کیجیے|معاف کیجئے|معاف|سوری|میرا مطلب|مطلب|تھا|تھی|نہیں|غلطی|غلط|ہو گئی|ہو گیا|کہنا|لکھنا|یہ|وہ|والا|والی)(?=\s|$)/gu;
+
+/** A correction's words without the ones that only say "I was wrong". */
+function withoutCorrection(text: string): string {
+  return text.replace(CORRECTION_WORDS, " ").replace(URDU_CORRECTION_WORDS, " ");
+}
+
 /** The part of a correction that names what was meant: the last piece that says more than "no, sorry". */
 function meantPart(message: string): string {
   const pieces = message
-    .split(/[,;:.!—–]|\s-\s/)
+    .split(/[,;:.!—–،۔]|\s-\s/)
     .map((piece) => piece.trim())
     .filter(Boolean);
   for (const piece of pieces.reverse()) {
-    if (piece.replace(CORRECTION_WORDS, "").replace(/[^\p{L}\p{N}]+/gu, "")) return piece;
+    if (withoutCorrection(piece).replace(/[^\p{L}\p{N}]+/gu, "")) return piece;
   }
   return "";
 }
@@ -322,7 +331,7 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   const undo = inverseCalls(writes) as Call[];
   const report = (outcomes: ToolOutcome[]) => `${say.undone}\n${reportOf(outcomes, context.language)}`;
   if (action === "add") {
-    const title = capitalize(meant.replace(CORRECTION_WORDS, " ").replace(/\s+/g, " ").trim());
+    const title = capitalize(withoutCorrection(meant).replace(/\s+/g, " ").trim());
     if (!title) return reply(say.askTitle);
     return {
       lookup: false,
@@ -331,7 +340,7 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   }
   if (action === "update") return correctEdit(message, meant, writes, context);
   // "tax wala", "the rent one": the words that name the task, without the ones that only say "I was wrong".
-  const named = targetOf(meant.replace(CORRECTION_WORDS, " ").trim());
+  const named = targetOf(withoutCorrection(meant).trim());
   const undoneAndAsk = (outcomes: ToolOutcome[]) => `${report(outcomes)}\n${say.askWhich}`;
   const wantsOther = named.kind === "none" || /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(meant);
   return {
