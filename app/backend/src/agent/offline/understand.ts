@@ -857,6 +857,12 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   const colon = after.findIndex((token) => token.raw === ":");
   const timeFirst = LEADING_TIME.test(`${joinRaw(after.slice(0, colon))} `) || URDU_TIME.test(joinRaw(after));
   if (colon >= 0 && colon < after.length - 1 && !timeFirst) after = after.slice(colon + 1);
+  // "2 things - X, Y", "3 cosas: X, Y", "do kaam: X, Y": a count of what follows, not a task.
+  const count = after.findIndex(
+    (token, index) => index > 0 && index < 3 && (isSeparator(token) || token.raw === "-"),
+  );
+  if (count > 0 && /^\d+$/.test(after[0]!.norm) && COUNT_NOUNS.has(after[1]?.norm ?? ""))
+    after = after.slice(count + 1);
   let part = trimTitle(after);
   if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
   const pluralNoun = tokens.some((token) => ["tasks", "todos", "items", "tareas"].includes(token.norm));
@@ -885,7 +891,9 @@ function readAdd(tokens: Token[], first: Hit): Intent {
       urdu && pieces.length > 1 && endsInVerb(pieces.at(-1)!) && !pieces.slice(0, -1).some(endsInVerb);
     const phrases = pieces.length > 1 && !oneVerb && pieces.every((piece) => piece.length >= 2);
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
-    titles = !singularNoun && (pluralNoun || allSingleWords || phrases) ? pieces : [part];
+    // "X and also Y", "X y también Y", "X plus Y": a word that adds a second thing splits whatever the lengths.
+    const joinedAlso = pieces.length > 1 && part.some((token) => JOINS.has(token.norm));
+    titles = !singularNoun && (pluralNoun || allSingleWords || phrases || joinedAlso) ? pieces : [part];
   }
   // A part that only says "don't forget" ("mom ka gift lena hai, bhoolna mat") is no task: the split was not
   // into clearly separate tasks, so the tasks read are asked about, not added.
@@ -934,6 +942,18 @@ function shareVerb(items: Token[][], tokens: Token[]): Token[][] {
 
 // An Urdu verb's infinitive or request form ends a phrase: "lana", "bharni", "لانا", "کرنی".
 const URDU_VERB_END = /^[a-z]{2,}(na|ni|nay|ne)$|^\S+(نا|نی|نے)$/;
+// What a count before a list counts: "2 things - ...", "3 cosas: ...".
+const COUNT_NOUNS = new Set([
+  "things",
+  "tasks",
+  "items",
+  "cosas",
+  "tareas",
+  "kaam",
+  "cheezein",
+  "chizen",
+  "کام",
+]);
 // Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
 const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
 // Thanks and greetings ("شکریہ، اب ڈبل روٹی شامل کر دیں"): said around a request, never a task of their own.
@@ -1044,7 +1064,8 @@ export function cleanTitle(title: string): string {
   text = text.replace(TRAILING_NEED, "").trim();
   // Roman Urdu and Hinglish keep the message's word order ("next week: car insurance renew karna hai").
   const lastWord = text.split(/\s+/).at(-1)?.toLowerCase() ?? "";
-  if (moved && text && URDU_VERB_END.test(lastWord) && !/^[a-z]+ing$/.test(lastWord)) return `${moved} ${text}`;
+  if (moved && text && URDU_VERB_END.test(lastWord) && !/^[a-z]+ing$/.test(lastWord))
+    return `${moved} ${text}`;
   return moved && text ? `${text} ${moved.toLowerCase()}` : text;
 }
 
