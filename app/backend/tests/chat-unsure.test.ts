@@ -3,19 +3,12 @@
 // tasks, and a correction right after a change (the change is taken back, never left standing unasked). The
 // change asked about is kept with the conversation: an exact yes makes exactly it, no drops it.
 import { describe, expect, it } from "vitest";
-import { chat, listTasks, useTestApp, userWithTasks, type TestUser } from "./support/app.js";
-import type { FastifyInstance } from "fastify";
+import { chat, taskStates, useTestApp, userWithTasks, writesOf } from "./support/app.js";
 
 const testApp = useTestApp();
 const TASKS = ["Buy oat milk", "Water the ferns", "Book the vet", "Send the invoice"];
-const state = async (app: FastifyInstance, user: TestUser) =>
-  (await listTasks(app, user))
-    .sort((a, b) => a.id - b.id)
-    .map((task) => `${task.id}${task.completed ? "x" : ""}:${task.title}`);
-const writes = (answer: { tool_calls: Array<{ name: string; result: unknown }> }) =>
-  answer.tool_calls.filter(
-    (call) => call.name !== "list_tasks" && !(call.result as { error?: unknown } | null)?.error,
-  );
+const state = taskStates;
+const writes = writesOf;
 const UNCHANGED = ["1:Buy oat milk", "2:Water the ferns", "3:Book the vet", "4:Send the invoice"];
 
 describe("offline agent: an edit it is not sure of is asked, naming the task and the new value", () => {
