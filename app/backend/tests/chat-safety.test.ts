@@ -1,9 +1,8 @@
 // The chat loop's safety rules (agent/turn-guard.ts, agent/run-agent.ts), proven for both agents: the offline
 // agent, and a real model's provider code talking to a fake OpenAI-compatible server that is scripted to
 // misbehave (a prompt-injected model). The loop, not the model, enforces each rule.
-import type { FastifyInstance } from "fastify";
 import { afterAll, describe, expect, it } from "vitest";
-import { chat, listTasks, useTestApp, userWithTasks, type TestUser } from "./support/app.js";
+import { chat, taskStates, useTestApp, userWithTasks, writesOf } from "./support/app.js";
 import { FakeLlm } from "./support/fake-llm.js";
 
 const llm = new FakeLlm();
@@ -20,14 +19,8 @@ const llmApp = useTestApp({
 });
 
 const userWith = userWithTasks;
-const state = async (app: FastifyInstance, user: TestUser) =>
-  (await listTasks(app, user))
-    .sort((a, b) => a.id - b.id)
-    .map((task) => `${task.id}${task.completed ? "x" : ""}:${task.title}`);
-const writes = (answer: { tool_calls: Array<{ name: string; result: unknown }> }) =>
-  answer.tool_calls.filter(
-    (call) => call.name !== "list_tasks" && !(call.result as { error?: unknown } | null)?.error,
-  );
+const state = taskStates;
+const writes = writesOf;
 
 const TASKS = ["Pay rent", "Call mom", "Buy milk"];
 

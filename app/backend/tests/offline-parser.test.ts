@@ -347,3 +347,23 @@ describe("offline agent: planning across turns", () => {
     });
   });
 });
+
+describe("offline agent: task numbers written as words", () => {
+  it.each([
+    ["tick off task seven", "complete", 7],
+    ["nueve number wala delete karo", "delete", 9],
+    ["borra la cuatro", "delete", 4],
+    ["کام نمبر پانچ مکمل کریں", "complete", 5],
+    ["do number hata do", "delete", 2],
+  ])("%s: %s task %i", (message, kind, number) => {
+    expect(understand(message).intent).toEqual({ kind, target: { kind: "numbers", numbers: [number] } });
+  });
+
+  it.each(["how many tasks do I have", "task do ko dekh lo", "add call the one guy from the gym"])(
+    "an everyday word that is also a number name is not a task number: %s",
+    (message) => {
+      const intent = understand(message).intent;
+      expect("target" in intent && intent.target.kind === "numbers").toBe(false);
+    },
+  );
+});

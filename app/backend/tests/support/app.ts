@@ -256,3 +256,19 @@ export async function userWithTasks(
   }
   return user;
 }
+
+/** A user's tasks as "id:title" lines, lowest id first; "x" after the id marks a completed one ("2x:Call mom"). */
+export async function taskStates(app: FastifyInstance, user: TestUser): Promise<string[]> {
+  return (await listTasks(app, user))
+    .sort((a, b) => a.id - b.id)
+    .map((task) => `${task.id}${task.completed ? "x" : ""}:${task.title}`);
+}
+
+/** The calls of a chat answer that changed a task: no lookups, no calls the tool refused. */
+export function writesOf<Call extends { name: string; result: unknown }>(answer: {
+  tool_calls: Call[];
+}): Call[] {
+  return answer.tool_calls.filter(
+    (call) => call.name !== "list_tasks" && !(call.result as { error?: unknown } | null)?.error,
+  );
+}

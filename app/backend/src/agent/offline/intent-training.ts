@@ -62,6 +62,89 @@ export function augmented(examples: Example[]): Example[] {
   ]);
 }
 
+/** A trained model as stored: weights, and the temperature its scores are divided by (see calibrated()). */
+export type TrainedModel = ReturnType<typeof train> & { temperature?: number };
+
+/** The raw scores (logits) of a message under a trained model, as the server computes them. */
+export function scoresOf(model: ReturnType<typeof train>, text: string): number[] {
+  const bytes = Buffer.from(model.weights, "base64");
+  const classes = model.labels.length;
+  const scores = model.bias.slice();
+  for (const f of features(text))
+    for (let c = 0; c < classes; c++) scores[c]! += ((bytes[f * classes + c]! << 24) >> 24) * model.scale;
+  return scores;
+}
+
+/** Probabilities from scores divided by a temperature (1: as trained; above 1: less sure). */
+export function softmax(scores: number[], temperature = 1): number[] {
+  const scaled = scores.map((score) => score / temperature);
+  const max = Math.max(...scaled);
+  const exps = scaled.map((score) => Math.exp(score - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((value) => value / total);
+}
+
+/** Each example's scores from a model trained without it: k models, example i held out by model i % k. */
+export function outOfFold(examples: Example[], folds = 5): number[][] {
+  const scores: number[][] = new Array(examples.length);
+  for (let fold = 0; fold < folds; fold++) {
+    const model = train(examples.filter((_, i) => i % folds !== fold));
+    examples.forEach((example, i) => {
+      if (i % folds === fold) scores[i] = scoresOf(model, example.text);
+    });
+  }
+  return scores;
+}
+
+/** Mean negative log-likelihood of the right intents at a temperature. */
+export function meanNll(scores: number[][], labels: number[], temperature = 1): number {
+  let loss = 0;
+  scores.forEach((row, i) => (loss -= Math.log(Math.max(1e-12, softmax(row, temperature)[labels[i]!]!))));
+  return loss / Math.max(1, scores.length);
+}
+
+// The temperatures tried: 0.5 to 8 in steps of 0.05 (a grid: deterministic, and NLL is smooth in it).
+const TEMPERATURES = Array.from({ length: 151 }, (_, i) => Number((0.5 + i * 0.05).toFixed(2)));
+
+/** The temperature with the lowest NLL on the given held-out scores (temperature scaling, Guo et al. 2017). */
+export function fitTemperature(scores: number[][], labels: number[]): number {
+  let best = 1;
+  let bestLoss = Infinity;
+  for (const temperature of TEMPERATURES) {
+    const loss = meanNll(scores, labels, temperature);
+    if (loss < bestLoss - 1e-12) [best, bestLoss] = [temperature, loss];
+  }
+  return best;
+}
+
+/**
+ * Expected calibration error: the top guesses put in 10 bins by their probability; the gap between a bin's mean
+ * probability and how often its guesses were right, weighted by the bin's share of the examples.
+ */
+export function expectedCalibrationError(probabilities: number[][], labels: number[], bins = 10): number {
+  const sums = Array.from({ length: bins }, () => ({ n: 0, p: 0, right: 0 }));
+  probabilities.forEach((row, i) => {
+    const top = row.indexOf(Math.max(...row));
+    const bin = sums[Math.min(bins - 1, Math.floor(row[top]! * bins))]!;
+    bin.n++;
+    bin.p += row[top]!;
+    if (top === labels[i]) bin.right++;
+  });
+  return (
+    sums.reduce((error, bin) => error + Math.abs(bin.p - bin.right), 0) / Math.max(1, probabilities.length)
+  );
+}
+
+/**
+ * The model to commit: trained on every example, with the temperature fitted on 5-fold out-of-fold scores of the
+ * same examples (the trained scores are overconfident: about half of the held-out misses had p ≥ 0.85).
+ */
+export function build(examples: Example[]): TrainedModel {
+  const labels = examples.map((example) => INTENTS.indexOf(example.intent));
+  const temperature = fitTemperature(outOfFold(examples), labels);
+  return { ...train(examples), temperature };
+}
+
 export function train(given: Example[]) {
   const examples = augmented(given);
   const labels = [...INTENTS];

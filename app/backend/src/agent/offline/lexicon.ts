@@ -379,6 +379,15 @@ export const COMMANDS: Record<CommandKind, CommandWords> = {
       "دوبارہ کھول",
       "دوبارہ کھولیں",
       "نامکمل",
+      // Putting a task back among the pending ones: "como pendiente", "baqi kar do", "باقی میں ڈال دیں".
+      "como pendiente",
+      "otra vez pendiente",
+      "baqi kar",
+      "baaki kar",
+      "pending mein",
+      "باقی میں",
+      "باقی کر",
+      "quita el check",
     ],
   },
   undo: {
@@ -536,6 +545,11 @@ export const STATUS_WORDS: Record<"completed" | "pending", string[]> = {
     "مکمل",
     "مکمل شدہ",
     "ہو گئے",
+    "ہو چکے",
+    "ho chuke",
+    "kar liye",
+    "ya hice",
+    "ticked off",
   ],
   pending: [
     "pending",
@@ -555,6 +569,19 @@ export const STATUS_WORDS: Record<"completed" | "pending", string[]> = {
     "pendientes",
     "tengo pendiente",
     "باقی",
+    "reh gaye",
+    "reh gayi",
+    "rehte",
+    "رہ گئے",
+    "رہ گیا",
+    "queda",
+    "quedan",
+    "falta",
+    "faltan",
+    "sin terminar",
+    "sin hacer",
+    "por hacer",
+    "not done",
   ],
 };
 
@@ -703,6 +730,8 @@ export const FILLERS = [
   // "then reopen it", "tick it off": they name no task.
   "then",
   "off",
+  // "bijli ka bill abhi nahi hua, dobara khol do", "el gimnasio todavía no": when, not which task.
+  ...["abhi", "yet", "todavia", "todavía", "aun", "aún", "hua", "hui", "hue", "ابھی", "ہوا", "ہوئی"],
   // "galti ho gayi, wapas karo", "that was a mistake, revert": they say why, and name no task.
   "galti",
   "ghalti",

@@ -38,6 +38,10 @@ type Texts = {
   askWhich: string;
   confirm: (action: Action, count: number) => string;
   askUndo: string;
+  /** Asked before adding tasks the message did not clearly separate; the titles follow, one a line. */
+  confirmAdd: (count: number) => string;
+  /** Asked before an edit the assistant is not sure of: the task, the field and the new value. */
+  confirmEdit: (task: ShownTask, field: "title" | "description", value: string) => string;
   answerDone: (task: ShownTask) => string;
   answerOpen: (task: ShownTask) => string;
   stillAsking: string;
@@ -95,6 +99,9 @@ const TEXTS: Record<Language, Texts> = {
       return `${ask}? Say "yes" or "no".`;
     },
     askUndo: 'Should I undo my last change? Say "yes" to undo it or "no" to keep it.',
+    confirmAdd: (n) => `Add ${n === 1 ? "this task" : `these ${n} tasks`}? Say "yes" or "no".`,
+    confirmEdit: (t, field, value) =>
+      `Change task ${t.id} "${t.title}"'s ${field === "title" ? "title" : "notes"} to "${value}"? Say "yes" or "no".`,
     answerDone: (t) => `Yes, task ${t.id} "${t.title}" is completed.`,
     answerOpen: (t) => `No, task ${t.id} "${t.title}" is still pending.`,
     stillAsking: "I'm still waiting for a yes or no:",
@@ -137,6 +144,9 @@ const TEXTS: Record<Language, Texts> = {
     confirm: (a, n) =>
       `Ye ${n} task${n === 1 ? "" : "s"} ${{ delete: "hata doon", complete: "mukammal kar doon", reopen: "dobara khol doon", change: "badal doon", undo: "wapas kar doon" }[a]}? "haan" ya "nahi" likhein.`,
     askUndo: 'Kya main apni pichli tabdeeli wapas kar doon? "haan" ya "nahi" likhein.',
+    confirmAdd: (n) => `Ye ${n} task${n === 1 ? "" : "s"} add kar doon? "haan" ya "nahi" likhein.`,
+    confirmEdit: (t, field, value) =>
+      `Task ${t.id} "${t.title}" ka ${field === "title" ? "naam" : "note"} "${value}" kar doon? "haan" ya "nahi" likhein.`,
     answerDone: (t) => `Haan, task ${t.id} "${t.title}" mukammal hai.`,
     answerOpen: (t) => `Nahi, task ${t.id} "${t.title}" abhi baqi hai.`,
     stillAsking: 'Pehle "haan" ya "nahi" batayein:',
@@ -179,6 +189,9 @@ const TEXTS: Record<Language, Texts> = {
     confirm: (a, n) =>
       `یہ ${n} کام ${{ delete: "حذف کر دوں", complete: "مکمل کر دوں", reopen: "دوبارہ کھول دوں", change: "بدل دوں", undo: "واپس کر دوں" }[a]}؟ "ہاں" یا "نہیں" لکھیں۔`,
     askUndo: 'کیا میں اپنی پچھلی تبدیلی واپس کر دوں؟ "ہاں" یا "نہیں" لکھیں۔',
+    confirmAdd: (n) => `یہ ${n} کام شامل کر دوں؟ "ہاں" یا "نہیں" لکھیں۔`,
+    confirmEdit: (t, field, value) =>
+      `کام ${t.id} "${t.title}" کا ${field === "title" ? "نام" : "نوٹ"} "${value}" کر دوں؟ "ہاں" یا "نہیں" لکھیں۔`,
     answerDone: (t) => `جی ہاں، کام ${t.id} "${t.title}" مکمل ہے۔`,
     answerOpen: (t) => `نہیں، کام ${t.id} "${t.title}" ابھی باقی ہے۔`,
     stillAsking: 'پہلے "ہاں" یا "نہیں" بتائیں:',
@@ -222,6 +235,9 @@ const TEXTS: Record<Language, Texts> = {
     confirm: (a, n) =>
       `¿${{ delete: "Borro", complete: "Marco como hechas", reopen: "Reabro", change: "Cambio", undo: "Deshago el cambio de" }[a]} ${n === 1 ? "esta tarea" : `estas ${n} tareas`}? Di "sí" o "no".`,
     askUndo: '¿Deshago mi último cambio? Di "sí" para deshacerlo o "no" para dejarlo.',
+    confirmAdd: (n) => `¿Añado ${n === 1 ? "esta tarea" : `estas ${n} tareas`}? Di "sí" o "no".`,
+    confirmEdit: (t, field, value) =>
+      `¿Cambio ${field === "title" ? "el título" : "las notas"} de la tarea ${t.id} "${t.title}" a "${value}"? Di "sí" o "no".`,
     answerDone: (t) => `Sí, la tarea ${t.id} "${t.title}" está hecha.`,
     answerOpen: (t) => `No, la tarea ${t.id} "${t.title}" sigue pendiente.`,
     stillAsking: 'Antes dime "sí" o "no":',
@@ -287,6 +303,16 @@ export function describeProposal(proposal: Proposal, language: Language): string
       proposal.tasks.map((task) => ({ ...task, completed: false })),
       false,
     )}`;
+  }
+  if (proposal.calls.length > 0 && proposal.calls.every((call) => call.tool === "add_task")) {
+    const titles = proposal.calls.map((call) => `- ${String(call.input.title)}`);
+    return `${say.confirmAdd(titles.length)}\n${titles.join("\n")}`;
+  }
+  const [only] = proposal.calls;
+  const edited = only?.tool === "update_task" && ("title" in only.input || "description" in only.input);
+  if (proposal.calls.length === 1 && edited && proposal.tasks.length === 1) {
+    const field = "title" in only.input ? "title" : "description";
+    return say.confirmEdit({ ...proposal.tasks[0]!, completed: false }, field, String(only.input[field]));
   }
   return `${say.confirm(actionOf(proposal.calls), proposal.tasks.length)}\n${taskLines(
     proposal.tasks.map((task) => ({ ...task, completed: false })),

@@ -43,14 +43,16 @@ export type Target =
   | { kind: "none" };
 
 export type Intent =
-  | { kind: "add"; titles: string[]; description?: string }
+  /** `unsure`: the message was split into parts that are not clearly separate tasks (asked, not made). */
+  | { kind: "add"; titles: string[]; description?: string; unsure?: true }
   | { kind: "list"; status: Status }
   | { kind: "show"; target: Target }
   | { kind: "question"; target: Target }
   | { kind: "complete"; target: Target }
   | { kind: "delete"; target: Target }
   | { kind: "reopen"; target: Target }
-  | { kind: "update"; target: Target; field: "title" | "description"; value: string }
+  /** `unsure`: the value or the task was read from words the parse could not account for (asked, not made). */
+  | { kind: "update"; target: Target; field: "title" | "description"; value: string; unsure?: true }
   | { kind: "statement"; words: string; negated: boolean }
   | { kind: "undo" }
   | { kind: "yes" }
@@ -219,6 +221,101 @@ export const MAX_TOKENS = 160;
 const INLINE_ITEM = /(?:^|\s)(\d{1,2})\)\s/g;
 
 /** A numbered list written on one line, one item a line; anything else as it is. */
+// "put it on the list" says add, not show: "pon en la lista X", "list mein daal do X", "فہرست میں لکھ دیں X",
+// "add X to my list". The phrase is read as the add command it is (or, after an add word, dropped).
+const INTO_LIST: Array<[RegExp, string]> = [
+  [
+    /\b(?:pon(?:er|ga|me)?|apunta(?:r)?|mete(?:r)?|añade|anade|agrega)\s+en\s+(?:la|mi)\s+lista\b\s*:?/giu,
+    "añade ",
+  ],
+  [
+    /\b(?:list|lst|fehrist)\s+(?:mein|me|main|mai)\s+(?:daal|dal|daalo|dalo|daaldo|likh|likho|add|shamil)(?:\s+(?:do|dein|den|de|karo|kar do|kardo|kr do))?(?=[\s:,]|$)\s*:?/giu,
+    "add ",
+  ],
+  [/فہرست\s+میں\s+(?:ڈال|لکھ|شامل\s+کر)\s*(?:دیں|دو|دے)?\s*:?/gu, "شامل کریں "],
+  [
+    /\b(add|adding|put|write|stick|jot)\b(.{1,200}?)\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:todo\s+|to-do\s+)?list\b/giu,
+    "$1$2",
+  ],
+];
+
+// Task numbers written as words, 1 to 20 ("task three", "number eight", "teen number wala", "la tres", "کام نمبر
+// تین"): read as the number only beside a word that says a task number follows or precedes, since "do", "no",
+// "one" and "nau" are also everyday words.
+const NUMBER_NAMES: string[][] = [
+  ["one", "uno", "ek", "ایک"],
+  ["two", "dos", "do", "دو"],
+  ["three", "tres", "teen", "tin", "تین"],
+  ["four", "cuatro", "char", "chaar", "چار"],
+  ["five", "cinco", "paanch", "panch", "پانچ"],
+  ["six", "seis", "chhe", "chay", "chhay", "چھ"],
+  ["seven", "siete", "saat", "سات"],
+  ["eight", "ocho", "aath", "آٹھ"],
+  ["nine", "nueve", "nau", "نو"],
+  ["ten", "diez", "das", "دس"],
+  ["eleven", "once", "gyarah", "gyara", "گیارہ"],
+  ["twelve", "doce", "barah", "bara", "بارہ"],
+  ["thirteen", "trece", "terah", "tera", "تیرہ"],
+  ["fourteen", "catorce", "chaudah", "chauda", "چودہ"],
+  ["fifteen", "quince", "pandrah", "pandra", "پندرہ"],
+  ["sixteen", "dieciseis", "dieciséis", "solah", "سولہ"],
+  ["seventeen", "diecisiete", "satrah", "سترہ"],
+  ["eighteen", "dieciocho", "atharah", "اٹھارہ"],
+  ["nineteen", "diecinueve", "unees", "انیس"],
+  ["twenty", "veinte", "bees", "بیس"],
+];
+const NUMBER_OF = new Map(
+  NUMBER_NAMES.flatMap((names, index) => names.map((name) => [name, index + 1] as const)),
+);
+const NAME = [...NUMBER_OF.keys()].sort((a, b) => b.length - a.length).join("|");
+const BEFORE_NUMBER = "(?:task|number|no\\.?|num|tarea|la|el|kaam|nambar|کام|نمبر|#)";
+const AFTER_NUMBER = "(?:number|nambar|no|wala|wali|wale|نمبر|والا|والی|والے)";
+const NUMBER_BEFORE = new RegExp(`(?<=(?:^|[\\s,])${BEFORE_NUMBER}\\s+)(${NAME})(?=$|[\\s,.!?؟۔])`, "giu");
+const NUMBER_AFTER = new RegExp(`(?<=^|[\\s,])(${NAME})(?=\\s+${AFTER_NUMBER}(?:$|[\\s,.!?؟۔]))`, "giu");
+// Number names that are also everyday words ("do" is "two" and "do", "one", "nau", "once", "ek", "das", "tin"):
+// read as numbers only right after or before "number"/"نمبر"/"#".
+const EVERYDAY = new Set([
+  "one",
+  "uno",
+  "do",
+  "no",
+  "nau",
+  "once",
+  "ek",
+  "das",
+  "tin",
+  "bara",
+  "tera",
+  "دو",
+  "نو",
+]);
+const STRONG = new Set(["number", "nambar", "#", "نمبر", "no.", "num"]);
+
+function numbersAsDigits(message: string): string {
+  return message
+    .replace(NUMBER_BEFORE, (word: string, _name: string, offset: number, text: string) => {
+      const before = text.slice(0, offset).trimEnd().split(/\s+/).at(-1)?.toLowerCase() ?? "";
+      if (EVERYDAY.has(word.toLowerCase()) && !STRONG.has(before)) return word;
+      return String(NUMBER_OF.get(word.toLowerCase()) ?? word);
+    })
+    .replace(NUMBER_AFTER, (word: string, _name: string, offset: number, text: string) => {
+      const after =
+        text
+          .slice(offset + word.length)
+          .trimStart()
+          .split(/\s+/)[0]
+          ?.toLowerCase() ?? "";
+      if (EVERYDAY.has(word.toLowerCase()) && !STRONG.has(after)) return word;
+      return String(NUMBER_OF.get(word.toLowerCase()) ?? word);
+    });
+}
+
+function intoTheList(message: string): string {
+  let text = message.slice(0, 4_000);
+  for (const [pattern, replacement] of INTO_LIST) text = text.replace(pattern, replacement);
+  return text;
+}
+
 function inlineItems(message: string): string {
   const numbers = [...message.slice(0, 4_000).matchAll(INLINE_ITEM)].map((match) => Number(match[1]));
   if (numbers.length < 2 || numbers.some((number, index) => number !== index + 1)) return message;
@@ -243,7 +340,7 @@ function asOneLine(given: string): string {
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
   typosOfMessage = new Map();
-  const tokens = splitClitics(tokenize(asOneLine(message), MAX_TOKENS));
+  const tokens = splitClitics(tokenize(asOneLine(numbersAsDigits(intoTheList(message))), MAX_TOKENS));
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
   const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
   const intent =
@@ -390,6 +487,9 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       return { kind: predicted };
     // "go back", "reverse that": taking back the last change, whose exact inverse is all that may run.
     if (predicted === "undo" && p >= SURE) return { kind: "undo" };
+    // "gimme the open ones", "que me queda": a listing (it changes nothing), of the state the message names.
+    if (predicted === "list" && p >= SURE)
+      return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     return rule;
   }
   // An add read from a need or a reminder alone ("necesito ayuda", "remind me what's on my plate") is one only
@@ -414,6 +514,12 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     (!changeSeen || namesExisting())
   ) {
     if (predicted === "help" || predicted === "greet" || predicted === "thanks") return { kind: predicted };
+    // A listing needs a word that asks for one, or a state to list ("... pending list"); an add written as such
+    // whose title only looks like one to the character n-grams ("shoes" ~ "show") stays an add.
+    const asksList =
+      exactHits(tokens, COMMAND_TABLE).some((hit) => hit.kind === "list") ||
+      classes().some((hit) => hit.kind === "completed" || hit.kind === "pending");
+    if (predicted === "list" && !asksList && hasAddCommand(tokens)) return rule;
     if (predicted === "list")
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
@@ -736,6 +842,10 @@ function splitList(tokens: Token[]): Token[][] {
 function readAdd(tokens: Token[], first: Hit): Intent {
   // "I need to remember to pay bills": one request, said twice.
   let hit = first;
+  // No command word, and the message opens with a time ("this weekend: repaint the fence"): the time is the
+  // title's (cleanTitle moves it to the end), not words to skip before it.
+  if (hit.start === hit.end && hit.start > 0 && LEADING_TIME.test(`${joinRaw(tokens)} `))
+    hit = { ...hit, start: 0, end: 0 };
   const adds = findHits(tokens, ADD_TABLE).filter(
     (other) => !["new", "note", "put", "save"].includes(tokens[other.start]!.norm),
   );
@@ -747,6 +857,12 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   const colon = after.findIndex((token) => token.raw === ":");
   const timeFirst = LEADING_TIME.test(`${joinRaw(after.slice(0, colon))} `) || URDU_TIME.test(joinRaw(after));
   if (colon >= 0 && colon < after.length - 1 && !timeFirst) after = after.slice(colon + 1);
+  // "2 things - X, Y", "3 cosas: X, Y", "do kaam: X, Y": a count of what follows, not a task.
+  const count = after.findIndex(
+    (token, index) => index > 0 && index < 3 && (isSeparator(token) || token.raw === "-"),
+  );
+  if (count > 0 && /^\d+$/.test(after[0]!.norm) && COUNT_NOUNS.has(after[1]?.norm ?? ""))
+    after = after.slice(count + 1);
   let part = trimTitle(after);
   if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
   const pluralNoun = tokens.some((token) => ["tasks", "todos", "items", "tareas"].includes(token.norm));
@@ -758,7 +874,10 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   let titles: Token[][];
   if (part.some(isMark)) {
     // "X, Y and Z": every comma and the last "and" separate tasks.
-    titles = splitOn(part, (token) => isMark(token) || isJoin(token));
+    titles = shareVerb(
+      splitOn(part, (token) => isMark(token) || isJoin(token)),
+      tokens,
+    );
   } else {
     // "X and Y": two tasks when both sides say something (two words or more), or every side is one word.
     const pieces = splitOn(part, isJoin);
@@ -772,9 +891,16 @@ function readAdd(tokens: Token[], first: Hit): Intent {
       urdu && pieces.length > 1 && endsInVerb(pieces.at(-1)!) && !pieces.slice(0, -1).some(endsInVerb);
     const phrases = pieces.length > 1 && !oneVerb && pieces.every((piece) => piece.length >= 2);
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
-    titles = !singularNoun && (pluralNoun || allSingleWords || phrases) ? pieces : [part];
+    // "X and also Y", "X y también Y", "X plus Y": a word that adds a second thing splits whatever the lengths.
+    const joinedAlso = pieces.length > 1 && part.some((token) => JOINS.has(token.norm));
+    titles = !singularNoun && (pluralNoun || allSingleWords || phrases || joinedAlso) ? pieces : [part];
   }
+  // A part that only says "don't forget" ("mom ka gift lena hai, bhoolna mat") is no task: the split was not
+  // into clearly separate tasks, so the tasks read are asked about, not added.
+  const markerOnly = (title: Token[]) => titles.length > 1 && onlyNeedMarker(joinRaw(title));
+  const unsure = titles.some(markerOnly);
   const cleaned = titles
+    .filter((title) => !markerOnly(title))
     .filter(
       (title) => !title.every((token) => LIST_INTRO.has(token.norm) || SMALL_TALK_WORDS.has(token.norm)),
     )
@@ -784,17 +910,69 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     .map(capitalize);
   const intent: Intent = { kind: "add", titles: cleaned };
   if (description.text) intent.description = description.text;
+  if (unsure && cleaned.length > 0) intent.unsure = true;
   return intent;
+}
+
+/**
+ * A verb written once for a whole list belongs to every item: before it in English and Spanish ("buy shampoo, soap
+ * and toothpaste": the first item has words after its verb, every other is one word), after it in Urdu ("doodh,
+ * anday aur double roti lana": the last item ends in the verb, the others are bare nouns of one or two words).
+ */
+function shareVerb(items: Token[][], tokens: Token[]): Token[][] {
+  if (items.length < 2) return items;
+  const urdu = tokens.some(
+    (token) => /[\u0600-\u06FF]/.test(token.raw) || ROMAN_URDU_MARKERS.has(token.norm),
+  );
+  const [first, last] = [items[0]!, items.at(-1)!];
+  if (urdu) {
+    // "... lana hai": the verb is the word before the helper.
+    const helper = ["hai", "hain", "he", "ہے", "ہیں"].includes(last.at(-1)!.norm) ? 1 : 0;
+    const verb = last.at(-1 - helper);
+    const others = items.slice(0, -1);
+    if (!verb || last.length < 2 + helper || !URDU_VERB_END.test(verb.norm)) return items;
+    if (others.some((item) => item.length > 2 || URDU_VERB_END.test(item.at(-1)!.norm))) return items;
+    return [...others.map((item) => [...item, verb]), last];
+  }
+  const verb = first[0]!;
+  if (first.length < 2 || LEADING_TIME.test(`${verb.raw} `) || /^\d/.test(verb.norm)) return items;
+  if (!items.slice(1).every((item) => item.length === 1 && !/^\d/.test(item[0]!.norm))) return items;
+  return [first, ...items.slice(1).map((item) => [verb, ...item])];
 }
 
 // An Urdu verb's infinitive or request form ends a phrase: "lana", "bharni", "لانا", "کرنی".
 const URDU_VERB_END = /^[a-z]{2,}(na|ni|nay|ne)$|^\S+(نا|نی|نے)$/;
+// What a count before a list counts: "2 things - ...", "3 cosas: ...".
+const COUNT_NOUNS = new Set([
+  "things",
+  "tasks",
+  "items",
+  "cosas",
+  "tareas",
+  "kaam",
+  "cheezein",
+  "chizen",
+  "کام",
+]);
 // Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
 const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
 // Thanks and greetings ("شکریہ، اب ڈبل روٹی شامل کر دیں"): said around a request, never a task of their own.
 const SMALL_TALK_WORDS = new Set([...COMMANDS.thanks.phrases, ...COMMANDS.greet.phrases].flatMap(split));
 // "now" opening a task after thanks ("thanks, now add eggs", "شکریہ، اب ڈبل روٹی"): not part of its title.
-const NOW = new Set(["now", "ab", "ahora", "اب"]);
+// "and then chase payment", "y luego ...", "phir ...": a word of sequence opening a later task, not its title.
+const NOW = new Set([
+  "now",
+  "ab",
+  "ahora",
+  "اب",
+  "then",
+  "luego",
+  "despues",
+  "después",
+  "phir",
+  "fir",
+  "پھر",
+]);
 // A list's introduction ("put these on my list:"), not a task.
 const LIST_INTRO = new Set([
   "kr",
@@ -844,9 +1022,14 @@ const LIST_INTRO = new Set([
 // What people say around a task that is not its title: reminders and needs ("don't forget to", "yaad rakhna",
 // "tengo que", "mujhe ... hai"), in each language. A leading time phrase moves to the end in English and Spanish.
 const LEADING_NEED =
-  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|want to|wanna)(?:\s+really)?|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
+  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora|really)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|shud|shld|want to|wanna|need)(?:\s+really)?|recu[eé]rdame|acu[eé]rdame|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
+/** A need-marker alone, with no task after it: "bhoolna mat", "don't forget!", "no te olvides". */
+function onlyNeedMarker(text: string): boolean {
+  const given = `${text.trim().replace(/[.!]+$/, "")} `;
+  return LEADING_NEED.test(given) && given.replace(LEADING_NEED, "").replace(/[\s\p{P}]+/gu, "") === "";
+}
 const LEADING_TIME =
-  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|este fin de semana|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
+  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|esta semana|esta tarde|este fin de semana|este mes|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
 const URDU_TIME = /^(kal|aaj|parson|agle hafte|is hafte|agle mahine|کل|آج|پرسوں|اگلے ہفتے)\b/i;
 const URDU_NEED = /(^|\s)(mujhe|mujhay|مجھے)(?=\s)/gi;
 const TRAILING_NEED = /\s+(hai|hain|he|ہے|ہیں|please|pls|plz|por favor)[\s.!]*$/i;
@@ -879,6 +1062,10 @@ export function cleanTitle(title: string): string {
     .trim();
   text = text.replace(/^([^:]{1,30}):\s+/, "$1 ");
   text = text.replace(TRAILING_NEED, "").trim();
+  // Roman Urdu and Hinglish keep the message's word order ("next week: car insurance renew karna hai").
+  const lastWord = text.split(/\s+/).at(-1)?.toLowerCase() ?? "";
+  if (moved && text && URDU_VERB_END.test(lastWord) && !/^[a-z]+ing$/.test(lastWord))
+    return `${moved} ${text}`;
   return moved && text ? `${text} ${moved.toLowerCase()}` : text;
 }
 
@@ -1108,7 +1295,13 @@ const TRAILING_PHRASES = [
 /** Drops the words around a title that only say "a task called ..." or "... to my list please". */
 function trimTitle(part: Token[]): Token[] {
   let start = 0;
-  while (start < part.length && (isSeparator(part[start]!) || LEADING_NOISE.has(part[start]!.norm))) start++;
+  // A leading time phrase ("this weekend:", "on saturday", "el viernes") is kept whole: cleanTitle moves it.
+  while (
+    start < part.length &&
+    (isSeparator(part[start]!) || LEADING_NOISE.has(part[start]!.norm)) &&
+    !LEADING_TIME.test(`${joinRaw(part.slice(start))} `)
+  )
+    start++;
   let end = part.length;
   for (let changed = true; changed;) {
     changed = false;
@@ -1191,6 +1384,10 @@ const PRONOUNS = new Set([
 
 const FIELD_WORDS = new Set([
   "title",
+  "nombre",
+  "título",
+  "عنوان",
+  "heading",
   "name",
   "naam",
   "titulo",
@@ -1244,7 +1441,38 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
   const value = unquote(joinRaw(trimTitle(valueTokens)));
   const targetOnly = targetTokens.filter((token) => !FIELD_WORDS.has(token.norm));
   const target = readTarget(targetOnly, [], findHits(targetOnly, CLASS_TABLE), "all");
-  return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value };
+  const intent: Intent = {
+    kind: "update",
+    target,
+    field,
+    value: field === "title" ? capitalize(value) : value,
+  };
+  if (value && editUnsure(targetOnly, target, trimTitle(valueTokens))) intent.unsure = true;
+  return intent;
+}
+
+// Words that say a number follows ("task number 1", "کام نمبر ۱", "la número 3"): part of naming the task.
+const NUMBER_WORDS = new Set(["number", "no", "num", "nr", "numero", "número", "nambar", "nmbr", "نمبر"]);
+
+/**
+ * An edit read from words the parse does not account for: a task number beside other words that are not part
+ * of naming it ("change the milk task 2 to ..."), or a value that opens with a state ("task 5 should be done by
+ * friday": a new title, or a completion?). Such an edit is asked about (a stored proposal), not made.
+ */
+function editUnsure(targetTokens: Token[], target: Target, value: Token[]): boolean {
+  if (target.kind === "numbers") {
+    const named = targetTokens.filter(
+      (token) =>
+        !/^#?\d+$/.test(token.norm) &&
+        !isSeparator(token) &&
+        !PRONOUNS.has(token.norm) &&
+        !NUMBER_WORDS.has(token.norm) &&
+        !(token.norm in ORDINALS),
+    );
+    if (contentTokens(named, findHits(named, COMMAND_TABLE), findHits(named, CLASS_TABLE)).length > 0)
+      return true;
+  }
+  return DONE_VALUE.test(value[0]?.norm ?? "") || OPEN_VALUE.test(value[0]?.norm ?? "");
 }
 
 // Intents that ask for a change. Everything else (a listing, a question, small talk) never writes.
@@ -1270,7 +1498,7 @@ export const ALSO =
   /^(and|also|aur|y|e|plus|same for|same with|lo mismo (para|con))(?=[\s,]|$)|(^|\s)(too|also|as well|bhi|tambien|también|bhee|بھی)(?=[\s.!-]|$)/iu;
 /** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
 export const CORRECTION =
-  /\b(i meant|meant|not that one|wrong one|the other one|other one|galat|ghalat|dusra|doosra|quise decir|me referia|me refería|no esa)\b|غلط|دوسرا/i;
+  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el)\b|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
 
 /**
  * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something

@@ -1,0 +1,141 @@
+// The offline agent asks instead of guessing a write when its reading of a message is not sure: an edit whose value
+// or task comes from words the parse does not account for, an add split into parts that are not clearly separate
+// tasks, and a correction right after a change (the change is taken back, never left standing unasked). The
+// change asked about is kept with the conversation: an exact yes makes exactly it, no drops it.
+import { describe, expect, it } from "vitest";
+import { chat, taskStates, useTestApp, userWithTasks, writesOf } from "./support/app.js";
+
+const testApp = useTestApp();
+const TASKS = ["Buy oat milk", "Water the ferns", "Book the vet", "Send the invoice"];
+const state = taskStates;
+const writes = writesOf;
+const UNCHANGED = ["1:Buy oat milk", "2:Water the ferns", "3:Book the vet", "4:Send the invoice"];
+
+describe("offline agent: an edit it is not sure of is asked, naming the task and the new value", () => {
+  it("a value that opens with a state ('task 2 should be finished by monday': a title, or done?) asks; yes makes exactly that edit", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const asked = await chat(app, user, "task 2 should be finished by monday");
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toMatch(/\?/);
+    expect(asked.response).toContain("Water the ferns");
+    expect(asked.response.toLowerCase()).toContain("finished by monday");
+    expect(await state(app, user)).toEqual(UNCHANGED);
+    const yes = await chat(app, user, "yes", asked.conversation_id);
+    expect(writes(yes).map((call) => call.name)).toEqual(["update_task"]);
+    expect(await state(app, user)).toEqual([
+      "1:Buy oat milk",
+      "2:Finished by monday",
+      "3:Book the vet",
+      "4:Send the invoice",
+    ]);
+  });
+
+  it("a task number beside words that do not name it ('the ferns task 3') asks; no leaves everything as it was", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const asked = await chat(app, user, "rename the ferns task 3 to water the orchids");
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toContain("3");
+    expect(asked.response.toLowerCase()).toContain("water the orchids");
+    const no = await chat(app, user, "no", asked.conversation_id);
+    expect(writes(no)).toEqual([]);
+    // A later yes confirms nothing: the proposal was dropped.
+    await chat(app, user, "yes", asked.conversation_id);
+    expect(await state(app, user)).toEqual(UNCHANGED);
+  });
+
+  it("a plain edit by number with a value after 'to' is made at once", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const answer = await chat(app, user, "rename 4 to send the march invoice");
+    expect(writes(answer).map((call) => call.name)).toEqual(["update_task"]);
+    expect((await state(app, user))[3]).toBe("4:Send the march invoice");
+  });
+});
+
+describe("offline agent: an add split into parts that are not clearly separate tasks is asked", () => {
+  it.each([
+    ["pick up the cake from the bakery, dont forget!", "yes", "Pick up the cake from the bakery"],
+    ["dadi ko dawai deni hai, bhoolna mat", "haan", "Dadi ko dawai deni"],
+  ])("%s: asks with the task it read; %s adds exactly that one", async (message, yes, title) => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const asked = await chat(app, user, message);
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toMatch(/[?؟]/);
+    expect(asked.response).toContain(title);
+    expect(await state(app, user)).toEqual(UNCHANGED);
+    const made = await chat(app, user, yes, asked.conversation_id);
+    expect(writes(made).map((call) => call.name)).toEqual(["add_task"]);
+    expect(await state(app, user)).toEqual([...UNCHANGED, `5:${title}`]);
+  });
+
+  it("a list whose parts are all tasks is added without asking", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, []);
+    const answer = await chat(app, user, "add mop the hall and then dust the shelves");
+    expect(writes(answer).map((call) => call.name)).toEqual(["add_task", "add_task"]);
+    expect(await state(app, user)).toEqual(["1:Mop the hall", "2:Dust the shelves"]);
+  });
+});
+
+describe("offline agent: a correction right after a change takes the change back", () => {
+  it.each([
+    [
+      "complete 1",
+      "whoops my bad, task 3",
+      ["1:Buy oat milk", "2:Water the ferns", "3x:Book the vet", "4:Send the invoice"],
+    ],
+    [
+      "completa la 2",
+      "me confundí, era la 4",
+      ["1:Buy oat milk", "2:Water the ferns", "3:Book the vet", "4x:Send the invoice"],
+    ],
+    [
+      "task 3 done karo",
+      "galti ho gayi, 1 karna tha",
+      ["1x:Buy oat milk", "2:Water the ferns", "3:Book the vet", "4:Send the invoice"],
+    ],
+  ])("%s -> %s: the first change is undone and the meant one made", async (first, correction, expected) => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const made = await chat(app, user, first);
+    expect(writes(made)).toHaveLength(1);
+    const fixed = await chat(app, user, correction, made.conversation_id);
+    expect(await state(app, user)).toEqual(expected);
+    expect(fixed.response).not.toMatch(/didn't understand|no te entendí|samajh nahi/i);
+  });
+
+  it("a correction that names no task takes the change back and asks which one", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const made = await chat(app, user, "complete 2");
+    await chat(app, user, "oops wrong task", made.conversation_id).then((answer) => {
+      expect(answer.response).toMatch(/\?/);
+    });
+    expect(await state(app, user)).toEqual(UNCHANGED);
+  });
+});
+
+describe("offline agent: a message right after a change that takes something back never leaves it standing unasked", () => {
+  it.each(["argh nooo, not what i wanted", "hmm wrong", "nahi yaar ye galat hua", "uff, eso no era"])(
+    "%s: the change is taken back, or asked about by name (and a yes takes it back)",
+    async (message) => {
+      const { app } = testApp();
+      const user = await userWithTasks(app, TASKS);
+      const made = await chat(app, user, "delete 2");
+      expect(writes(made).map((call) => call.name)).toEqual(["delete_task"]);
+      const answer = await chat(app, user, message, made.conversation_id);
+      expect(answer.response).not.toMatch(/didn't understand|no te entendí|samajh nahi/i);
+      if (writes(answer).length === 0) {
+        expect(answer.response).toMatch(/\?/);
+        expect(answer.response).toContain("Water the ferns");
+        await chat(app, user, "yes", made.conversation_id);
+      }
+      expect((await state(app, user)).map((line) => line.replace(/^\d+x?:/, "")).sort()).toEqual(
+        [...TASKS].sort(),
+      );
+    },
+  );
+});
