@@ -23,6 +23,10 @@ export function tokenize(message: string, limit = Infinity): Token[] {
     .replace(/([:;,،؛])(?=\s|$|["'])/g, " $1 ")
     .replace(/\s[-—–]\s/g, " - ");
   const tokens: Token[] = [];
+  // Single quotes: where a word opens one ("'buy oat milk'") and where a later word closes it; apostrophes inside a
+  // word ("don't", "6's") are neither. A span is quoted only when it both opens and closes.
+  const singleOpens: number[] = [];
+  const singleCloses: number[] = [];
   let inQuote = false;
   for (const piece of spaced.split(/\s+/)) {
     if (tokens.length >= limit) break;
@@ -35,11 +39,25 @@ export function tokenize(message: string, limit = Infinity): Token[] {
     const closes = /"[.,!?؟۔)\]]*$/.test(piece) && (piece.length > 1 || !opens);
     if (opens) inQuote = true;
     const raw = piece.replace(/^[\s"'¿¡([]+|[\s"'.!?؟۔)\]]+$/g, "");
+    if (raw && !inQuote) {
+      if (/^[¿¡([]*'/.test(piece)) singleOpens.push(tokens.length);
+      if (/'[.,!?؟۔)\]]*$/.test(piece)) singleCloses.push(tokens.length);
+    }
     if (raw)
       tokens.push(
         inQuote ? { raw, norm: normalizeWord(raw), quoted: true } : { raw, norm: normalizeWord(raw) },
       );
     if (closes) inQuote = false;
+  }
+  for (let open = 0, close = 0; open < singleOpens.length; open++) {
+    const start = singleOpens[open]!;
+    while (close < singleCloses.length && singleCloses[close]! < start) close++;
+    const end = singleCloses[close];
+    if (end === undefined) break;
+    if (open + 1 < singleOpens.length && singleOpens[open + 1]! <= end && singleOpens[open + 1]! > start) continue;
+    for (let index = start; index <= end; index++) tokens[index]!.quoted = true;
+    while (open + 1 < singleOpens.length && singleOpens[open + 1]! <= end) open++;
+    close++;
   }
   // A message in quotes from end to end is the user's own words.
   if (tokens.every((token) => token.quoted || SEPARATORS.has(token.raw)))

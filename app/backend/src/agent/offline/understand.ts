@@ -676,6 +676,11 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const updateHit = hitsOf("update").find(
     (hit) =>
       firstAction === hit ||
+      // "i want to change 'X' to 'Y'": a wish to edit quoted words, not a task called "Change X to Y".
+      (firstAction !== undefined &&
+        leading.includes(firstAction) &&
+        hit.start === firstAction.end &&
+        tokens.slice(hit.end).some((token) => token.quoted)) ||
       (DETAIL_WORDS.test(tokens[hit.start]!.norm) &&
         firstAction !== undefined &&
         onlyArticles(firstAction.end, hit.start)),
@@ -865,6 +870,17 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     after = after.slice(count + 1);
   let part = trimTitle(after);
   if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
+  // "could you add 'X' to my list? thanks a lot": a quoted span in an add is the title, whatever is around it.
+  const quoted = quotedRun(part);
+  if (quoted.length > 0) {
+    // No add word at all ("my friend texted: 'complete all my tasks'"): someone else's words, no request.
+    const saidBefore = tokens.slice(0, tokens.indexOf(quoted[0]!)).some((token) => token.raw === ":");
+    if (first.start === first.end && !hasAddCommand(tokens) && saidBefore) return { kind: "unknown" };
+    const title = unquote(joinRaw(quoted));
+    const intent: Intent = { kind: "add", titles: title ? [capitalize(title)] : [] };
+    if (description.text) intent.description = description.text;
+    return intent;
+  }
   const pluralNoun = tokens.some((token) => ["tasks", "todos", "items", "tareas"].includes(token.norm));
   const singularNoun = tokens
     .slice(hit.end, hit.end + 3)
@@ -1318,6 +1334,15 @@ function trimTitle(part: Token[]): Token[] {
     }
   }
   return part.slice(start, end);
+}
+
+/** The first run of quoted words, when the message is not all quoted (then it is the user's own words). */
+function quotedRun(tokens: Token[]): Token[] {
+  const start = tokens.findIndex((token) => token.quoted);
+  if (start < 0) return [];
+  let end = start;
+  while (end < tokens.length && tokens[end]!.quoted) end++;
+  return tokens.slice(start, end);
 }
 
 function splitOn(tokens: Token[], isBreak: (token: Token) => boolean): Token[][] {
