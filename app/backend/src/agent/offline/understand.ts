@@ -662,6 +662,9 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
     return reopened.kind === "none" ? { kind: "undo" } : { kind: "reopen", target: reopened };
   }
 
+  const quotedEdit = readQuotedEdit(tokens, commands);
+  if (quotedEdit) return stateChange(quotedEdit);
+
   // A listing, unless an action was asked before it ("add X to my list").
   if (listing && !(firstAction && firstAction.start < listing.start)) {
     if (numbers.length > 0 || ordinals.length > 0) {
@@ -1334,6 +1337,55 @@ function trimTitle(part: Token[]): Token[] {
     }
   }
   return part.slice(start, end);
+}
+
+const TITLE_WORDS = new Set(["title", "name", "naam", "nombre", "titulo", "título", "عنوان", "نام"]);
+const MAKE_WORDS = new Set(["kar", "kr", "karo", "کر", "کریں"]);
+const TO_WORDS = new Set(["to", "as", "por", "a", "into", "ko", "کو"]);
+
+/**
+ * An edit with its words in quotes: "change 'X' to 'Y'", "cambia 'X' por 'Y'", "rename 10 to 'Y'", "8 ka naam 'Y'
+ * kar do", "۳ کا عنوان 'Y' کر دیں", "2 ko 'Y' kar do". The quotes say exactly what the value (and the task) is, so
+ * it is read from them, whatever the word order. Nothing when the message has no quoted span or no edit word.
+ */
+function readQuotedEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
+  const first = tokens.findIndex((token) => token.quoted);
+  if (first < 0 || commands.some((hit) => hit.kind === "add")) return undefined;
+  const runs = splitOn(
+    tokens.map((token) => (token.quoted ? token : { raw: "\u0000", norm: "\u0000" })),
+    (token) => token.norm === "\u0000",
+  );
+  let end = first;
+  while (end < tokens.length && tokens[end]!.quoted) end++;
+  const outside = tokens.filter((token) => !token.quoted);
+  const editWord =
+    commands.some((hit) => hit.kind === "update" && !tokens[hit.start]!.quoted) ||
+    outside.some((token) => TITLE_WORDS.has(token.norm) || DETAIL_WORDS.test(token.norm));
+  // "2 ko 'Y' kar do": make task 2 read Y.
+  const makeInto =
+    TO_WORDS.has(tokens[first - 1]?.norm ?? "") && MAKE_WORDS.has(tokens[end]?.norm ?? "") && runs.length === 1;
+  if (!editWord && !makeInto) return undefined;
+  if (runs.length > 2) return undefined;
+  const field = outside.some((token) => DETAIL_WORDS.test(token.norm)) ? "description" : "title";
+  let targetTokens: Token[];
+  let value: string;
+  if (runs.length === 2) {
+    targetTokens = runs[0]!;
+    value = joinRaw(runs[1]!);
+  } else {
+    value = joinRaw(runs[0]!);
+    const before = tokens.slice(0, first);
+    targetTokens = contentTokens(before, findHits(before, COMMAND_TABLE), findHits(before, CLASS_TABLE)).filter(
+      (token) => !FIELD_WORDS.has(token.norm) && !TO_WORDS.has(token.norm) && !isSeparator(token),
+    );
+    // The task must be named before the quote: a number, or words of its title.
+    if (targetTokens.length === 0) return undefined;
+  }
+  value = unquote(value);
+  if (!value) return undefined;
+  const target = readTarget(targetTokens, [], findHits(targetTokens, CLASS_TABLE), "all");
+  if (target.kind === "none") return undefined;
+  return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value };
 }
 
 /** The first run of quoted words, when the message is not all quoted (then it is the user's own words). */
