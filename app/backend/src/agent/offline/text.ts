@@ -76,6 +76,7 @@ export function normalizeWord(word: string): string {
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
     .normalize("NFC")
+    .replace(/^(\d+)'s$/, "$1")
     .replace(/'/g, "")
     .replace(/^#(?=\d)/, "");
 }
@@ -123,7 +124,28 @@ export function isTypoOf(word: string, known: string): boolean {
   if (known.length < 4) return known.length === 3 && undoubled(word) === undoubled(known);
   if (word.length < 3 || word.length > TYPO_LENGTH_MAX || word[0] !== known[0]) return false;
   const allowed = known.length >= 7 ? 2 : 1;
+  // In a word of four letters one changed letter often makes another everyday word ("shop" / "show", "dona" /
+  // "done"): a changed letter counts as a slip only when its key is next to the right one ("shoe" / "show").
+  if (known.length === 4 && word.length === 4 && !sameOrSwapped(word, known)) {
+    const at = [...word].findIndex((letter, index) => letter !== known[index]);
+    const rest = (text: string) => text.slice(0, at) + text.slice(at + 1);
+    if (rest(word) === rest(known) && !NEAR_KEYS[known[at]!]?.includes(word[at]!)) return false;
+  }
   return Math.abs(word.length - known.length) <= allowed && editDistance(word, known, allowed) <= allowed;
+}
+
+const sameOrSwapped = (a: string, b: string) => [...a].sort().join("") === [...b].sort().join("");
+
+// The keys next to each letter on a QWERTY keyboard: where a finger slips to.
+const KEY_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+const NEAR_KEYS: Record<string, string> = {};
+for (const [row, keys] of KEY_ROWS.entries()) {
+  for (const [column, key] of [...keys].entries()) {
+    const near = [keys[column - 1], keys[column + 1]];
+    for (const other of [KEY_ROWS[row - 1], KEY_ROWS[row + 1]])
+      if (other) near.push(other[column - 1], other[column], other[column + 1]);
+    NEAR_KEYS[key] = near.filter(Boolean).join("");
+  }
 }
 
 export function detectLanguage(

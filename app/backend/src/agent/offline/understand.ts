@@ -83,6 +83,9 @@ const joinRaw = (tokens: Token[]) =>
     .map((token) => token.raw)
     .join(" ")
     .replace(SPACE_BEFORE_MARK, "$1");
+// The family in Roman Urdu and Hinglish titles ("nani ko phone karna", "nana ji ki dawai"): short words one letter
+// from a command word ("nani" / "nahi"), so known words, never typos of one.
+const KIN = ["nani", "nana", "nanu", "dadi", "dada", "dadu", "ammi", "abbu", "baba", "mama", "mami", "chacha", "chachi"];
 const KNOWN_WORDS = new Set(
   [
     ...Object.values(COMMANDS).flatMap((words) => [
@@ -99,6 +102,7 @@ const KNOWN_WORDS = new Set(
     ...Object.keys(ORDINALS),
     ...CONJUNCTIONS,
     ...FILLERS,
+    ...KIN,
   ].flatMap(split),
 );
 
@@ -443,6 +447,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   // A change read from no command word written as such, only from a typo of one ("jo" read as "jot", "same" as
   // "save"), when the classifier's top guess is something else: the typo is not trusted. When the classifier is
   // sure, a listing, a question or small talk is answered as such; anything else asks (never a guessed write).
+  // An edit whose value is in quotes, with a word that names the field ("8 ka naam 'X' kar do"): said exactly.
+  if (rule.kind === "update" && readQuotedEdit(tokens, findHits(tokens, COMMAND_TABLE))) return rule;
   if (
     CHANGES[rule.kind] !== undefined &&
     CHANGES[rule.kind] !== predicted &&
