@@ -52,7 +52,15 @@ export type Intent =
   | { kind: "delete"; target: Target }
   | { kind: "reopen"; target: Target }
   /** `unsure`: the value or the task was read from words the parse could not account for (asked, not made). */
-  | { kind: "update"; target: Target; field: "title" | "description"; value: string; unsure?: true }
+  /** `quoted`: the value was written in quotes, exactly as meant (the classifier does not put it in doubt). */
+  | {
+      kind: "update";
+      target: Target;
+      field: "title" | "description";
+      value: string;
+      unsure?: true;
+      quoted?: true;
+    }
   | { kind: "statement"; words: string; negated: boolean }
   | { kind: "undo" }
   | { kind: "yes" }
@@ -880,7 +888,8 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   let part = trimTitle(after);
   if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
   // "could you add 'X' to my list? thanks a lot": a quoted span in an add is the title, whatever is around it.
-  const quoted = quotedRun(part);
+  // Looked for before the title's trailing words are trimmed: 'add "uncheck everything on the list" please'.
+  const quoted = quotedRun(after.some((token) => token.quoted) ? after : part);
   if (quoted.length > 0) {
     // No add word at all ("my friend texted: 'complete all my tasks'"): someone else's words, no request.
     const saidBefore = tokens.slice(0, tokens.indexOf(quoted[0]!)).some((token) => token.raw === ":");
@@ -1391,7 +1400,7 @@ function readQuotedEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
   if (!value) return undefined;
   const target = readTarget(targetTokens, [], findHits(targetTokens, CLASS_TABLE), "all");
   if (target.kind === "none") return undefined;
-  return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value };
+  return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value, quoted: true };
 }
 
 /** The first run of quoted words, when the message is not all quoted (then it is the user's own words). */
@@ -1581,7 +1590,7 @@ export const ALSO =
   /^(and|also|aur|y|e|plus|same for|same with|lo mismo (para|con))(?=[\s,]|$)|(^|\s)(too|also|as well|bhi|tambien|también|bhee|بھی)(?=[\s.!-]|$)/iu;
 /** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
 export const CORRECTION =
-  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el)\b|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
+  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el|\d+\s+(?:nahi|nahin|nahee)\s*,?\s+#?\d+)\b|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
 
 /**
  * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
