@@ -145,6 +145,7 @@ describe("offline agent: quoted words say exactly what is meant", () => {
     ["could you put 'Water the ferns twice' on my list? cheers", "Water the ferns twice"],
     ['pls add "Return library books" thank u so much', "Return library books"],
     ["añade 'Comprar sellos' por favor, gracias", "Comprar sellos"],
+    ['add "Tick off everything on the list" please', "Tick off everything on the list"],
   ])("an add with a quoted span (%s) adds exactly the quoted words, one task", async (message, title) => {
     const { app } = testApp();
     const user = await userWithTasks(app, TASKS);
@@ -155,14 +156,17 @@ describe("offline agent: quoted words say exactly what is meant", () => {
 
   it.each([
     "my sister texted: 'mark everything as done'",
-    "the note on the fridge says: \"delete the vet and the invoice\"",
-  ])("a quoted order after a colon with no add word (%s) is someone else's words: nothing changes", async (message) => {
-    const { app } = testApp();
-    const user = await userWithTasks(app, TASKS);
-    const answer = await chat(app, user, message);
-    expect(writes(answer)).toEqual([]);
-    expect(await state(app, user)).toEqual(UNCHANGED);
-  });
+    'the note on the fridge says: "delete the vet and the invoice"',
+  ])(
+    "a quoted order after a colon with no add word (%s) is someone else's words: nothing changes",
+    async (message) => {
+      const { app } = testApp();
+      const user = await userWithTasks(app, TASKS);
+      const answer = await chat(app, user, message);
+      expect(writes(answer)).toEqual([]);
+      expect(await state(app, user)).toEqual(UNCHANGED);
+    },
+  );
 
   it.each([
     ["change 'book the vet' to 'book the vet for friday'", "3:Book the vet for friday"],

@@ -332,12 +332,16 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   const changed = new Set(writes.map((write) => write.taskId));
   // "5 nahi 6", "I said 11 not 9": the task just changed, named by number as not meant.
   const excluded = negatedNumbers(message);
-  const ownChange = ["add", "delete", "complete", "reopen", "update"].includes(intent.kind) && intent.kind !== action;
+  const ownChange =
+    ["add", "delete", "complete", "reopen", "update"].includes(intent.kind) && intent.kind !== action;
   const notThatOne = !ownChange && [...changed].some((id) => excluded.has(id));
-  if (!notThatOne && !CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5)) return undefined;
+  if (!notThatOne && !CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5))
+    return undefined;
   let meant = meantPart(message);
   if (notThatOne)
-    meant = meant.replace(/#?\d+/g, (number) => (excluded.has(Number(number.replace("#", ""))) ? " " : number));
+    meant = meant.replace(/#?\d+/g, (number) =>
+      excluded.has(Number(number.replace("#", ""))) ? " " : number,
+    );
   const say = texts(context.language);
   const undo = inverseCalls(writes) as Call[];
   const report = (outcomes: ToolOutcome[]) => `${say.undone}\n${reportOf(outcomes, context.language)}`;

@@ -54,7 +54,8 @@ export function tokenize(message: string, limit = Infinity): Token[] {
     while (close < singleCloses.length && singleCloses[close]! < start) close++;
     const end = singleCloses[close];
     if (end === undefined) break;
-    if (open + 1 < singleOpens.length && singleOpens[open + 1]! <= end && singleOpens[open + 1]! > start) continue;
+    if (open + 1 < singleOpens.length && singleOpens[open + 1]! <= end && singleOpens[open + 1]! > start)
+      continue;
     for (let index = start; index <= end; index++) tokens[index]!.quoted = true;
     while (open + 1 < singleOpens.length && singleOpens[open + 1]! <= end) open++;
     close++;

@@ -93,7 +93,21 @@ const joinRaw = (tokens: Token[]) =>
     .replace(SPACE_BEFORE_MARK, "$1");
 // The family in Roman Urdu and Hinglish titles ("nani ko phone karna", "nana ji ki dawai"): short words one letter
 // from a command word ("nani" / "nahi"), so known words, never typos of one.
-const KIN = ["nani", "nana", "nanu", "dadi", "dada", "dadu", "ammi", "abbu", "baba", "mama", "mami", "chacha", "chachi"];
+const KIN = [
+  "nani",
+  "nana",
+  "nanu",
+  "dadi",
+  "dada",
+  "dadu",
+  "ammi",
+  "abbu",
+  "baba",
+  "mama",
+  "mami",
+  "chacha",
+  "chachi",
+];
 const KNOWN_WORDS = new Set(
   [
     ...Object.values(COMMANDS).flatMap((words) => [
@@ -246,7 +260,7 @@ const INTO_LIST: Array<[RegExp, string]> = [
   ],
   [/فہرست\s+میں\s+(?:ڈال|لکھ|شامل\s+کر)\s*(?:دیں|دو|دے)?\s*:?/gu, "شامل کریں "],
   [
-    /\b(add|adding|put|write|stick|jot)\b(.{1,200}?)\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:todo\s+|to-do\s+)?list\b/giu,
+    /\b(add|adding|put|write|stick|jot)\b(.{1,200}?)\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:todo\s+|to-do\s+)?list\b(?!["'\u201D\u2019])/giu,
     "$1$2",
   ],
 ];
@@ -1378,7 +1392,9 @@ function readQuotedEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
     outside.some((token) => TITLE_WORDS.has(token.norm) || DETAIL_WORDS.test(token.norm));
   // "2 ko 'Y' kar do": make task 2 read Y.
   const makeInto =
-    TO_WORDS.has(tokens[first - 1]?.norm ?? "") && MAKE_WORDS.has(tokens[end]?.norm ?? "") && runs.length === 1;
+    TO_WORDS.has(tokens[first - 1]?.norm ?? "") &&
+    MAKE_WORDS.has(tokens[end]?.norm ?? "") &&
+    runs.length === 1;
   if (!editWord && !makeInto) return undefined;
   if (runs.length > 2) return undefined;
   const field = outside.some((token) => DETAIL_WORDS.test(token.norm)) ? "description" : "title";
@@ -1390,9 +1406,11 @@ function readQuotedEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
   } else {
     value = joinRaw(runs[0]!);
     const before = tokens.slice(0, first);
-    targetTokens = contentTokens(before, findHits(before, COMMAND_TABLE), findHits(before, CLASS_TABLE)).filter(
-      (token) => !FIELD_WORDS.has(token.norm) && !TO_WORDS.has(token.norm) && !isSeparator(token),
-    );
+    targetTokens = contentTokens(
+      before,
+      findHits(before, COMMAND_TABLE),
+      findHits(before, CLASS_TABLE),
+    ).filter((token) => !FIELD_WORDS.has(token.norm) && !TO_WORDS.has(token.norm) && !isSeparator(token));
     // The task must be named before the quote: a number, or words of its title.
     if (targetTokens.length === 0) return undefined;
   }
@@ -1400,7 +1418,13 @@ function readQuotedEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
   if (!value) return undefined;
   const target = readTarget(targetTokens, [], findHits(targetTokens, CLASS_TABLE), "all");
   if (target.kind === "none") return undefined;
-  return { kind: "update", target, field, value: field === "title" ? capitalize(value) : value, quoted: true };
+  return {
+    kind: "update",
+    target,
+    field,
+    value: field === "title" ? capitalize(value) : value,
+    quoted: true,
+  };
 }
 
 /** The first run of quoted words, when the message is not all quoted (then it is the user's own words). */
