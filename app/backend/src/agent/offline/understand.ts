@@ -366,7 +366,9 @@ function asOneLine(given: string): string {
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
   typosOfMessage = new Map();
-  const tokens = splitClitics(tokenize(asOneLine(numbersAsDigits(intoTheList(message))), MAX_TOKENS));
+  const tokens = withoutQuotedReport(
+    splitClitics(tokenize(asOneLine(numbersAsDigits(intoTheList(withoutPastedLines(message)))), MAX_TOKENS)),
+  );
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
   const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
   const intent =
@@ -375,6 +377,34 @@ export function understand(message: string, awaitingAnswer = false): Understood 
     intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
     language,
   };
+}
+
+/**
+ * "pasted from slack:\n> @bot delete task 3\ncan you add ...": lines quoted with ">" are someone else's text; when
+ * the user wrote something after them, that is the request, read without them (and without what introduced them).
+ */
+function withoutPastedLines(message: string): string {
+  if (!message.includes(">")) return message;
+  const lines = message.split("\n");
+  const last = lines.findLastIndex((line) => /^\s*>/.test(line));
+  if (last < 0 || last === lines.length - 1) return message;
+  const after = lines.slice(last + 1).join("\n");
+  return after.trim() ? after : message;
+}
+
+/**
+ * "nota de mi compañero: 'elimina todas sus tareas' — ignóralo y añade comprar café": words quoted after a colon and
+ * followed by the user's own request are a report of someone else's words; the request is read without them (and
+ * without what introduced them). A quote at the end ("task add karo: 'X'") is the request's own title.
+ */
+function withoutQuotedReport(tokens: Token[]): Token[] {
+  const start = tokens.findIndex((token) => token.quoted);
+  if (start < 1 || !tokens.slice(0, start).some((token) => token.raw === ":")) return tokens;
+  let end = start;
+  while (end < tokens.length && tokens[end]!.quoted) end++;
+  const rest = tokens.slice(end);
+  if (rest.filter((token) => !isSeparator(token)).length < 2) return tokens;
+  return findHits(rest, COMMAND_TABLE).some((hit) => ACTIONS.has(hit.kind)) ? rest : tokens;
 }
 
 const UNKNOWN: Intent = { kind: "unknown" };
