@@ -236,3 +236,26 @@ describe("offline agent: someone else's words beside the user's own request", ()
     expect(await state(app, user)).toEqual([...UNCHANGED, `5:${title}`]);
   });
 });
+
+describe("offline agent: an edit in Urdu word order, by number, with no edit verb", () => {
+  it("'3 ka naam vet ko friday le jana kar do' renames task 3 at once, and only it", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const answer = await chat(app, user, "3 ka naam vet ko friday le jana kar do");
+    expect(writes(answer).map((call) => call.name)).toEqual(["update_task"]);
+    expect(await state(app, user)).toEqual([
+      "1:Buy oat milk",
+      "2:Water the ferns",
+      "3:Vet ko friday le jana",
+      "4:Send the invoice",
+    ]);
+  });
+
+  it("'mera naam Ali hai' (a name, no task number) changes nothing", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const answer = await chat(app, user, "mera naam Ali hai");
+    expect(writes(answer)).toEqual([]);
+    expect(await state(app, user)).toEqual(UNCHANGED);
+  });
+});

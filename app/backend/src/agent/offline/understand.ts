@@ -500,7 +500,10 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   // "save"), when the classifier's top guess is something else: the typo is not trusted. When the classifier is
   // sure, a listing, a question or small talk is answered as such; anything else asks (never a guessed write).
   // An edit whose value is in quotes, with a word that names the field ("8 ka naam 'X' kar do"): said exactly.
-  if (rule.kind === "update" && readQuotedEdit(tokens, findHits(tokens, COMMAND_TABLE))) return rule;
+  if (rule.kind === "update") {
+    const commands = findHits(tokens, COMMAND_TABLE);
+    if (readQuotedEdit(tokens, commands) || readFieldEdit(tokens, commands)) return rule;
+  }
   if (
     CHANGES[rule.kind] !== undefined &&
     CHANGES[rule.kind] !== predicted &&
@@ -720,7 +723,7 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
     return reopened.kind === "none" ? { kind: "undo" } : { kind: "reopen", target: reopened };
   }
 
-  const quotedEdit = readQuotedEdit(tokens, commands);
+  const quotedEdit = readQuotedEdit(tokens, commands) ?? readFieldEdit(tokens, commands);
   if (quotedEdit) return stateChange(quotedEdit);
 
   // A listing, unless an action was asked before it ("add X to my list").
@@ -1455,6 +1458,44 @@ function readQuotedEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
     value: field === "title" ? capitalize(value) : value,
     quoted: true,
   };
+}
+
+// "3 ka naam X kar do", "کام ۲ کی تفصیل میں لکھ دیں: X": what joins a task to its field, and the verb after the value.
+const OF_WORDS = new Set(["ka", "ki", "ke", "کا", "کی", "کے", "mein", "main", "میں", "ko", "کو"]);
+const SET_AFTER = /^(?:(?:kar|kr|rakh|likh)\s+(?:do|dein|den|de|dijiye)|(?:کر|رکھ|لکھ)\s+(?:دیں|دو|دیجیے))$/;
+
+/**
+ * An edit in Urdu word order without an edit verb: the task, a field word, and the value after a colon or before
+ * the verb that sets it ("3 ka naam mummy ko sunday call karna kar do", "کام ۲ کی تفصیل میں لکھ دیں: آخری تاریخ").
+ * Only when the message holds no edit or add word (those are read by the rules that know them).
+ */
+function readFieldEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
+  if (commands.some((hit) => hit.kind === "update" || hit.kind === "add")) return undefined;
+  const field = tokens.findIndex((token) => TITLE_WORDS.has(token.norm) || DETAIL_WORDS.test(token.norm));
+  if (field < 1) return undefined;
+  const colon = tokens.findIndex((token, index) => index > field && token.raw === ":");
+  let valueTokens: Token[] = [];
+  if (colon > field) valueTokens = tokens.slice(colon + 1);
+  else if (tokens.length >= field + 3 && SET_AFTER.test(joinRaw(tokens.slice(-2)).toLowerCase())) {
+    let start = field + 1;
+    while (start < tokens.length - 2 && OF_WORDS.has(tokens[start]!.norm)) start++;
+    valueTokens = tokens.slice(start, -2);
+  }
+  const value = unquote(joinRaw(trimTitle(valueTokens)));
+  if (!value) return undefined;
+  const before = tokens.slice(0, field);
+  const targetTokens = contentTokens(
+    before,
+    findHits(before, COMMAND_TABLE),
+    findHits(before, CLASS_TABLE),
+  ).filter((token) => !OF_WORDS.has(token.norm) && !TASK_NOUNS.includes(token.norm) && !isSeparator(token));
+  // A task by number only: words before the field word may be anything ("mera naam: ...").
+  if (targetTokens.length === 0 || !targetTokens.every((token) => /^\d{1,9}$/.test(token.norm)))
+    return undefined;
+  const target = readTarget(targetTokens, [], [], "all");
+  if (target.kind !== "numbers" || target.numbers.length !== 1) return undefined;
+  const kind = DETAIL_WORDS.test(tokens[field]!.norm) ? "description" : "title";
+  return { kind: "update", target, field: kind, value: kind === "title" ? capitalize(value) : value };
 }
 
 /** The first run of quoted words, when the message is not all quoted (then it is the user's own words). */
