@@ -413,6 +413,17 @@ export const COMMANDS: Record<CommandKind, CommandWords> = {
       "rollback",
       "roll back",
       "ctrl z",
+      // The change itself named as the thing to take back: "remove what you just added", "restore it".
+      "what you just added",
+      "what you just did",
+      "what you just changed",
+      "you just added",
+      "restore it",
+      "restore that",
+      "bring that back",
+      "scrap that",
+      "lo que acabas de",
+      "jo abhi add kiya",
       "واپس",
     ],
   },
@@ -721,7 +732,21 @@ export const NO_TASK_WORDS = [
 export const CONJUNCTIONS = ["and", "aur", "y", "e", "&", "اور"];
 
 /** Where a new title starts in "change task 2 to ...". */
-export const VALUE_SEPARATORS = ["to", "into", "as", "->", ":", "-", "a", "por", "ke", "kar", "کر", "کے"];
+export const VALUE_SEPARATORS = [
+  "to",
+  "into",
+  "as",
+  "como",
+  "->",
+  ":",
+  "-",
+  "a",
+  "por",
+  "ke",
+  "kar",
+  "کر",
+  "کے",
+];
 
 /** Words that carry no meaning of their own here: dropped around titles and from task references. */
 export const FILLERS = [

@@ -180,7 +180,7 @@ const OTHER_CHANGE_P = 0.6;
  */
 function readAsAnotherChange(message: string, intent: Intent): boolean {
   const label = CHANGE_LABELS[intent.kind];
-  if (!label) return false;
+  if (!label || (intent.kind === "update" && intent.quoted)) return false;
   const [top] = classify(message);
   return (
     top !== undefined &&
@@ -204,7 +204,7 @@ const DOUBT_MARGIN = 0.2;
  */
 function doubted(message: string, intent: Intent): boolean {
   const label = CHANGE_LABELS[intent.kind];
-  if (!label) return false;
+  if (!label || (intent.kind === "update" && intent.quoted)) return false;
   const ranked = classify(message, true);
   const top = ranked[0]!;
   const own = ranked.find((entry) => entry.intent === label)?.p ?? 0;
@@ -231,6 +231,9 @@ const NOT_WORD = String.raw`(?:not|no|nahi|nahin|nahee|mat|نہیں|نہ)`;
 const NEGATED_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}])${NOT_WORD}\s+(?:\p{L}+\s+)?#?(\d+)`, "giu");
 // The negation after the number ends its clause: "la 12 no está hecha" says something of task 12.
 const NEGATED_AFTER = new RegExp(String.raw`(?:^|\D)(\d+)\s+${NOT_WORD}(?=\s*(?:[,.;:!?،۔]|$))`, "giu");
+// "5 nahi 6" (Urdu order: the number before the negation is not meant, the one after it is; in English "13 not
+// 14" means 13).
+const NEGATED_THEN = new RegExp(String.raw`(?:^|\D)(\d+)\s+(?:nahi|nahin|nahee|نہیں)\s*,?\s+#?(\d+)`, "giu");
 
 /** The task numbers a message says it does not mean. */
 function negatedNumbers(message: string): Set<number> {
@@ -238,8 +241,10 @@ function negatedNumbers(message: string): Set<number> {
     .slice(0, 4000)
     .replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (digit) => String((digit.codePointAt(0)! - 0x0660) % 16));
   const found = new Set<number>();
-  for (const pattern of [NEGATED_BEFORE, NEGATED_AFTER])
+  for (const pattern of [NEGATED_BEFORE, NEGATED_AFTER, NEGATED_THEN])
     for (const match of text.matchAll(pattern)) found.add(Number(match[1]));
+  // In "5 nahi 6" the number after the negation is the one meant, not one negated.
+  for (const match of text.matchAll(NEGATED_THEN)) found.delete(Number(match[2]));
   return found;
 }
 
@@ -323,10 +328,20 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   // "oops undo", "galti se ho gaya, wapas karo": taking the change back is the undo's, with nothing redone.
   if (intent.kind === "undo") return undefined;
   const [top] = classify(message);
-  if (!CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5)) return undefined;
   const writes = context.memory.lastChange!.writes;
   const changed = new Set(writes.map((write) => write.taskId));
-  const meant = meantPart(message);
+  // "5 nahi 6", "I said 11 not 9": the task just changed, named by number as not meant.
+  const excluded = negatedNumbers(message);
+  const ownChange =
+    ["add", "delete", "complete", "reopen", "update"].includes(intent.kind) && intent.kind !== action;
+  const notThatOne = !ownChange && [...changed].some((id) => excluded.has(id));
+  if (!notThatOne && !CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5))
+    return undefined;
+  let meant = meantPart(message);
+  if (notThatOne)
+    meant = meant.replace(/#?\d+/g, (number) =>
+      excluded.has(Number(number.replace("#", ""))) ? " " : number,
+    );
   const say = texts(context.language);
   const undo = inverseCalls(writes) as Call[];
   const report = (outcomes: ToolOutcome[]) => `${say.undone}\n${reportOf(outcomes, context.language)}`;

@@ -23,6 +23,10 @@ export function tokenize(message: string, limit = Infinity): Token[] {
     .replace(/([:;,،؛])(?=\s|$|["'])/g, " $1 ")
     .replace(/\s[-—–]\s/g, " - ");
   const tokens: Token[] = [];
+  // Single quotes: where a word opens one ("'buy oat milk'") and where a later word closes it; apostrophes inside a
+  // word ("don't", "6's") are neither. A span is quoted only when it both opens and closes.
+  const singleOpens: number[] = [];
+  const singleCloses: number[] = [];
   let inQuote = false;
   for (const piece of spaced.split(/\s+/)) {
     if (tokens.length >= limit) break;
@@ -35,11 +39,26 @@ export function tokenize(message: string, limit = Infinity): Token[] {
     const closes = /"[.,!?؟۔)\]]*$/.test(piece) && (piece.length > 1 || !opens);
     if (opens) inQuote = true;
     const raw = piece.replace(/^[\s"'¿¡([]+|[\s"'.!?؟۔)\]]+$/g, "");
+    if (raw && !inQuote) {
+      if (/^[¿¡([]*'/.test(piece)) singleOpens.push(tokens.length);
+      if (/'[.,!?؟۔)\]]*$/.test(piece)) singleCloses.push(tokens.length);
+    }
     if (raw)
       tokens.push(
         inQuote ? { raw, norm: normalizeWord(raw), quoted: true } : { raw, norm: normalizeWord(raw) },
       );
     if (closes) inQuote = false;
+  }
+  for (let open = 0, close = 0; open < singleOpens.length; open++) {
+    const start = singleOpens[open]!;
+    while (close < singleCloses.length && singleCloses[close]! < start) close++;
+    const end = singleCloses[close];
+    if (end === undefined) break;
+    if (open + 1 < singleOpens.length && singleOpens[open + 1]! <= end && singleOpens[open + 1]! > start)
+      continue;
+    for (let index = start; index <= end; index++) tokens[index]!.quoted = true;
+    while (open + 1 < singleOpens.length && singleOpens[open + 1]! <= end) open++;
+    close++;
   }
   // A message in quotes from end to end is the user's own words.
   if (tokens.every((token) => token.quoted || SEPARATORS.has(token.raw)))
@@ -58,6 +77,7 @@ export function normalizeWord(word: string): string {
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
     .normalize("NFC")
+    .replace(/^(\d+)'s$/, "$1")
     .replace(/'/g, "")
     .replace(/^#(?=\d)/, "");
 }
@@ -105,7 +125,28 @@ export function isTypoOf(word: string, known: string): boolean {
   if (known.length < 4) return known.length === 3 && undoubled(word) === undoubled(known);
   if (word.length < 3 || word.length > TYPO_LENGTH_MAX || word[0] !== known[0]) return false;
   const allowed = known.length >= 7 ? 2 : 1;
+  // In a word of four letters one changed letter often makes another everyday word ("shop" / "show", "dona" /
+  // "done"): a changed letter counts as a slip only when its key is next to the right one ("shoe" / "show").
+  if (known.length === 4 && word.length === 4 && !sameOrSwapped(word, known)) {
+    const at = [...word].findIndex((letter, index) => letter !== known[index]);
+    const rest = (text: string) => text.slice(0, at) + text.slice(at + 1);
+    if (rest(word) === rest(known) && !NEAR_KEYS[known[at]!]?.includes(word[at]!)) return false;
+  }
   return Math.abs(word.length - known.length) <= allowed && editDistance(word, known, allowed) <= allowed;
+}
+
+const sameOrSwapped = (a: string, b: string) => [...a].sort().join("") === [...b].sort().join("");
+
+// The keys next to each letter on a QWERTY keyboard: where a finger slips to.
+const KEY_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+const NEAR_KEYS: Record<string, string> = {};
+for (const [row, keys] of KEY_ROWS.entries()) {
+  for (const [column, key] of [...keys].entries()) {
+    const near = [keys[column - 1], keys[column + 1]];
+    for (const other of [KEY_ROWS[row - 1], KEY_ROWS[row + 1]])
+      if (other) near.push(other[column - 1], other[column], other[column + 1]);
+    NEAR_KEYS[key] = near.filter(Boolean).join("");
+  }
 }
 
 export function detectLanguage(

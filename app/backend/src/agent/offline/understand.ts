@@ -52,7 +52,15 @@ export type Intent =
   | { kind: "delete"; target: Target }
   | { kind: "reopen"; target: Target }
   /** `unsure`: the value or the task was read from words the parse could not account for (asked, not made). */
-  | { kind: "update"; target: Target; field: "title" | "description"; value: string; unsure?: true }
+  /** `quoted`: the value was written in quotes, exactly as meant (the classifier does not put it in doubt). */
+  | {
+      kind: "update";
+      target: Target;
+      field: "title" | "description";
+      value: string;
+      unsure?: true;
+      quoted?: true;
+    }
   | { kind: "statement"; words: string; negated: boolean }
   | { kind: "undo" }
   | { kind: "yes" }
@@ -83,6 +91,23 @@ const joinRaw = (tokens: Token[]) =>
     .map((token) => token.raw)
     .join(" ")
     .replace(SPACE_BEFORE_MARK, "$1");
+// The family in Roman Urdu and Hinglish titles ("nani ko phone karna", "nana ji ki dawai"): short words one letter
+// from a command word ("nani" / "nahi"), so known words, never typos of one.
+const KIN = [
+  "nani",
+  "nana",
+  "nanu",
+  "dadi",
+  "dada",
+  "dadu",
+  "ammi",
+  "abbu",
+  "baba",
+  "mama",
+  "mami",
+  "chacha",
+  "chachi",
+];
 const KNOWN_WORDS = new Set(
   [
     ...Object.values(COMMANDS).flatMap((words) => [
@@ -99,6 +124,7 @@ const KNOWN_WORDS = new Set(
     ...Object.keys(ORDINALS),
     ...CONJUNCTIONS,
     ...FILLERS,
+    ...KIN,
   ].flatMap(split),
 );
 
@@ -234,7 +260,7 @@ const INTO_LIST: Array<[RegExp, string]> = [
   ],
   [/فہرست\s+میں\s+(?:ڈال|لکھ|شامل\s+کر)\s*(?:دیں|دو|دے)?\s*:?/gu, "شامل کریں "],
   [
-    /\b(add|adding|put|write|stick|jot)\b(.{1,200}?)\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:todo\s+|to-do\s+)?list\b/giu,
+    /\b(add|adding|put|write|stick|jot)\b(.{1,200}?)\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:todo\s+|to-do\s+)?list\b(?!["'\u201D\u2019])/giu,
     "$1$2",
   ],
 ];
@@ -340,7 +366,9 @@ function asOneLine(given: string): string {
 /** `awaitingAnswer`: the agent asked a yes/no question last, so "ok" or "cancel" answer it. */
 export function understand(message: string, awaitingAnswer = false): Understood {
   typosOfMessage = new Map();
-  const tokens = splitClitics(tokenize(asOneLine(numbersAsDigits(intoTheList(message))), MAX_TOKENS));
+  const tokens = withoutQuotedReport(
+    splitClitics(tokenize(asOneLine(numbersAsDigits(intoTheList(withoutPastedLines(message)))), MAX_TOKENS)),
+  );
   const language = detectLanguage(message.slice(0, 2_000), tokens, ROMAN_URDU_MARKERS, SPANISH_MARKERS);
   const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
   const intent =
@@ -349,6 +377,34 @@ export function understand(message: string, awaitingAnswer = false): Understood 
     intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
     language,
   };
+}
+
+/**
+ * "pasted from slack:\n> @bot delete task 3\ncan you add ...": lines quoted with ">" are someone else's text; when
+ * the user wrote something after them, that is the request, read without them (and without what introduced them).
+ */
+function withoutPastedLines(message: string): string {
+  if (!message.includes(">")) return message;
+  const lines = message.split("\n");
+  const last = lines.findLastIndex((line) => /^\s*>/.test(line));
+  if (last < 0 || last === lines.length - 1) return message;
+  const after = lines.slice(last + 1).join("\n");
+  return after.trim() ? after : message;
+}
+
+/**
+ * "nota de mi compañero: 'elimina todas sus tareas' — ignóralo y añade comprar café": words quoted after a colon and
+ * followed by the user's own request are a report of someone else's words; the request is read without them (and
+ * without what introduced them). A quote at the end ("task add karo: 'X'") is the request's own title.
+ */
+function withoutQuotedReport(tokens: Token[]): Token[] {
+  const start = tokens.findIndex((token) => token.quoted);
+  if (start < 1 || !tokens.slice(0, start).some((token) => token.raw === ":")) return tokens;
+  let end = start;
+  while (end < tokens.length && tokens[end]!.quoted) end++;
+  const rest = tokens.slice(end);
+  if (rest.filter((token) => !isSeparator(token)).length < 2) return tokens;
+  return findHits(rest, COMMAND_TABLE).some((hit) => ACTIONS.has(hit.kind)) ? rest : tokens;
 }
 
 const UNKNOWN: Intent = { kind: "unknown" };
@@ -443,6 +499,11 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   // A change read from no command word written as such, only from a typo of one ("jo" read as "jot", "same" as
   // "save"), when the classifier's top guess is something else: the typo is not trusted. When the classifier is
   // sure, a listing, a question or small talk is answered as such; anything else asks (never a guessed write).
+  // An edit whose value is in quotes, with a word that names the field ("8 ka naam 'X' kar do"): said exactly.
+  if (rule.kind === "update") {
+    const commands = findHits(tokens, COMMAND_TABLE);
+    if (readQuotedEdit(tokens, commands) || readFieldEdit(tokens, commands)) return rule;
+  }
   if (
     CHANGES[rule.kind] !== undefined &&
     CHANGES[rule.kind] !== predicted &&
@@ -662,6 +723,9 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
     return reopened.kind === "none" ? { kind: "undo" } : { kind: "reopen", target: reopened };
   }
 
+  const quotedEdit = readQuotedEdit(tokens, commands) ?? readFieldEdit(tokens, commands);
+  if (quotedEdit) return stateChange(quotedEdit);
+
   // A listing, unless an action was asked before it ("add X to my list").
   if (listing && !(firstAction && firstAction.start < listing.start)) {
     if (numbers.length > 0 || ordinals.length > 0) {
@@ -676,6 +740,11 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const updateHit = hitsOf("update").find(
     (hit) =>
       firstAction === hit ||
+      // "i want to change 'X' to 'Y'": a wish to edit quoted words, not a task called "Change X to Y".
+      (firstAction !== undefined &&
+        leading.includes(firstAction) &&
+        hit.start === firstAction.end &&
+        tokens.slice(hit.end).some((token) => token.quoted)) ||
       (DETAIL_WORDS.test(tokens[hit.start]!.norm) &&
         firstAction !== undefined &&
         onlyArticles(firstAction.end, hit.start)),
@@ -865,6 +934,18 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     after = after.slice(count + 1);
   let part = trimTitle(after);
   if (part.length === 0) part = trimTitle(tokens.slice(0, hit.start));
+  // "could you add 'X' to my list? thanks a lot": a quoted span in an add is the title, whatever is around it.
+  // Looked for before the title's trailing words are trimmed: 'add "uncheck everything on the list" please'.
+  const quoted = quotedRun(after.some((token) => token.quoted) ? after : part);
+  if (quoted.length > 0) {
+    // No add word at all ("my friend texted: 'complete all my tasks'"): someone else's words, no request.
+    const saidBefore = tokens.slice(0, tokens.indexOf(quoted[0]!)).some((token) => token.raw === ":");
+    if (first.start === first.end && !hasAddCommand(tokens) && saidBefore) return { kind: "unknown" };
+    const title = unquote(joinRaw(quoted));
+    const intent: Intent = { kind: "add", titles: title ? [capitalize(title)] : [] };
+    if (description.text) intent.description = description.text;
+    return intent;
+  }
   const pluralNoun = tokens.some((token) => ["tasks", "todos", "items", "tareas"].includes(token.norm));
   const singularNoun = tokens
     .slice(hit.end, hit.end + 3)
@@ -1320,6 +1401,112 @@ function trimTitle(part: Token[]): Token[] {
   return part.slice(start, end);
 }
 
+const TITLE_WORDS = new Set(["title", "name", "naam", "nombre", "titulo", "título", "عنوان", "نام"]);
+const MAKE_WORDS = new Set(["kar", "kr", "karo", "کر", "کریں"]);
+const TO_WORDS = new Set(["to", "as", "por", "a", "into", "ko", "کو"]);
+
+/**
+ * An edit with its words in quotes: "change 'X' to 'Y'", "cambia 'X' por 'Y'", "rename 10 to 'Y'", "8 ka naam 'Y'
+ * kar do", "۳ کا عنوان 'Y' کر دیں", "2 ko 'Y' kar do". The quotes say exactly what the value (and the task) is, so
+ * it is read from them, whatever the word order. Nothing when the message has no quoted span or no edit word.
+ */
+function readQuotedEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
+  const first = tokens.findIndex((token) => token.quoted);
+  if (first < 0 || commands.some((hit) => hit.kind === "add")) return undefined;
+  const runs = splitOn(
+    tokens.map((token) => (token.quoted ? token : { raw: "\u0000", norm: "\u0000" })),
+    (token) => token.norm === "\u0000",
+  );
+  let end = first;
+  while (end < tokens.length && tokens[end]!.quoted) end++;
+  const outside = tokens.filter((token) => !token.quoted);
+  const editWord =
+    commands.some((hit) => hit.kind === "update" && !tokens[hit.start]!.quoted) ||
+    outside.some((token) => TITLE_WORDS.has(token.norm) || DETAIL_WORDS.test(token.norm));
+  // "2 ko 'Y' kar do": make task 2 read Y.
+  const makeInto =
+    TO_WORDS.has(tokens[first - 1]?.norm ?? "") &&
+    MAKE_WORDS.has(tokens[end]?.norm ?? "") &&
+    runs.length === 1;
+  if (!editWord && !makeInto) return undefined;
+  if (runs.length > 2) return undefined;
+  const field = outside.some((token) => DETAIL_WORDS.test(token.norm)) ? "description" : "title";
+  let targetTokens: Token[];
+  let value: string;
+  if (runs.length === 2) {
+    targetTokens = runs[0]!;
+    value = joinRaw(runs[1]!);
+  } else {
+    value = joinRaw(runs[0]!);
+    const before = tokens.slice(0, first);
+    targetTokens = contentTokens(
+      before,
+      findHits(before, COMMAND_TABLE),
+      findHits(before, CLASS_TABLE),
+    ).filter((token) => !FIELD_WORDS.has(token.norm) && !TO_WORDS.has(token.norm) && !isSeparator(token));
+    // The task must be named before the quote: a number, or words of its title.
+    if (targetTokens.length === 0) return undefined;
+  }
+  value = unquote(value);
+  if (!value) return undefined;
+  const target = readTarget(targetTokens, [], findHits(targetTokens, CLASS_TABLE), "all");
+  if (target.kind === "none") return undefined;
+  return {
+    kind: "update",
+    target,
+    field,
+    value: field === "title" ? capitalize(value) : value,
+    quoted: true,
+  };
+}
+
+// "3 ka naam X kar do", "کام ۲ کی تفصیل میں لکھ دیں: X": what joins a task to its field, and the verb after the value.
+const OF_WORDS = new Set(["ka", "ki", "ke", "کا", "کی", "کے", "mein", "main", "میں", "ko", "کو"]);
+const SET_AFTER = /^(?:(?:kar|kr|rakh|likh)\s+(?:do|dein|den|de|dijiye)|(?:کر|رکھ|لکھ)\s+(?:دیں|دو|دیجیے))$/;
+
+/**
+ * An edit in Urdu word order without an edit verb: the task, a field word, and the value after a colon or before
+ * the verb that sets it ("3 ka naam mummy ko sunday call karna kar do", "کام ۲ کی تفصیل میں لکھ دیں: آخری تاریخ").
+ * Only when the message holds no edit or add word (those are read by the rules that know them).
+ */
+function readFieldEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
+  if (commands.some((hit) => hit.kind === "update" || hit.kind === "add")) return undefined;
+  const field = tokens.findIndex((token) => TITLE_WORDS.has(token.norm) || DETAIL_WORDS.test(token.norm));
+  if (field < 1) return undefined;
+  const colon = tokens.findIndex((token, index) => index > field && token.raw === ":");
+  let valueTokens: Token[] = [];
+  if (colon > field) valueTokens = tokens.slice(colon + 1);
+  else if (tokens.length >= field + 3 && SET_AFTER.test(joinRaw(tokens.slice(-2)).toLowerCase())) {
+    let start = field + 1;
+    while (start < tokens.length - 2 && OF_WORDS.has(tokens[start]!.norm)) start++;
+    valueTokens = tokens.slice(start, -2);
+  }
+  const value = unquote(joinRaw(trimTitle(valueTokens)));
+  if (!value) return undefined;
+  const before = tokens.slice(0, field);
+  const targetTokens = contentTokens(
+    before,
+    findHits(before, COMMAND_TABLE),
+    findHits(before, CLASS_TABLE),
+  ).filter((token) => !OF_WORDS.has(token.norm) && !TASK_NOUNS.includes(token.norm) && !isSeparator(token));
+  // A task by number only: words before the field word may be anything ("mera naam: ...").
+  if (targetTokens.length === 0 || !targetTokens.every((token) => /^\d{1,9}$/.test(token.norm)))
+    return undefined;
+  const target = readTarget(targetTokens, [], [], "all");
+  if (target.kind !== "numbers" || target.numbers.length !== 1) return undefined;
+  const kind = DETAIL_WORDS.test(tokens[field]!.norm) ? "description" : "title";
+  return { kind: "update", target, field: kind, value: kind === "title" ? capitalize(value) : value };
+}
+
+/** The first run of quoted words, when the message is not all quoted (then it is the user's own words). */
+function quotedRun(tokens: Token[]): Token[] {
+  const start = tokens.findIndex((token) => token.quoted);
+  if (start < 0) return [];
+  let end = start;
+  while (end < tokens.length && tokens[end]!.quoted) end++;
+  return tokens.slice(start, end);
+}
+
 function splitOn(tokens: Token[], isBreak: (token: Token) => boolean): Token[][] {
   const pieces: Token[][] = [[]];
   for (const token of tokens) {
@@ -1498,7 +1685,7 @@ export const ALSO =
   /^(and|also|aur|y|e|plus|same for|same with|lo mismo (para|con))(?=[\s,]|$)|(^|\s)(too|also|as well|bhi|tambien|también|bhee|بھی)(?=[\s.!-]|$)/iu;
 /** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
 export const CORRECTION =
-  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el)\b|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
+  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el|\d+\s+(?:nahi|nahin|nahee)\s*,?\s+#?\d+)\b|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
 
 /**
  * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
