@@ -53,7 +53,7 @@ app.kubernetes.io/version: {{ $ctx.Chart.AppVersion | trunc 63 | trimSuffix "-" 
 {{/*
 repository:tag of an image value; the tag defaults to the chart's appVersion. A moving `latest` tag is refused
 here (and not in the schema) so the message can say what to do. The program and the policy pack share one
-TypeScript copy of this rule (policy/rules.ts, unfixedTag); a plain `helm install` cannot call it, so the chart
+JavaScript copy of this rule (policy/image-tag.cjs, unfixedTag); a plain `helm install` cannot call it, so the chart
 keeps this one.
 Usage: include "todo-chatbot.image" (list $ .Values.backend.image "backend.image")
 */}}
