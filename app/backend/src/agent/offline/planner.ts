@@ -64,7 +64,8 @@ export type PlanStep = { calls: Call[] } | { reply: string; proposal?: Proposal 
  * matched only in part); they are not made but asked about, naming these tasks, and kept for the user's yes.
  */
 type Decision =
-  { calls: Call[]; report: (outcomes: ToolOutcome[]) => string; unsure?: ShownTask[] } | { reply: string };
+  | { calls: Call[]; report: (outcomes: ToolOutcome[]) => string; unsure?: ShownTask[] }
+  | { reply: string; proposal?: Proposal };
 
 interface Plan {
   /** Look the user's tasks up first (list_tasks), for titles, ordinals, "all" and already-done checks. */
@@ -356,7 +357,16 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   if (action === "update") return correctEdit(message, meant, writes, context);
   // "tax wala", "the rent one": the words that name the task, without the ones that only say "I was wrong".
   const named = targetOf(withoutCorrection(meant).trim());
-  const undoneAndAsk = (outcomes: ToolOutcome[]) => `${report(outcomes)}\n${say.askWhich}`;
+  // The meant task is not clear: nothing is written. It asks whether to take the change back (a stored proposal,
+  // made on an exact yes); the task meant can then be named in a request of its own.
+  const askUndo = (): Decision => {
+    const proposal: Proposal = {
+      kind: "undo",
+      calls: undo as PlannedCall[],
+      tasks: writes.map((write) => ({ id: write.taskId, title: write.title })),
+    };
+    return { reply: describeProposal(proposal, context.language), proposal };
+  };
   const wantsOther = named.kind === "none" || /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(meant);
   return {
     lookup: true,
@@ -380,8 +390,7 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
             };
         }
       }
-      // The meant task is not clear: the change the user called wrong is still taken back, then it asks.
-      if (target.length !== 1) return { calls: undo, report: undoneAndAsk };
+      if (target.length !== 1) return askUndo();
       const task = target[0]!;
       const redo: Call =
         action === "delete"

@@ -374,9 +374,64 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   const intent =
     (CHANGES[read.kind] !== undefined || read.kind === "undo") && pasted(message) ? UNKNOWN : read;
   return {
-    intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
+    intent: howTo(
+      message,
+      CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
+    ),
     language,
   };
+}
+
+// A message shaped like a question about how the app works or what it would do: "how do I ...", "can I ...", "is
+// there a way to ...", "what happens if ...", "cómo ...", "¿puedo ...?", "se puede", "qué pasa si", "... kaise ...",
+// "kya main ... kar sakta hoon", "... to kya hoga", "... کیسے ...", "کیا میں ...". Such a message never writes: it
+// is answered (help), or the change it names is asked about (readWrites).
+const HOW_TO_EN =
+  /\bhow\s+(?:do|can|could|would|should|does|did)\s+(?:i|we|you|one|u)\b|^how\s+(?:to|is)\b|\bwhat\s+(?:happens|happend|happened|would happen|will happen)\b|\bwhat\s+if\s+(?:i|we)\b|\bis\s+there\s+(?:a|any|some)\s+way\b|\b(?:is|its|it's)\s+(?:it\s+)?possible\b|^(?:can|could|may|should|do|would)\s+(?:i|we)\b/i;
+const HOW_TO_ES =
+  /(?:^|[\s¿¡,])(?:cómo|qué\s+pasa|que\s+pasa\s+si|qué\s+hago|se\s+puede|hay\s+(?:alguna\s+|una\s+)?(?:forma|manera)|es\s+posible)(?=[\s?,]|$)|^(?:como|puedo|podemos|podría yo|podria yo)(?=\s)/i;
+const HOW_TO_UR_ROMAN =
+  /\b(?:kaise|kaisay|kaisey|kese|kesay|kaese|kaisy)\b|\bkya\s+(?:hoga|ho ga|hota|hogi)\b|\bsak(?:ta|ti)\s+(?:hoon|hun|hu|hoo|houn)\b|^(?:kya|kia)\s+(?:main|mai|hum)\s+(?!ne\b)/i;
+const HOW_TO_UR =
+  /(?:^|\s)(?:کیسے|کیونکر)(?=\s|$|[؟?])|کیا\s+ہو\s*گا|کیا\s+ہوتا|سک(?:تا|تی)\s+ہوں|^کیا\s+(?:میں|ہم)\s+(?!نے)/u;
+// Words in quotes are a title or someone else's words, not the user's question.
+const QUOTED_SPAN = /"[^"\n]*"|“[^”\n]*”|(?<=^|\s)'[^'\n]*'(?=$|[\s,.!?])/g;
+
+/** Whether the message asks how (or whether) something can be done, rather than ordering it. */
+export function asksHowTo(message: string): boolean {
+  const text = message
+    .slice(0, 2_000)
+    .replace(QUOTED_SPAN, " ")
+    .trim()
+    .replace(/^[¿¡"'\s]+/, "");
+  const opened = text.replace(
+    /^(?:hi|hey|hello|ok|okay|so|um+|hmm+|btw|quick question|hola|oye|bueno|salam|assalam o alaikum|yaar|acha|achha)[\s,!.:-]+/i,
+    "",
+  );
+  return [HOW_TO_EN, HOW_TO_ES, HOW_TO_UR_ROMAN, HOW_TO_UR].some((shape) => shape.test(opened));
+}
+
+const HOW_TO_WORDS =
+  /\b(?:sak(?:ta|ti|te)|karte|kaise|hoon)\b|(?:^|\s)(?:سکتا|سکتی|سکتے|کرتے|کیسے|ہوں)(?=\s|$)/i;
+const holdsHowTo = (title: string) => asksHowTo(title) || HOW_TO_WORDS.test(title);
+
+/**
+ * A change read from a how-to question: one that names its task by number or position, or an add the classifier
+ * reads as one, is kept (readWrites asks about it, it is never made); one that names none, or names it only by
+ * words ("how do I delete a task"), is a question about the app, answered with the help.
+ */
+function howTo(message: string, intent: Intent): Intent {
+  if (CHANGES[intent.kind] === undefined && intent.kind !== "undo") return intent;
+  if (!asksHowTo(message)) return intent;
+  // "can I add buy eggs" names a task to add (asked about); "کام کیسے شامل کرتے ہیں" asks how adding works.
+  // A title that holds the question's own words ("Sakta hoon", "کرتے") is not one.
+  if (intent.kind === "add")
+    return classify(message)[0]?.intent === "add" && !intent.titles.some(holdsHowTo)
+      ? intent
+      : { kind: "help" };
+  if ("target" in intent && (intent.target.kind === "numbers" || intent.target.kind === "ordinals"))
+    return intent;
+  return { kind: "help" };
 }
 
 /**
@@ -974,7 +1029,13 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
     // "X and also Y", "X y también Y", "X plus Y": a word that adds a second thing splits whatever the lengths.
     const joinedAlso = pieces.length > 1 && part.some((token) => JOINS.has(token.norm));
-    titles = !singularNoun && (pluralNoun || allSingleWords || phrases || joinedAlso) ? pieces : [part];
+    // "pick up the kids and their friends", "llevar a los niños y sus amigos": a bare "and" whose second side opens
+    // with an article or a possessive joins two things the one verb acts on, inside one title (as "buy milk and
+    // eggs" is one); two tasks are two phrases that each open with their own verb ("wash the car and vacuum the
+    // seats"). Kept as one task: never more tasks than the user asked for.
+    const objects = pieces.slice(1).some((piece) => DETERMINERS.has(piece[0]!.norm));
+    const split = phrases && !(objects && !urdu && !sequenced(part));
+    titles = !singularNoun && (pluralNoun || allSingleWords || split || joinedAlso) ? pieces : [part];
   }
   // A part that only says "don't forget" ("mom ka gift lena hai, bhoolna mat") is no task: the split was not
   // into clearly separate tasks, so the tasks read are asked about, not added.
@@ -1020,6 +1081,51 @@ function shareVerb(items: Token[][], tokens: Token[]): Token[][] {
   if (!items.slice(1).every((item) => item.length === 1 && !/^\d/.test(item[0]!.norm))) return items;
   return [first, ...items.slice(1).map((item) => [verb, ...item])];
 }
+
+// Words that open a thing, not an action: the second side of "X and Y" opening with one is what X's verb acts on.
+const DETERMINERS = new Set([
+  ...[
+    "the",
+    "a",
+    "an",
+    "my",
+    "his",
+    "her",
+    "their",
+    "our",
+    "your",
+    "its",
+    "some",
+    "this",
+    "that",
+    "these",
+    "those",
+  ],
+  ...[
+    "el",
+    "la",
+    "los",
+    "las",
+    "un",
+    "una",
+    "unos",
+    "unas",
+    "mi",
+    "mis",
+    "su",
+    "sus",
+    "tu",
+    "tus",
+    "al",
+    "del",
+  ],
+]);
+// "X and then Y", "X y luego Y", "X aur phir Y": a second thing to do, in order.
+const THEN = new Set(["then", "luego", "despues", "después", "phir", "fir", "پھر"]);
+const sequenced = (part: Token[]) =>
+  part.some(
+    (token, index) => index > 0 && THEN.has(token.norm) && CONJUNCTIONS.includes(part[index - 1]!.norm),
+  );
 
 // An Urdu verb's infinitive or request form ends a phrase: "lana", "bharni", "لانا", "کرنی".
 const URDU_VERB_END = /^[a-z]{2,}(na|ni|nay|ne)$|^\S+(نا|نی|نے)$/;
@@ -1673,6 +1779,8 @@ const ORDERS = new Set<Intent["kind"]>([
   "statement",
   "unknown",
 ]);
+// The intents that name a change to make (asked about, never made, when the message is a question).
+const WRITES = new Set<Intent["kind"]>(["add", "complete", "delete", "reopen", "update", "undo"]);
 // A question about tasks ("did I already pay the rent?", "kya maine ... kar diya?", "¿ya pagué ...?"), unless it
 // is a polite request ("can you add ...?", "kya aap ... kar sakte hain?", "¿puedes ...?").
 const QUESTION_START =
@@ -1712,7 +1820,11 @@ function readWrites(
   const [top] = classify(message);
   const corrects = top?.intent === "correct" && top.p >= 0.5;
   const followUp = corrects || CORRECTION.test(text) || ALSO.test(text);
-  if (question) return { language, writes: "no" };
+  // A how-to ("can I delete task 3", "task 3 kaise delete karun", "is there a way to ...") never writes: any change
+  // an agent makes of it is asked about (a stored proposal, made on an exact yes). A question too, when it names a
+  // change ("delete task 3?"); any other question is answered and its changes refused.
+  if (asksHowTo(message)) return { language, writes: "ask" };
+  if (question) return { language, writes: WRITES.has(intent.kind) ? "ask" : "no" };
   if (followUp) return { language, writes: "yes" };
   if (intent.kind === "statement") return { language, writes: "ask" };
   // Only a number or a position ("2", "the second one"): the answer to "which one?", whose change is then made.
