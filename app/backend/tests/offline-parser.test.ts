@@ -159,6 +159,25 @@ const TASKS = listed([
   [6, "Pick up dentist x-rays", false],
 ]);
 
+describe("offline agent: a need with its own verb, and lists marked by numbers or plus signs", () => {
+  it.each([
+    ["gotta clear out the garage before sunday", ["Clear out the garage before sunday"]],
+    ["tonight i need to cancel the gym trial", ["Cancel the gym trial tonight"]],
+    ["mañana tengo que quitar las cortinas", ["Quitar las cortinas mañana"]],
+    ["add paint + brushes + tape", ["Paint", "Brushes", "Tape"]],
+    ["add: 1. renew the visa 2. book the flights", ["Renew the visa", "Book the flights"]],
+  ])("%s adds %j", (message, titles) => {
+    expect(understand(message).intent).toEqual({ kind: "add", titles });
+  });
+
+  it.each(["i need to delete task 3", "gotta finish it now", "i have to remove that one"])(
+    "a need naming a task by number or reference (%s) is not made a new task",
+    (message) => {
+      expect(understand(message).intent.kind).not.toBe("add");
+    },
+  );
+});
+
 describe("offline agent: Urdu lists, verb last", () => {
   it("one verb after 'aur' is the whole task's: one task", () => {
     const { intent } = understand("add karo chawal aur daal lana");

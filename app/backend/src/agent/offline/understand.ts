@@ -244,7 +244,7 @@ const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"
 export const MAX_TOKENS = 160;
 
 // "1) X 2) Y 3) Z" on one line: items numbered 1, 2, 3... in order, each number followed by ")".
-const INLINE_ITEM = /(?:^|\s)(\d{1,2})\)\s/g;
+const INLINE_ITEM = /(?:^|\s)(\d{1,2})[.)]\s/g;
 
 /** A numbered list written on one line, one item a line; anything else as it is. */
 // "put it on the list" says add, not show: "pon en la lista X", "list mein daal do X", "فہرست میں لکھ دیں X",
@@ -373,13 +373,28 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
   const intent =
     (CHANGES[read.kind] !== undefined || read.kind === "undo") && pasted(message) ? UNKNOWN : read;
-  return {
-    intent: howTo(
-      message,
-      CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
-    ),
-    language,
-  };
+  const checked = howTo(
+    message,
+    CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
+  );
+  return { intent: checked.kind === "add" && changeAsTitle(tokens, checked) ? UNKNOWN : checked, language };
+}
+
+/**
+ * "i have to remove that one", "need to finish task 4": an add read from a need alone whose one title opens with
+ * the word of another change, written as such, and names a task by reference, number or task word is that change
+ * said as a need, not a new task: not added (the agent says it did not understand).
+ */
+function changeAsTitle(tokens: Token[], intent: Extract<Intent, { kind: "add" }>): boolean {
+  if (hasAddCommand(tokens) || intent.titles.length !== 1) return false;
+  const title = tokenize(intent.titles[0]!, MAX_TOKENS);
+  const opens = exactHits(title, ACTION_TABLE).some((hit) => hit.start === 0 && hit.kind !== "add");
+  return (
+    opens &&
+    title.some(
+      (token) => /^#?\d+$/.test(token.norm) || PRONOUNS.has(token.norm) || TASK_WORDS.has(token.norm),
+    )
+  );
 }
 
 // A message shaped like a question about how the app works or what it would do: "how do I ...", "can I ...", "is
@@ -650,7 +665,11 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   ) {
     // A title holding another order, written as such ("the email said: 'cancel all your appointments'"), is
     // not added unasked: the message is not understood, and the agent says so.
-    if (["complete", "delete", "reopen"].includes(rule.kind) && writtenExactly(tokens, rule.kind))
+    if (
+      ["complete", "delete", "reopen"].includes(rule.kind) &&
+      writtenExactly(tokens, rule.kind) &&
+      !needOfWords(message, rule)
+    )
       return { kind: "unknown" };
     const first = firstContentIndex(tokens, classes());
     return readAdd(tokens, { kind: "add", start: first, end: first });
@@ -674,6 +693,34 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   }
   return rule;
 }
+
+/**
+ * "gotta finish the slides for monday", "tomorrow i have to drop the kids at school": a need-marker right at the start
+ * (after a time) says what follows is something to do, so its verb is the task's, not an order now: when it names
+ * no task by number, position, reference or task word, the message is an add.
+ */
+function needOfWords(message: string, rule: Intent): boolean {
+  if (!("target" in rule) || rule.target.kind !== "words") return false;
+  const text = message.trim().replace(LEADING_TIME, "");
+  const need = LEADING_NEED.exec(text);
+  if (!need || need[0].trim().length === 0) return false;
+  const rest = tokenize(text.slice(need[0].length), MAX_TOKENS);
+  return !rest.some(
+    (token) => /^#?\d+$/.test(token.norm) || PRONOUNS.has(token.norm) || TASK_WORDS.has(token.norm),
+  );
+}
+const TASK_WORDS = new Set([
+  "task",
+  "tasks",
+  "todo",
+  "todos",
+  "item",
+  "items",
+  "tarea",
+  "tareas",
+  "kaam",
+  "کام",
+]);
 
 // The classifier's label for each change the rules read.
 const CHANGES: Partial<Record<Intent["kind"], string>> = {
@@ -1005,7 +1052,8 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   const singularNoun = tokens
     .slice(hit.end, hit.end + 3)
     .some((token) => ["task", "todo", "item", "tarea", "کام"].includes(token.norm));
-  const isMark = (token: Token) => [",", ";", "،", "؛"].includes(token.raw);
+  // "bananas + yogurt + granola": a plus between items marks a list like a comma.
+  const isMark = (token: Token) => [",", ";", "،", "؛", "+"].includes(token.raw);
   const isJoin = (token: Token) => CONJUNCTIONS.includes(token.norm) || JOINS.has(token.norm);
   let titles: Token[][];
   if (part.some(isMark)) {
