@@ -46,6 +46,27 @@ describe("offline agent: an edit it is not sure of is asked, naming the task and
     expect(await state(app, user)).toEqual(UNCHANGED);
   });
 
+  it.each([
+    ["rename 2 to it", "yes"],
+    ["change 3 to task 1", "yes"],
+    ["la 4 cámbiala", "sí"],
+  ])(
+    "an edit whose value names nothing (%s) writes nothing and asks for the value; the answer is the new title",
+    async (message) => {
+      const { app } = testApp();
+      const user = await userWithTasks(app, TASKS);
+      const asked = await chat(app, user, message);
+      expect(writes(asked)).toEqual([]);
+      expect(asked.response).toMatch(/[?¿]/);
+      expect(await state(app, user)).toEqual(UNCHANGED);
+      const told = await chat(app, user, "Feed the goldfish", asked.conversation_id);
+      expect(writes(told).map((call) => call.name)).toEqual(["update_task"]);
+      expect(await state(app, user)).toContain(
+        `${(writes(told)[0]!.arguments as { task_id: number }).task_id}:Feed the goldfish`,
+      );
+    },
+  );
+
   it("a plain edit by number with a value after 'to' is made at once", async () => {
     const { app } = testApp();
     const user = await userWithTasks(app, TASKS);

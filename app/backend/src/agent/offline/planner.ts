@@ -121,6 +121,15 @@ export function planNextStep(state: ChatState): PlanStep {
     if (question.kind === "update" && !question.value) {
       chosen = { ...question, value: question.field === "title" ? capitalize(answer) : answer };
     }
+  } else if (
+    question?.kind === "update" &&
+    !question.value &&
+    intent.kind === "add" &&
+    intent.titles.length === 1
+  ) {
+    // "What should task 2 say instead?" -> "feed the goldfish" (it reads as a task): the new title, not a new task.
+    const answer = state.message.trim().replace(/[.!?؟۔]+$/, "");
+    chosen = { ...question, value: question.field === "title" ? intent.titles[0]! : answer };
   }
   // "bórrala, la 3 no", "delete it, not 3": a number the message itself excludes is never the one changed.
   if (WRITE_KINDS.has(chosen.kind) && "target" in chosen && chosen.target.kind === "numbers") {

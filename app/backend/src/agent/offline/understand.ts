@@ -377,7 +377,26 @@ export function understand(message: string, awaitingAnswer = false): Understood 
     message,
     CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
   );
-  return { intent: checked.kind === "add" && changeAsTitle(tokens, checked) ? UNKNOWN : checked, language };
+  if (checked.kind === "add" && changeAsTitle(tokens, checked)) return { intent: UNKNOWN, language };
+  // An edit's value that says nothing of its own ("la 3 cámbiala" -> "la", "change task 2 to it", "change 3 to task
+  // 5"): the value is not known, so it is asked for (never written).
+  if (checked.kind === "update" && !checked.quoted && checked.value && emptyValue(checked.value))
+    return { intent: { ...checked, value: "" }, language };
+  return { intent: checked, language };
+}
+
+/** A value made only of pronouns, articles, task words and numbers: it names nothing to write. */
+function emptyValue(value: string): boolean {
+  return tokenize(value, MAX_TOKENS)
+    .filter((token) => !isSeparator(token))
+    .every(
+      (token) =>
+        /^#?\d+$/.test(token.norm) ||
+        PRONOUNS.has(token.norm) ||
+        DETERMINERS.has(token.norm) ||
+        TASK_WORDS.has(token.norm) ||
+        NUMBER_WORDS.has(token.norm),
+    );
 }
 
 /**
