@@ -154,6 +154,28 @@ describe("offline agent: a correction right after a change takes the change back
     },
   );
 
+  it.each([
+    ["complete 2", "no", "yes undo that please"],
+    ["completa la 2", "no", "sí porfa"],
+    ["کام ۲ مکمل کر دیں", "نہیں", "جی، واپس کر دیں"],
+  ])("%s -> %s -> %s: the undo asked about is made", async (first, no, yes) => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const made = await chat(app, user, first);
+    await chat(app, user, no, made.conversation_id);
+    expect((await state(app, user))[1]).toBe("2x:Water the ferns");
+    await chat(app, user, yes, made.conversation_id);
+    expect(await state(app, user)).toEqual(UNCHANGED);
+  });
+
+  it("'quería la cuatro' (a number in words) names the task meant: 2 is taken back and 4 completed", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const made = await chat(app, user, "completa la 2");
+    await chat(app, user, "uy perdona, quería la cuatro", made.conversation_id);
+    expect(await state(app, user)).toEqual([UNCHANGED[0], UNCHANGED[1], UNCHANGED[2], "4x:Send the invoice"]);
+  });
+
   it("'I said 11 not 9': the change to 9 is taken back and 11 gets it", async () => {
     const { app } = testApp();
     const titles = Array.from({ length: 12 }, (_, index) => `Chore ${index + 1}`);

@@ -167,7 +167,7 @@ describe("offline agent: a need with its own verb, and lists marked by numbers o
     ["add paint + brushes + tape", ["Paint", "Brushes", "Tape"]],
     ["add: 1. renew the visa 2. book the flights", ["Renew the visa", "Book the flights"]],
   ])("%s adds %j", (message, titles) => {
-    expect(understand(message).intent).toEqual({ kind: "add", titles });
+    expect(understand(message).intent).toMatchObject({ kind: "add", titles });
   });
 
   it.each(["i need to delete task 3", "gotta finish it now", "i have to remove that one"])(
@@ -176,6 +176,24 @@ describe("offline agent: a need with its own verb, and lists marked by numbers o
       expect(understand(message).intent.kind).not.toBe("add");
     },
   );
+});
+
+describe("offline agent: Urdu 'bhi' and field edits by a task's words", () => {
+  it.each([
+    ["mujhe dhobi se kapre lene hain aur dawai bhi leni hai", ["Dhobi se kapre lene", "Dawai leni"]],
+    ["چابی بنوانی ہے اور بل بھی بھرنا ہے", ["چابی بنوانی", "بل بھرنا"]],
+  ])("'bhi' says 'also' without being part of a title: %s", (message, titles) => {
+    expect(understand(message).intent).toEqual({ kind: "add", titles });
+  });
+
+  it("'<words> wale kaam ki detail: X' sets the notes of the task those words name; it adds nothing", () => {
+    expect(understand("bijli wale kaam ki detail mein likho: meter number 4471").intent).toEqual({
+      kind: "update",
+      target: { kind: "words", phrase: "bijli", parts: ["bijli"] },
+      field: "description",
+      value: "meter number 4471",
+    });
+  });
 });
 
 describe("offline agent: Urdu lists, verb last", () => {

@@ -215,6 +215,9 @@ const DOUBT_MARGIN = 0.2;
 function doubted(message: string, intent: Intent): boolean {
   const label = CHANGE_LABELS[intent.kind];
   if (!label || (intent.kind === "update" && intent.quoted)) return false;
+  // "remove everything about the dentist": a change of every task that matches is asked first by the loop's guard
+  // whenever it is more than one, whatever the classifier reads.
+  if ("target" in intent && intent.target.kind === "all") return false;
   const ranked = classify(message, true);
   const top = ranked[0]!;
   const own = ranked.find((entry) => entry.intent === label)?.p ?? 0;

@@ -378,6 +378,13 @@ export function understand(message: string, awaitingAnswer = false): Understood 
     CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
   );
   if (checked.kind === "add" && changeAsTitle(tokens, checked)) return { intent: UNKNOWN, language };
+  // "mañana tengo que quitar las cortinas" with a classifier not sure of an add: a need whose verb is a command
+  // word is never the change; the task it names is asked about (an add made on a yes).
+  if (["complete", "delete", "reopen"].includes(checked.kind) && needOfWords(message, checked)) {
+    const first = firstContentIndex(tokens, findHits(tokens, CLASS_TABLE));
+    const add = readAdd(tokens, { kind: "add", start: first, end: first });
+    if (add.kind === "add" && add.titles.length > 0) return { intent: { ...add, unsure: true }, language };
+  }
   // An edit's value that says nothing of its own ("la 3 cámbiala" -> "la", "change task 2 to it", "change 3 to task
   // 5"): the value is not known, so it is asked for (never written).
   if (checked.kind === "update" && !checked.quoted && checked.value && emptyValue(checked.value))
@@ -566,7 +573,7 @@ function opensInPast(tokens: Token[], classes: Hit[]): boolean {
 /** The tasks a message names, on its own ("the plumber one", "2"): the answer to "which one?". */
 export function targetOf(message: string): Target {
   typosOfMessage = new Map();
-  const tokens = splitClitics(tokenize(message, MAX_TOKENS));
+  const tokens = splitClitics(tokenize(numbersAsDigits(message), MAX_TOKENS));
   return readTarget(tokens, findHits(tokens, COMMAND_TABLE), findHits(tokens, CLASS_TABLE), "all");
 }
 
@@ -674,6 +681,10 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
     if (predicted === "undo") return { kind: "undo" };
+    // "my brother texted '…' pls add call him back": an add word written as such, with a title, that the classifier
+    // reads as nothing for the app: the task is asked about, not added and not ignored.
+    if (predicted === "other" && writtenExactly(tokens, "add") && rule.titles.length > 0)
+      return { ...rule, unsure: true };
     return { kind: "unknown" };
   }
   if (
@@ -700,7 +711,10 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     return rule;
   }
   if (["complete", "delete", "reopen", "update"].includes(rule.kind) && p >= VERY_SURE) {
-    if (predicted === "question") return { kind: "question", target: target() };
+    // A message that opens with the change's own command word, as written ("remove everything about the dentist"), is
+    // an order, not a question (a change of several tasks is asked first anyway).
+    if (predicted === "question" && !opensWithCommand(tokens, rule.kind))
+      return { kind: "question", target: target() };
     // "¿cuáles he terminado?", "kaunse complete ho gaye dikha": a state asked about, naming no task to change.
     const named = "target" in rule ? rule.target.kind : "none";
     if (predicted === "list" && (named === "none" || named === "words")) {
@@ -1073,7 +1087,10 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     .some((token) => ["task", "todo", "item", "tarea", "کام"].includes(token.norm));
   // "bananas + yogurt + granola": a plus between items marks a list like a comma.
   const isMark = (token: Token) => [",", ";", "،", "؛", "+"].includes(token.raw);
-  const isJoin = (token: Token) => CONJUNCTIONS.includes(token.norm) || JOINS.has(token.norm);
+  // "bhi" ("also") follows the word it adds in Urdu ("aur bank bhi jana hai"): it says a second thing, but splits
+  // nothing itself (the "aur" before it does).
+  const isJoin = (token: Token) =>
+    CONJUNCTIONS.includes(token.norm) || (JOINS.has(token.norm) && !AFTER_JOINS.has(token.norm));
   let titles: Token[][];
   if (part.some(isMark)) {
     // "X, Y and Z": every comma and the last "and" separate tasks.
@@ -1109,6 +1126,9 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   const markerOnly = (title: Token[]) => titles.length > 1 && onlyNeedMarker(joinRaw(title));
   const unsure = titles.some(markerOnly);
   const cleaned = titles
+    .map((title) =>
+      titles.length > 1 && title.length > 1 ? title.filter((token) => !AFTER_JOINS.has(token.norm)) : title,
+    )
     .filter((title) => !markerOnly(title))
     .filter(
       (title) => !title.every((token) => LIST_INTRO.has(token.norm) || SMALL_TALK_WORDS.has(token.norm)),
@@ -1209,7 +1229,8 @@ const COUNT_NOUNS = new Set([
   "کام",
 ]);
 // Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
-const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
+const JOINS = new Set(["plus", "also", "tambien", "bhi", "bhee", "نیز", "بھی"]);
+const AFTER_JOINS = new Set(["bhi", "bhee", "بھی"]);
 // Thanks and greetings ("شکریہ، اب ڈبل روٹی شامل کر دیں"): said around a request, never a task of their own.
 const SMALL_TALK_WORDS = new Set([...COMMANDS.thanks.phrases, ...COMMANDS.greet.phrases].flatMap(split));
 // "now" opening a task after thanks ("thanks, now add eggs", "شکریہ، اب ڈبل روٹی"): not part of its title.
@@ -1643,9 +1664,11 @@ const SET_AFTER = /^(?:(?:kar|kr|rakh|likh)\s+(?:do|dein|den|de|dijiye)|(?:کر|
  * Only when the message holds no edit or add word (those are read by the rules that know them).
  */
 function readFieldEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
-  if (commands.some((hit) => hit.kind === "update" || hit.kind === "add")) return undefined;
   const field = tokens.findIndex((token) => TITLE_WORDS.has(token.norm) || DETAIL_WORDS.test(token.norm));
   if (field < 1) return undefined;
+  // An add word after the field word is the verb that sets it ("... ki detail mein likho: X"), not an add.
+  if (commands.some((hit) => hit.kind === "update" || (hit.kind === "add" && hit.start < field)))
+    return undefined;
   const colon = tokens.findIndex((token, index) => index > field && token.raw === ":");
   let valueTokens: Token[] = [];
   if (colon > field) valueTokens = tokens.slice(colon + 1);
@@ -1662,14 +1685,29 @@ function readFieldEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
     findHits(before, COMMAND_TABLE),
     findHits(before, CLASS_TABLE),
   ).filter((token) => !OF_WORDS.has(token.norm) && !TASK_NOUNS.includes(token.norm) && !isSeparator(token));
-  // A task by number only: words before the field word may be anything ("mera naam: ...").
-  if (targetTokens.length === 0 || !targetTokens.every((token) => /^\d{1,9}$/.test(token.norm)))
+  // A task by number, or by words that end in a task word ("gari wale kaam ki detail: ..."): words before the field
+  // word may otherwise be anything ("mera naam: ...").
+  const byNumber = targetTokens.length > 0 && targetTokens.every((token) => /^\d{1,9}$/.test(token.norm));
+  const named = before.filter((token) => !OF_WORDS.has(token.norm) && !isSeparator(token));
+  const byWords =
+    !byNumber &&
+    TASK_NOUNS.includes(named.at(-1)?.norm ?? "") &&
+    targetTokens.some((token) => !REF_WORDS.has(token.norm));
+  if (!byNumber && !byWords) return undefined;
+  const target = readTarget(
+    byNumber ? targetTokens : targetTokens.filter((token) => !REF_WORDS.has(token.norm)),
+    [],
+    [],
+    "all",
+  );
+  if (byNumber ? target.kind !== "numbers" || target.numbers.length !== 1 : target.kind !== "words")
     return undefined;
-  const target = readTarget(targetTokens, [], [], "all");
-  if (target.kind !== "numbers" || target.numbers.length !== 1) return undefined;
   const kind = DETAIL_WORDS.test(tokens[field]!.norm) ? "description" : "title";
   return { kind: "update", target, field: kind, value: kind === "title" ? capitalize(value) : value };
 }
+
+// "gari *wale* kaam", "the car *one*": words that point at a task named by the words before them.
+const REF_WORDS = new Set(["wale", "wala", "wali", "والا", "والی", "والے", "one", "the", "about"]);
 
 /** The first run of quoted words, when the message is not all quoted (then it is the user's own words). */
 function quotedRun(tokens: Token[]): Token[] {
