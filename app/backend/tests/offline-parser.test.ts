@@ -196,6 +196,23 @@ describe("offline agent: Urdu 'bhi' and field edits by a task's words", () => {
   });
 });
 
+describe("offline agent: everyday forms of the eleventh batch's kinds, in new words", () => {
+  it.each([
+    ["táchala, la 2", { kind: "complete", target: { kind: "numbers", numbers: [2] } }],
+    [
+      "bro dont forget to pick up the tailor's parcel",
+      { kind: "add", titles: ["Pick up the tailor's parcel"] },
+    ],
+    ["pasado mañana tengo q renovar el seguro", { kind: "add", titles: ["Renovar el seguro pasado mañana"] }],
+    ["bhool mat jana gas ka bill bharna hai", { kind: "add", titles: ["Gas ka bill bharna"] }],
+    ["añade una tarea llamada regar el huerto", { kind: "add", titles: ["Regar el huerto"] }],
+    ["list mein add krdo shoes polish karna", { kind: "add", titles: ["Shoes polish karna"] }],
+    ["شامل کریں: ۱۔ چائے لانا ۲۔ بل بھرنا", { kind: "add", titles: ["چائے لانا", "بل بھرنا"] }],
+  ])("%s", (message, intent) => {
+    expect(understand(message).intent).toEqual(intent);
+  });
+});
+
 describe("offline agent: Urdu lists, verb last", () => {
   it("one verb after 'aur' is the whole task's: one task", () => {
     const { intent } = understand("add karo chawal aur daal lana");

@@ -44,6 +44,7 @@ const YES_WORDS = [
   "ok",
   "okay",
   "go ahead",
+  "go for it",
   "do it",
   "confirm",
   "confirmed",
@@ -258,6 +259,8 @@ export const COMMANDS: Record<CommandKind, CommandWords> = {
       "terminar",
       "marca",
       "marcar",
+      "tacha",
+      "tachar",
       "مکمل",
     ],
     weak: [

@@ -206,7 +206,7 @@ const COMMAND_TABLE: PhraseTable = Object.fromEntries(
 const COMMAND_WORDS = new Set(
   Object.values(COMMANDS).flatMap((words) => words.phrases.filter((phrase) => !phrase.includes(" "))),
 );
-const CLITIC = /^(.{4,}?)(las|los|la|lo)$/;
+const CLITIC = /^(.{4,}?)(las|los|la|lo|me)$/;
 
 /** "bórrala", "márcalo como hecha": the verb and its pronoun ("borra la"), which names the task of the turn. */
 function splitClitics(tokens: Token[]): Token[] {
@@ -244,7 +244,7 @@ const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"
 export const MAX_TOKENS = 160;
 
 // "1) X 2) Y 3) Z" on one line: items numbered 1, 2, 3... in order, each number followed by ")".
-const INLINE_ITEM = /(?:^|\s)(\d{1,2})[.)]\s/g;
+const INLINE_ITEM = /(?:^|\s)([\d۰-۹]{1,2})[.)۔]\s/g;
 
 /** A numbered list written on one line, one item a line; anything else as it is. */
 // "put it on the list" says add, not show: "pon en la lista X", "list mein daal do X", "فہرست میں لکھ دیں X",
@@ -343,7 +343,9 @@ function intoTheList(message: string): string {
 }
 
 function inlineItems(message: string): string {
-  const numbers = [...message.slice(0, 4_000).matchAll(INLINE_ITEM)].map((match) => Number(match[1]));
+  const numbers = [...message.slice(0, 4_000).matchAll(INLINE_ITEM)].map((match) =>
+    Number(match[1]!.replace(/[۰-۹]/g, (digit) => String(digit.charCodeAt(0) - 0x06f0))),
+  );
   if (numbers.length < 2 || numbers.some((number, index) => number !== index + 1)) return message;
   return message.replace(INLINE_ITEM, (item) => `\n${item.trim()} `);
 }
@@ -355,7 +357,7 @@ function asOneLine(given: string): string {
   const lines = message
     .slice(0, 4_000)
     .split(/\r?\n/)
-    .map((line) => line.replace(/^\s*(?:\d+[.)]|[-*•]|\[ ?\])\s*/, "").trim())
+    .map((line) => line.replace(/^\s*(?:[\d۰-۹]+[.)۔]|[-*•]|\[ ?\])\s*/, "").trim())
     .filter(Boolean);
   // A line ending in a colon introduces the list ("add:", "groceries:"): what follows is its items.
   return lines
@@ -1297,14 +1299,14 @@ const LIST_INTRO = new Set([
 // What people say around a task that is not its title: reminders and needs ("don't forget to", "yaad rakhna",
 // "tengo que", "mujhe ... hai"), in each language. A leading time phrase moves to the end in English and Spanish.
 const LEADING_NEED =
-  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora|really)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|shud|shld|want to|wanna|need)(?:\s+really)?|recu[eé]rdame|acu[eé]rdame|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
+  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora|really|bro|yaar|bhai|dude|arre|oye)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|shud|shld|want to|wanna|need)(?:\s+really)?|recu[eé]rdame|acu[eé]rdame|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|tengo q|tenemos q|necesito|hay que|hay q|bhool na jana|bhool mat jana|bhoolna nahi|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
 /** A need-marker alone, with no task after it: "bhoolna mat", "don't forget!", "no te olvides". */
 function onlyNeedMarker(text: string): boolean {
   const given = `${text.trim().replace(/[.!]+$/, "")} `;
   return LEADING_NEED.test(given) && given.replace(LEADING_NEED, "").replace(/[\s\p{P}]+/gu, "") === "";
 }
 const LEADING_TIME =
-  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|esta semana|esta tarde|este fin de semana|este mes|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
+  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|pasado mañana|pasado manana|mañana|manana|hoy|esta noche|esta semana|esta tarde|este fin de semana|este mes|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
 const URDU_TIME = /^(kal|aaj|parson|agle hafte|is hafte|agle mahine|کل|آج|پرسوں|اگلے ہفتے)\b/i;
 const URDU_NEED = /(^|\s)(mujhe|mujhay|مجھے)(?=\s)/gi;
 const TRAILING_NEED = /\s+(hai|hain|he|ہے|ہیں|please|pls|plz|por favor)[\s.!]*$/i;
@@ -1482,6 +1484,12 @@ function splitDescription(tokens: Token[]): { title: Token[]; text?: string } {
 }
 
 const LEADING_NOISE = new Set([
+  // "añade una tarea llamada X", "ek task add krdo X": what names or requests the task, not its words.
+  "llamada",
+  "llamado",
+  "krdo",
+  "krdein",
+  "kardein",
   "a",
   "an",
   "the",
