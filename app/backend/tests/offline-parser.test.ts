@@ -208,6 +208,13 @@ describe("offline agent: everyday forms of the eleventh batch's kinds, in new wo
     ["añade una tarea llamada regar el huerto", { kind: "add", titles: ["Regar el huerto"] }],
     ["list mein add krdo shoes polish karna", { kind: "add", titles: ["Shoes polish karna"] }],
     ["شامل کریں: ۱۔ چائے لانا ۲۔ بل بھرنا", { kind: "add", titles: ["چائے لانا", "بل بھرنا"] }],
+    // The task is the one just named ("it"): acknowledgements and tag words around the pronoun name nothing.
+    ["acha, isko delete kar do", { kind: "delete", target: { kind: "none" } }],
+    ["usko mukammal kar de na", { kind: "complete", target: { kind: "none" } }],
+    [
+      "isko rename kar do: gaari ki service karwana",
+      { kind: "update", target: { kind: "none" }, field: "title", value: "Gaari ki service karwana" },
+    ],
   ])("%s", (message, intent) => {
     expect(understand(message).intent).toEqual(intent);
   });

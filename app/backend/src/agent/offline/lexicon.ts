@@ -756,6 +756,14 @@ export const VALUE_SEPARATORS = [
 
 /** Words that carry no meaning of their own here: dropped around titles and from task references. */
 export const FILLERS = [
+  // acknowledgements and tag words around a reference: "theek hai, usko complete kar do", "woh wala hata de na"
+  "theek",
+  "thik",
+  "ٹھیک",
+  "acha",
+  "achha",
+  "accha",
+  "na",
   // Discourse words around a request ("hmm", "mejor bórrala", "arre undo karo", "phir usko hatao").
   ...["hmm", "hmmm", "mejor", "pues", "bueno", "entonces", "arre", "phir", "پھر"],
   // "then reopen it", "tick it off": they name no task.

@@ -1825,6 +1825,15 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
     if (valueTokens[0] && (isSeparator(valueTokens[0]) || VALUE_SEPARATORS.includes(valueTokens[0].norm))) {
       valueTokens = valueTokens.slice(1);
     }
+  } else if (
+    before.some((token) => PRONOUNS.has(token.norm)) &&
+    before.every((token) => PRONOUNS.has(token.norm) || isSeparator(token))
+  ) {
+    // "isko rename karo: X" (Urdu order, the task a pronoun): the value follows the separator after the verb.
+    const rest = tokens.slice(hit.end);
+    const separator = rest.findIndex((token) => isSeparator(token) || VALUE_SEPARATORS.includes(token.norm));
+    targetTokens = before;
+    valueTokens = separator < 0 ? [] : rest.slice(separator + 1);
   } else {
     const rest = tokens.slice(hit.end);
     let split = -1;
