@@ -208,6 +208,20 @@ describe("offline agent: everyday forms of the eleventh batch's kinds, in new wo
     ["añade una tarea llamada regar el huerto", { kind: "add", titles: ["Regar el huerto"] }],
     ["list mein add krdo shoes polish karna", { kind: "add", titles: ["Shoes polish karna"] }],
     ["شامل کریں: ۱۔ چائے لانا ۲۔ بل بھرنا", { kind: "add", titles: ["چائے لانا", "بل بھرنا"] }],
+    [
+      "la 2 llámala lavar el coche el sábado",
+      {
+        kind: "update",
+        target: { kind: "numbers", numbers: [2] },
+        field: "title",
+        value: "Lavar el coche el sábado",
+      },
+    ],
+    [
+      "la 5 ponle de nombre comprar pilas",
+      { kind: "update", target: { kind: "numbers", numbers: [5] }, field: "title", value: "Comprar pilas" },
+    ],
+    ["añade llamar al dentista", { kind: "add", titles: ["Llamar al dentista"] }],
     // The task is the one just named ("it"): acknowledgements and tag words around the pronoun name nothing.
     ["acha, isko delete kar do", { kind: "delete", target: { kind: "none" } }],
     ["usko mukammal kar de na", { kind: "complete", target: { kind: "none" } }],

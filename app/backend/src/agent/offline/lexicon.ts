@@ -339,6 +339,13 @@ export const COMMANDS: Record<CommandKind, CommandWords> = {
       "cambia",
       "cambiar",
       "renombra",
+      // "la 6 llámala X", "que la tarea 3 se llame X", "ponle de nombre X": naming a task in Spanish
+      "llamala",
+      "llamalo",
+      "se llame",
+      "ponle de nombre",
+      "ponle como nombre",
+      "ponle el nombre",
       "edita",
       "editar",
       "modifica",

@@ -125,6 +125,8 @@ const KNOWN_WORDS = new Set(
     ...CONJUNCTIONS,
     ...FILLERS,
     ...KIN,
+    // "llamar a mamá": the everyday verb beside the command "llámala", never a slip of it
+    ...["llamar", "llama", "llamo", "llame", "llamas", "llamada", "llamado"],
   ].flatMap(split),
 );
 
