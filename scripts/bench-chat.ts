@@ -333,6 +333,27 @@ interface Result {
   testCase: Case;
   ok: boolean;
   unasked: string[];
+  /** The unasked changes the scored turn itself made (the others: an earlier message's change left standing). */
+  unaskedByTurn: string[];
+}
+
+/**
+ * Which unasked changes the scored turn made itself. The count above compares the end with the setup, so a change
+ * an earlier message of the case asked for, left standing where the case wanted it taken back (an undo or a
+ * correction asked about instead of made), counts too; this one compares with the tasks just before the turn.
+ */
+function madeByTurn(unasked: string[], before: Task[], after: Task[]): string[] {
+  const key = (task: Task | undefined) =>
+    task ? JSON.stringify([task.title, task.completed, task.description ?? ""]) : "";
+  const was = new Map(before.map((task) => [task.id, task]));
+  const now = new Map(after.map((task) => [task.id, task]));
+  const added = after.some((task) => !was.has(task.id));
+  return unasked.filter((finding) => {
+    const task = /^task (\d+) /.exec(finding);
+    if (task) return key(was.get(Number(task[1]))) !== key(now.get(Number(task[1])));
+    if (finding.endsWith("added unasked")) return added;
+    return true;
+  });
 }
 
 async function runSet(name: SetName) {
@@ -348,11 +369,14 @@ async function runSet(name: SetName) {
     let conversation: number | undefined;
     for (const message of testCase.before ?? [])
       conversation = (await chat(user, message, turnTimes, conversation)).conversation_id;
+    const beforeTurn = await tasksOf(user);
     const answer = await chat(user, testCase.say, turnTimes, conversation);
-    const tasks = renumberAdded(await tasksOf(user), (testCase.setup ?? set.default_setup).length);
+    const afterTurn = await tasksOf(user);
+    const tasks = renumberAdded(afterTurn, (testCase.setup ?? set.default_setup).length);
     const problems = judge(testCase, set, answer, tasks);
     const unasked = unaskedChanges(testCase, set, tasks, answer);
-    results.push({ testCase, ok: problems.length === 0, unasked });
+    const unaskedByTurn = madeByTurn(unasked, beforeTurn, afterTurn);
+    results.push({ testCase, ok: problems.length === 0, unasked, unaskedByTurn });
     if (problems.length > 0 && !SETS[name].locked) {
       const label = [testCase.id, testCase.category, testCase.lang].filter(Boolean).join(" ");
       failures.push(
@@ -410,6 +434,12 @@ for (const run of runs) {
     `| ${run.file.padEnd(39)} | ${String(run.results.length).padStart(5)} | ${String(ok).padStart(7)} | ${pct(ok, run.results.length).padStart(8)} | ≥ ${target * 100}%  | ${String(unasked).padStart(26)} | ${String(run.turnTimes.length).padStart(5)} | ${percentile(run.turnTimes, 50).toFixed(1).padStart(6)} | ${percentile(run.turnTimes, 99).toFixed(1).padStart(6)} | ≤ ${TARGET_P99_MS} ms   |`,
   );
 }
+console.log(
+  `\nUnasked changes made by the scored turn itself (the rest: a change an earlier message asked for, left standing ` +
+    `where the case wanted it taken back): ${runs
+      .map((run) => `${run.name} ${run.results.filter((result) => result.unaskedByTurn.length > 0).length}`)
+      .join(", ")}.`,
+);
 console.log(
   `\nIntent classifier: loads in ${classifier.loadMs.toFixed(1)} ms (includes tsx compiling it), adds ` +
     `${classifier.heapMiB.toFixed(1)} MiB of heap and ${classifier.rssMiB.toFixed(1)} MiB of RSS (target ≤ 15 MiB).`,
