@@ -222,6 +222,18 @@ describe("offline agent: everyday forms of the eleventh batch's kinds, in new wo
       { kind: "update", target: { kind: "numbers", numbers: [5] }, field: "title", value: "Comprar pilas" },
     ],
     ["añade llamar al dentista", { kind: "add", titles: ["Llamar al dentista"] }],
+    ["براہ کرم چھٹا کام حذف کر دیں", { kind: "delete", target: { kind: "ordinals", ordinals: [6] } }],
+    ["tacha la séptima", { kind: "complete", target: { kind: "ordinals", ordinals: [7] } }],
+    [
+      "3 ka naam badal ke bijli ka bill bharna rakh do",
+      {
+        kind: "update",
+        target: { kind: "numbers", numbers: [3] },
+        field: "title",
+        value: "Bijli ka bill bharna",
+      },
+    ],
+    ["ٹھیک ہے، اسے فہرست سے ہٹا دیں", { kind: "delete", target: { kind: "none" } }],
     // The task is the one just named ("it"): acknowledgements and tag words around the pronoun name nothing.
     ["acha, isko delete kar do", { kind: "delete", target: { kind: "none" } }],
     ["usko mukammal kar de na", { kind: "complete", target: { kind: "none" } }],

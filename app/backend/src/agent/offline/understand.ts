@@ -1564,6 +1564,12 @@ const TRAILING_PHRASES = [
   "kar do",
   "karo",
   "kar",
+  // "ka naam badal ke X rakh do": the verb that sets the value
+  "rakh do",
+  "rakh dein",
+  "rakh dijiye",
+  "رکھ دیں",
+  "رکھ دو",
   "کر دو",
   "کرو",
   "کر دیں",
