@@ -393,6 +393,16 @@ const percentile = (values: number[], p: number) => {
 };
 const pct = (ok: number, all: number) => `${((100 * ok) / all).toFixed(1)}%`;
 
+/**
+ * The corpus batch a case came in, from its id (chat-corpus/README.md): `<category>-<n>`, n below 500 for the first
+ * five batches, then 5xx the sixth ... 9xx the tenth, 10xx the eleventh. Aggregates only, like every table here.
+ */
+function batchOf(id: string | undefined): string {
+  const n = Number(/-(\d+)$/.exec(id ?? "")?.[1] ?? NaN);
+  if (!Number.isFinite(n)) return "?";
+  return n < 500 ? "1st-5th" : `${Math.floor(n / 100) + 1}th`;
+}
+
 function table(title: string, results: Result[], key: (result: Result) => string, target: number) {
   console.log(`\n| ${title.padEnd(14)} | cases | correct | accuracy | target | unasked changes |`);
   console.log("| -------------- | ----- | ------- | -------- | ------ | --------------- |");
@@ -449,6 +459,8 @@ for (const run of runs) {
   table("category", run.results, (result) => result.testCase.category, TARGET_CATEGORY);
   if (run.results.some((result) => result.testCase.lang))
     table("language", run.results, (result) => result.testCase.lang ?? "?", TARGET_CATEGORY);
+  if (run.results.some((result) => result.testCase.id))
+    table("batch", run.results, (result) => batchOf(result.testCase.id), TARGET_CATEGORY);
   const unasked = run.results.filter((result) => result.unasked.length > 0);
   if (unasked.length > 0 && !SETS[run.name].locked) {
     console.log(`\nUnasked changes (${unasked.length}):`);
