@@ -419,12 +419,7 @@ function changeAsTitle(tokens: Token[], intent: Extract<Intent, { kind: "add" }>
   if (hasAddCommand(tokens) || intent.titles.length !== 1) return false;
   const title = tokenize(intent.titles[0]!, MAX_TOKENS);
   const opens = exactHits(title, ACTION_TABLE).some((hit) => hit.start === 0 && hit.kind !== "add");
-  return (
-    opens &&
-    title.some(
-      (token) => /^#?\d+$/.test(token.norm) || PRONOUNS.has(token.norm) || TASK_WORDS.has(token.norm),
-    )
-  );
+  return opens && title.some(refersToTask);
 }
 
 // A message shaped like a question about how the app works or what it would do: "how do I ...", "can I ...", "is
@@ -742,10 +737,11 @@ function needOfWords(message: string, rule: Intent): boolean {
   const need = LEADING_NEED.exec(text);
   if (!need || need[0].trim().length === 0) return false;
   const rest = tokenize(text.slice(need[0].length), MAX_TOKENS);
-  return !rest.some(
-    (token) => /^#?\d+$/.test(token.norm) || PRONOUNS.has(token.norm) || TASK_WORDS.has(token.norm),
-  );
+  return !rest.some(refersToTask);
 }
+/** A word that names a task already on the list: its number, a pronoun ("it", "usko") or a task word. */
+const refersToTask = (token: Token) =>
+  /^#?\d+$/.test(token.norm) || PRONOUNS.has(token.norm) || TASK_WORDS.has(token.norm);
 const TASK_WORDS = new Set([
   "task",
   "tasks",
