@@ -333,6 +333,27 @@ interface Result {
   testCase: Case;
   ok: boolean;
   unasked: string[];
+  /** The unasked changes the scored turn itself made (the others: an earlier message's change left standing). */
+  unaskedByTurn: string[];
+}
+
+/**
+ * Which unasked changes the scored turn made itself. The count above compares the end with the setup, so a change
+ * an earlier message of the case asked for, left standing where the case wanted it taken back (an undo or a
+ * correction asked about instead of made), counts too; this one compares with the tasks just before the turn.
+ */
+function madeByTurn(unasked: string[], before: Task[], after: Task[]): string[] {
+  const key = (task: Task | undefined) =>
+    task ? JSON.stringify([task.title, task.completed, task.description ?? ""]) : "";
+  const was = new Map(before.map((task) => [task.id, task]));
+  const now = new Map(after.map((task) => [task.id, task]));
+  const added = after.some((task) => !was.has(task.id));
+  return unasked.filter((finding) => {
+    const task = /^task (\d+) /.exec(finding);
+    if (task) return key(was.get(Number(task[1]))) !== key(now.get(Number(task[1])));
+    if (finding.endsWith("added unasked")) return added;
+    return true;
+  });
 }
 
 async function runSet(name: SetName) {
@@ -348,11 +369,14 @@ async function runSet(name: SetName) {
     let conversation: number | undefined;
     for (const message of testCase.before ?? [])
       conversation = (await chat(user, message, turnTimes, conversation)).conversation_id;
+    const beforeTurn = await tasksOf(user);
     const answer = await chat(user, testCase.say, turnTimes, conversation);
-    const tasks = renumberAdded(await tasksOf(user), (testCase.setup ?? set.default_setup).length);
+    const afterTurn = await tasksOf(user);
+    const tasks = renumberAdded(afterTurn, (testCase.setup ?? set.default_setup).length);
     const problems = judge(testCase, set, answer, tasks);
     const unasked = unaskedChanges(testCase, set, tasks, answer);
-    results.push({ testCase, ok: problems.length === 0, unasked });
+    const unaskedByTurn = madeByTurn(unasked, beforeTurn, afterTurn);
+    results.push({ testCase, ok: problems.length === 0, unasked, unaskedByTurn });
     if (problems.length > 0 && !SETS[name].locked) {
       const label = [testCase.id, testCase.category, testCase.lang].filter(Boolean).join(" ");
       failures.push(
@@ -368,6 +392,16 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 };
 const pct = (ok: number, all: number) => `${((100 * ok) / all).toFixed(1)}%`;
+
+/**
+ * The corpus batch a case came in, from its id (chat-corpus/README.md): `<category>-<n>`, n below 500 for the first
+ * five batches, then 5xx the sixth ... 9xx the tenth, 10xx the eleventh. Aggregates only, like every table here.
+ */
+function batchOf(id: string | undefined): string {
+  const n = Number(/-(\d+)$/.exec(id ?? "")?.[1] ?? NaN);
+  if (!Number.isFinite(n)) return "?";
+  return n < 500 ? "1st-5th" : `${Math.floor(n / 100) + 1}th`;
+}
 
 function table(title: string, results: Result[], key: (result: Result) => string, target: number) {
   console.log(`\n| ${title.padEnd(14)} | cases | correct | accuracy | target | unasked changes |`);
@@ -411,6 +445,12 @@ for (const run of runs) {
   );
 }
 console.log(
+  `\nUnasked changes made by the scored turn itself (the rest: a change an earlier message asked for, left standing ` +
+    `where the case wanted it taken back): ${runs
+      .map((run) => `${run.name} ${run.results.filter((result) => result.unaskedByTurn.length > 0).length}`)
+      .join(", ")}.`,
+);
+console.log(
   `\nIntent classifier: loads in ${classifier.loadMs.toFixed(1)} ms (includes tsx compiling it), adds ` +
     `${classifier.heapMiB.toFixed(1)} MiB of heap and ${classifier.rssMiB.toFixed(1)} MiB of RSS (target ≤ 15 MiB).`,
 );
@@ -419,6 +459,8 @@ for (const run of runs) {
   table("category", run.results, (result) => result.testCase.category, TARGET_CATEGORY);
   if (run.results.some((result) => result.testCase.lang))
     table("language", run.results, (result) => result.testCase.lang ?? "?", TARGET_CATEGORY);
+  if (run.results.some((result) => result.testCase.id))
+    table("batch", run.results, (result) => batchOf(result.testCase.id), TARGET_CATEGORY);
   const unasked = run.results.filter((result) => result.unasked.length > 0);
   if (unasked.length > 0 && !SETS[run.name].locked) {
     console.log(`\nUnasked changes (${unasked.length}):`);

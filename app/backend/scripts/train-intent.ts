@@ -117,8 +117,71 @@ function crossValidate(folds = 5): string {
   ].join("\n");
 }
 
+/**
+ * The write gate's threshold, fitted on the tune part by cross-validation: each tune message's calibrated
+ * out-of-fold probability of the change the rules read in it (the classifier never saw the message), against whether
+ * that change is the one the message's label wants. A change whose probability is below the threshold is asked
+ * about instead of made: below it, asking costs the messages whose change was right and saves the ones whose change
+ * was wrong. The threshold kept is the one that saves the most more than it costs (ties: the lower).
+ */
+async function fitGate(folds = 5): Promise<string> {
+  const { understand } = await import("../src/agent/offline/understand.js");
+  const tune = parse(readFileSync(TUNE, "utf8")) as { cases: LabelledCase[] };
+  const examples = tune.cases.map((c) => ({ text: c.say, intent: c.intent as IntentLabel }));
+  const labels = examples.map((example) => INTENTS.indexOf(example.intent));
+  const scores = outOfFold(examples, folds);
+  const calibrated: number[][] = new Array(examples.length);
+  for (let fold = 0; fold < folds; fold++) {
+    const others = scores.map((_, i) => i).filter((i) => i % folds !== fold);
+    const temperature = fitTemperature(
+      others.map((i) => scores[i]!),
+      others.map((i) => labels[i]!),
+    );
+    scores.forEach((row, i) => {
+      if (i % folds === fold) calibrated[i] = softmax(row, temperature);
+    });
+  }
+  const LABEL: Record<string, IntentLabel> = {
+    add: "add",
+    complete: "complete",
+    delete: "delete",
+    reopen: "reopen",
+    update: "edit",
+  };
+  const writes: Array<{ p: number; right: boolean; kind: string }> = [];
+  examples.forEach((example, i) => {
+    const label = LABEL[understand(example.text).intent.kind];
+    if (!label) return;
+    writes.push({
+      p: calibrated[i]![INTENTS.indexOf(label)]!,
+      right: example.intent === label,
+      kind: label,
+    });
+  });
+  const rows: string[] = [];
+  let best = { threshold: 0, gain: 0 };
+  for (let step = 1; step <= 18; step++) {
+    const threshold = step * 0.05;
+    const below = writes.filter((write) => write.p < threshold);
+    const saved = below.filter((write) => !write.right).length;
+    const cost = below.length - saved;
+    if (saved - cost > best.gain) best = { threshold, gain: saved - cost };
+    rows.push(
+      `  p < ${threshold.toFixed(2)}: asks ${below.length}: ${saved} wrong changes saved, ${cost} right ones asked`,
+    );
+  }
+  const wrong = writes.filter((write) => !write.right).length;
+  return [
+    `${writes.length} tune messages the rules read as a change (${wrong} of them not the change their label wants); calibrated out-of-fold probability of that change:`,
+    ...rows,
+    `Threshold: ${best.threshold.toFixed(2)} (saves ${best.gain} more than it costs)`,
+  ].join("\n");
+}
+
 if (process.argv[1] && import.meta.filename === process.argv[1] && process.argv.includes("--cv")) {
   console.log(crossValidate());
+} else if (process.argv[1] && import.meta.filename === process.argv[1] && process.argv.includes("--gate")) {
+  console.log(await fitGate());
 } else if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const examples = trainingExamples();
   const started = performance.now();

@@ -98,6 +98,61 @@ describe("safety rules, offline agent", () => {
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
   });
 
+  it.each([
+    ["could I remove task 2", "yes"],
+    ["¿hay alguna forma de borrar la tarea 2?", "sí"],
+    ["task 2 ko kaise delete karein", "haan"],
+    ["agar main 2 delete kar doon to kya hoga", "haan"],
+    ["کام ۲ کیسے حذف ہوتا ہے", "ہاں"],
+  ])(
+    "a how-to question naming a task never writes: %s asks, naming it; %s deletes it",
+    async (message, yes) => {
+      const { app } = offlineApp();
+      const user = await userWith(app, TASKS);
+      const asked = await chat(app, user, message);
+      expect(writes(asked)).toEqual([]);
+      expect(asked.response).toContain("Call mom");
+      expect(asked.response).toMatch(/[?؟]/);
+      expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+      const done = await chat(app, user, yes, asked.conversation_id);
+      expect(writes(done).map((call) => call.name)).toEqual(["delete_task"]);
+      expect(await state(app, user)).toEqual(["1:Pay rent", "3:Buy milk"]);
+    },
+  );
+
+  it.each([
+    "how would I rename something?",
+    "hi! how do you delete a task",
+    "¿cómo se marca una tarea como hecha?",
+    "puedo borrar varias tareas juntas",
+    "task complete kaise hota hai",
+    "saare tasks ek saath kaise hatate hain",
+    "کام کیسے مکمل کرتے ہیں",
+  ])("a how-to question naming no task is answered and changes nothing: %s", async (message) => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const answer = await chat(app, user, message);
+    expect(writes(answer)).toEqual([]);
+    expect(answer.response).not.toContain("Pay rent");
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+  });
+
+  it("'can I add ...' asks with the title it read; yes adds exactly that", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const asked = await chat(app, user, "can i add renew the gym card");
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toContain("Renew the gym card");
+    const made = await chat(app, user, "yes", asked.conversation_id);
+    expect(writes(made).map((call) => call.name)).toEqual(["add_task"]);
+    expect(await state(app, user)).toEqual([
+      "1:Pay rent",
+      "2:Call mom",
+      "3:Buy milk",
+      "4:Renew the gym card",
+    ]);
+  });
+
   it('"no" right after a change asks whether to undo it, naming it; yes undoes it', async () => {
     const { app } = offlineApp();
     const user = await userWith(app, TASKS);
@@ -224,6 +279,24 @@ describe("safety rules, a real model's provider (scripted to misbehave)", () => 
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
     await chat(app, user, "yes", asked.conversation_id);
     expect(await state(app, user)).toEqual(["1x:Pay rent", "2x:Call mom", "3:Buy milk"]);
+  });
+
+  it("a how-to question never writes, whatever the model calls: the change is asked, and yes makes it without the model", async () => {
+    const { app } = llmApp();
+    const user = await userWith(app, TASKS);
+    llm.willReply(
+      { toolCall: { name: "delete_task", arguments: { task_id: 3 } } },
+      { text: "Deleted task 3." },
+    );
+    const asked = await chat(app, user, "is there a way to get rid of task 3");
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toContain("Buy milk");
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+    llm.willReply({ text: "(must not be asked)" });
+    const done = await chat(app, user, "yes", asked.conversation_id);
+    expect(llm.requests).toHaveLength(0);
+    expect(writes(done).map((call) => call.name)).toEqual(["delete_task"]);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom"]);
   });
 
   it('"no" right after a change asks whether to undo it, without the model', async () => {

@@ -1,7 +1,8 @@
 // The offline agent asks instead of guessing a write when its reading of a message is not sure: an edit whose value
 // or task comes from words the parse does not account for, an add split into parts that are not clearly separate
-// tasks, and a correction right after a change (the change is taken back, never left standing unasked). The
-// change asked about is kept with the conversation: an exact yes makes exactly it, no drops it.
+// tasks, and a correction right after a change that does not name what was meant (nothing is taken back unasked: it
+// asks whether to undo, naming the change). The change asked about is kept with the conversation: an exact yes makes
+// exactly it, no drops it.
 import { describe, expect, it } from "vitest";
 import { chat, taskStates, useTestApp, userWithTasks, writesOf } from "./support/app.js";
 
@@ -45,6 +46,27 @@ describe("offline agent: an edit it is not sure of is asked, naming the task and
     expect(await state(app, user)).toEqual(UNCHANGED);
   });
 
+  it.each([
+    ["rename 2 to it", "yes"],
+    ["change 3 to task 1", "yes"],
+    ["la 4 cámbiala", "sí"],
+  ])(
+    "an edit whose value names nothing (%s) writes nothing and asks for the value; the answer is the new title",
+    async (message) => {
+      const { app } = testApp();
+      const user = await userWithTasks(app, TASKS);
+      const asked = await chat(app, user, message);
+      expect(writes(asked)).toEqual([]);
+      expect(asked.response).toMatch(/[?¿]/);
+      expect(await state(app, user)).toEqual(UNCHANGED);
+      const told = await chat(app, user, "Feed the goldfish", asked.conversation_id);
+      expect(writes(told).map((call) => call.name)).toEqual(["update_task"]);
+      expect(await state(app, user)).toContain(
+        `${(writes(told)[0]!.arguments as { task_id: number }).task_id}:Feed the goldfish`,
+      );
+    },
+  );
+
   it("a plain edit by number with a value after 'to' is made at once", async () => {
     const { app } = testApp();
     const user = await userWithTasks(app, TASKS);
@@ -80,7 +102,7 @@ describe("offline agent: an add split into parts that are not clearly separate t
   });
 });
 
-describe("offline agent: a correction right after a change takes the change back", () => {
+describe("offline agent: a correction right after a change takes the change back when it names what was meant", () => {
   it.each([
     [
       "complete 1",
@@ -107,14 +129,75 @@ describe("offline agent: a correction right after a change takes the change back
     expect(fixed.response).not.toMatch(/didn't understand|no te entendí|samajh nahi/i);
   });
 
-  it("a correction that names no task takes the change back and asks which one", async () => {
+  it.each([
+    ["complete 2", "oops wrong task", "yes"],
+    ["tick off 3", "ugh, not that one", "yes"],
+    ["task 3 done karo", "galat ho gaya yaar, woh nahi", "haan"],
+    ["marca la 4 como hecha", "uy, esa no era", "sí"],
+    ["کام ۱ مکمل کر دیں", "معاف کیجیے، غلط ہو گیا", "ہاں"],
+  ])(
+    "%s -> %s (no task meant named): nothing is taken back unasked; it asks to undo, naming the task; %s undoes it",
+    async (first, correction, yes) => {
+      const { app } = testApp();
+      const user = await userWithTasks(app, TASKS);
+      const made = await chat(app, user, first);
+      const [changed] = writes(made);
+      const id = (changed!.arguments as { task_id: number }).task_id;
+      const asked = await chat(app, user, correction, made.conversation_id);
+      expect(writes(asked)).toEqual([]);
+      expect(asked.response).toMatch(/[?؟]/);
+      expect(asked.response).toContain(TASKS[id - 1]);
+      expect((await state(app, user))[id - 1]).toBe(`${id}x:${TASKS[id - 1]}`);
+      const undone = await chat(app, user, yes, made.conversation_id);
+      expect(writes(undone)).toHaveLength(1);
+      expect(await state(app, user)).toEqual(UNCHANGED);
+    },
+  );
+
+  it.each([
+    ["complete 2", "no", "yes undo that please"],
+    ["completa la 2", "no", "sí porfa"],
+    ["کام ۲ مکمل کر دیں", "نہیں", "جی، واپس کر دیں"],
+  ])("%s -> %s -> %s: the undo asked about is made", async (first, no, yes) => {
     const { app } = testApp();
     const user = await userWithTasks(app, TASKS);
-    const made = await chat(app, user, "complete 2");
-    await chat(app, user, "oops wrong task", made.conversation_id).then((answer) => {
-      expect(answer.response).toMatch(/\?/);
-    });
+    const made = await chat(app, user, first);
+    await chat(app, user, no, made.conversation_id);
+    expect((await state(app, user))[1]).toBe("2x:Water the ferns");
+    await chat(app, user, yes, made.conversation_id);
     expect(await state(app, user)).toEqual(UNCHANGED);
+  });
+
+  it("'quería la cuatro' (a number in words) names the task meant: 2 is taken back and 4 completed", async () => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    const made = await chat(app, user, "completa la 2");
+    await chat(app, user, "uy perdona, quería la cuatro", made.conversation_id);
+    expect(await state(app, user)).toEqual([UNCHANGED[0], UNCHANGED[1], UNCHANGED[2], "4x:Send the invoice"]);
+  });
+
+  it("'I said 11 not 9': the change to 9 is taken back and 11 gets it", async () => {
+    const { app } = testApp();
+    const titles = Array.from({ length: 12 }, (_, index) => `Chore ${index + 1}`);
+    const user = await userWithTasks(app, titles);
+    const made = await chat(app, user, "complete 9");
+    await chat(app, user, "I said 11 not 9", made.conversation_id);
+    const after = await state(app, user);
+    expect(after.filter((line) => /^\d+x:/.test(line))).toEqual(["11x:Chore 11"]);
+  });
+});
+
+describe("offline agent: one bare 'and' inside a title is not a list", () => {
+  it.each([
+    ["add pick up the kids and their friends", ["Pick up the kids and their friends"]],
+    ["añade llevar a los niños y sus primos al cine", ["Llevar a los niños y sus primos al cine"]],
+    ["add water the plants and then feed the fish", ["Water the plants", "Feed the fish"]],
+    ["add mow the lawn and trim the hedge", ["Mow the lawn", "Trim the hedge"]],
+  ])("%s adds %j", async (message, titles) => {
+    const { app } = testApp();
+    const user = await userWithTasks(app, TASKS);
+    await chat(app, user, message);
+    expect((await state(app, user)).slice(4)).toEqual(titles.map((title, index) => `${index + 5}:${title}`));
   });
 });
 

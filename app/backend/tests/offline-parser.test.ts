@@ -159,6 +159,93 @@ const TASKS = listed([
   [6, "Pick up dentist x-rays", false],
 ]);
 
+describe("offline agent: a need with its own verb, and lists marked by numbers or plus signs", () => {
+  it.each([
+    ["gotta clear out the garage before sunday", ["Clear out the garage before sunday"]],
+    ["tonight i need to cancel the gym trial", ["Cancel the gym trial tonight"]],
+    ["mañana tengo que quitar las cortinas", ["Quitar las cortinas mañana"]],
+    ["add paint + brushes + tape", ["Paint", "Brushes", "Tape"]],
+    ["add: 1. renew the visa 2. book the flights", ["Renew the visa", "Book the flights"]],
+  ])("%s adds %j", (message, titles) => {
+    expect(understand(message).intent).toMatchObject({ kind: "add", titles });
+  });
+
+  it.each(["i need to delete task 3", "gotta finish it now", "i have to remove that one"])(
+    "a need naming a task by number or reference (%s) is not made a new task",
+    (message) => {
+      expect(understand(message).intent.kind).not.toBe("add");
+    },
+  );
+});
+
+describe("offline agent: Urdu 'bhi' and field edits by a task's words", () => {
+  it.each([
+    ["mujhe dhobi se kapre lene hain aur dawai bhi leni hai", ["Dhobi se kapre lene", "Dawai leni"]],
+    ["چابی بنوانی ہے اور بل بھی بھرنا ہے", ["چابی بنوانی", "بل بھرنا"]],
+  ])("'bhi' says 'also' without being part of a title: %s", (message, titles) => {
+    expect(understand(message).intent).toEqual({ kind: "add", titles });
+  });
+
+  it("'<words> wale kaam ki detail: X' sets the notes of the task those words name; it adds nothing", () => {
+    expect(understand("bijli wale kaam ki detail mein likho: meter number 4471").intent).toEqual({
+      kind: "update",
+      target: { kind: "words", phrase: "bijli", parts: ["bijli"] },
+      field: "description",
+      value: "meter number 4471",
+    });
+  });
+});
+
+describe("offline agent: everyday forms of the eleventh batch's kinds, in new words", () => {
+  it.each([
+    ["táchala, la 2", { kind: "complete", target: { kind: "numbers", numbers: [2] } }],
+    [
+      "bro dont forget to pick up the tailor's parcel",
+      { kind: "add", titles: ["Pick up the tailor's parcel"] },
+    ],
+    ["pasado mañana tengo q renovar el seguro", { kind: "add", titles: ["Renovar el seguro pasado mañana"] }],
+    ["bhool mat jana gas ka bill bharna hai", { kind: "add", titles: ["Gas ka bill bharna"] }],
+    ["añade una tarea llamada regar el huerto", { kind: "add", titles: ["Regar el huerto"] }],
+    ["list mein add krdo shoes polish karna", { kind: "add", titles: ["Shoes polish karna"] }],
+    ["شامل کریں: ۱۔ چائے لانا ۲۔ بل بھرنا", { kind: "add", titles: ["چائے لانا", "بل بھرنا"] }],
+    [
+      "la 2 llámala lavar el coche el sábado",
+      {
+        kind: "update",
+        target: { kind: "numbers", numbers: [2] },
+        field: "title",
+        value: "Lavar el coche el sábado",
+      },
+    ],
+    [
+      "la 5 ponle de nombre comprar pilas",
+      { kind: "update", target: { kind: "numbers", numbers: [5] }, field: "title", value: "Comprar pilas" },
+    ],
+    ["añade llamar al dentista", { kind: "add", titles: ["Llamar al dentista"] }],
+    ["براہ کرم چھٹا کام حذف کر دیں", { kind: "delete", target: { kind: "ordinals", ordinals: [6] } }],
+    ["tacha la séptima", { kind: "complete", target: { kind: "ordinals", ordinals: [7] } }],
+    [
+      "3 ka naam badal ke bijli ka bill bharna rakh do",
+      {
+        kind: "update",
+        target: { kind: "numbers", numbers: [3] },
+        field: "title",
+        value: "Bijli ka bill bharna",
+      },
+    ],
+    ["ٹھیک ہے، اسے فہرست سے ہٹا دیں", { kind: "delete", target: { kind: "none" } }],
+    // The task is the one just named ("it"): acknowledgements and tag words around the pronoun name nothing.
+    ["acha, isko delete kar do", { kind: "delete", target: { kind: "none" } }],
+    ["usko mukammal kar de na", { kind: "complete", target: { kind: "none" } }],
+    [
+      "isko rename kar do: gaari ki service karwana",
+      { kind: "update", target: { kind: "none" }, field: "title", value: "Gaari ki service karwana" },
+    ],
+  ])("%s", (message, intent) => {
+    expect(understand(message).intent).toEqual(intent);
+  });
+});
+
 describe("offline agent: Urdu lists, verb last", () => {
   it("one verb after 'aur' is the whole task's: one task", () => {
     const { intent } = understand("add karo chawal aur daal lana");

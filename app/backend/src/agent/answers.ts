@@ -26,7 +26,7 @@ const HESITATIONS = new Set([
 const INTERJECTIONS = new Set(["yaar", "yar", "bhai", "man", "dude", "oh", "hey", "arre", "عزیز"]);
 
 // What may surround an answer: punctuation, emoji, a polite word.
-const TRAILING_POLITE = / (please|pls|plz|por favor|ji|جی)$/;
+const TRAILING_POLITE = / (please|pls|plz|por favor|porfa|porfis|plis|ji|جی)$/;
 
 const answerWords = (message: string) =>
   message

@@ -64,7 +64,8 @@ export type PlanStep = { calls: Call[] } | { reply: string; proposal?: Proposal 
  * matched only in part); they are not made but asked about, naming these tasks, and kept for the user's yes.
  */
 type Decision =
-  { calls: Call[]; report: (outcomes: ToolOutcome[]) => string; unsure?: ShownTask[] } | { reply: string };
+  | { calls: Call[]; report: (outcomes: ToolOutcome[]) => string; unsure?: ShownTask[] }
+  | { reply: string; proposal?: Proposal };
 
 interface Plan {
   /** Look the user's tasks up first (list_tasks), for titles, ordinals, "all" and already-done checks. */
@@ -120,6 +121,15 @@ export function planNextStep(state: ChatState): PlanStep {
     if (question.kind === "update" && !question.value) {
       chosen = { ...question, value: question.field === "title" ? capitalize(answer) : answer };
     }
+  } else if (
+    question?.kind === "update" &&
+    !question.value &&
+    intent.kind === "add" &&
+    intent.titles.length === 1
+  ) {
+    // "What should task 2 say instead?" -> "feed the goldfish" (it reads as a task): the new title, not a new task.
+    const answer = state.message.trim().replace(/[.!?؟۔]+$/, "");
+    chosen = { ...question, value: question.field === "title" ? intent.titles[0]! : answer };
   }
   // "bórrala, la 3 no", "delete it, not 3": a number the message itself excludes is never the one changed.
   if (WRITE_KINDS.has(chosen.kind) && "target" in chosen && chosen.target.kind === "numbers") {
@@ -205,6 +215,9 @@ const DOUBT_MARGIN = 0.2;
 function doubted(message: string, intent: Intent): boolean {
   const label = CHANGE_LABELS[intent.kind];
   if (!label || (intent.kind === "update" && intent.quoted)) return false;
+  // "remove everything about the dentist": a change of every task that matches is asked first by the loop's guard
+  // whenever it is more than one, whatever the classifier reads.
+  if ("target" in intent && intent.target.kind === "all") return false;
   const ranked = classify(message, true);
   const top = ranked[0]!;
   const own = ranked.find((entry) => entry.intent === label)?.p ?? 0;
@@ -356,7 +369,16 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   if (action === "update") return correctEdit(message, meant, writes, context);
   // "tax wala", "the rent one": the words that name the task, without the ones that only say "I was wrong".
   const named = targetOf(withoutCorrection(meant).trim());
-  const undoneAndAsk = (outcomes: ToolOutcome[]) => `${report(outcomes)}\n${say.askWhich}`;
+  // The meant task is not clear: nothing is written. It asks whether to take the change back (a stored proposal,
+  // made on an exact yes); the task meant can then be named in a request of its own.
+  const askUndo = (): Decision => {
+    const proposal: Proposal = {
+      kind: "undo",
+      calls: undo as PlannedCall[],
+      tasks: writes.map((write) => ({ id: write.taskId, title: write.title })),
+    };
+    return { reply: describeProposal(proposal, context.language), proposal };
+  };
   const wantsOther = named.kind === "none" || /\b(other|dusra|doosra|otra)\b|دوسرا/i.test(meant);
   return {
     lookup: true,
@@ -380,8 +402,7 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
             };
         }
       }
-      // The meant task is not clear: the change the user called wrong is still taken back, then it asks.
-      if (target.length !== 1) return { calls: undo, report: undoneAndAsk };
+      if (target.length !== 1) return askUndo();
       const task = target[0]!;
       const redo: Call =
         action === "delete"

@@ -125,6 +125,8 @@ const KNOWN_WORDS = new Set(
     ...CONJUNCTIONS,
     ...FILLERS,
     ...KIN,
+    // "llamar a mamá": the everyday verb beside the command "llámala", never a slip of it
+    ...["llamar", "llama", "llamo", "llame", "llamas", "llamada", "llamado"],
   ].flatMap(split),
 );
 
@@ -206,7 +208,7 @@ const COMMAND_TABLE: PhraseTable = Object.fromEntries(
 const COMMAND_WORDS = new Set(
   Object.values(COMMANDS).flatMap((words) => words.phrases.filter((phrase) => !phrase.includes(" "))),
 );
-const CLITIC = /^(.{4,}?)(las|los|la|lo)$/;
+const CLITIC = /^(.{4,}?)(las|los|la|lo|me)$/;
 
 /** "bórrala", "márcalo como hecha": the verb and its pronoun ("borra la"), which names the task of the turn. */
 function splitClitics(tokens: Token[]): Token[] {
@@ -244,7 +246,7 @@ const ACTIONS = new Set<string>(["add", "complete", "delete", "update", "reopen"
 export const MAX_TOKENS = 160;
 
 // "1) X 2) Y 3) Z" on one line: items numbered 1, 2, 3... in order, each number followed by ")".
-const INLINE_ITEM = /(?:^|\s)(\d{1,2})\)\s/g;
+const INLINE_ITEM = /(?:^|\s)([\d۰-۹]{1,2})[.)۔]\s/g;
 
 /** A numbered list written on one line, one item a line; anything else as it is. */
 // "put it on the list" says add, not show: "pon en la lista X", "list mein daal do X", "فہرست میں لکھ دیں X",
@@ -343,7 +345,9 @@ function intoTheList(message: string): string {
 }
 
 function inlineItems(message: string): string {
-  const numbers = [...message.slice(0, 4_000).matchAll(INLINE_ITEM)].map((match) => Number(match[1]));
+  const numbers = [...message.slice(0, 4_000).matchAll(INLINE_ITEM)].map((match) =>
+    Number(match[1]!.replace(/[۰-۹]/g, (digit) => String(digit.charCodeAt(0) - 0x06f0))),
+  );
   if (numbers.length < 2 || numbers.some((number, index) => number !== index + 1)) return message;
   return message.replace(INLINE_ITEM, (item) => `\n${item.trim()} `);
 }
@@ -355,7 +359,7 @@ function asOneLine(given: string): string {
   const lines = message
     .slice(0, 4_000)
     .split(/\r?\n/)
-    .map((line) => line.replace(/^\s*(?:\d+[.)]|[-*•]|\[ ?\])\s*/, "").trim())
+    .map((line) => line.replace(/^\s*(?:[\d۰-۹]+[.)۔]|[-*•]|\[ ?\])\s*/, "").trim())
     .filter(Boolean);
   // A line ending in a colon introduces the list ("add:", "groceries:"): what follows is its items.
   return lines
@@ -373,10 +377,101 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   const read = asked(message, withClassifier(readIntent(tokens, awaitingAnswer), message, tokens));
   const intent =
     (CHANGES[read.kind] !== undefined || read.kind === "undo") && pasted(message) ? UNKNOWN : read;
-  return {
-    intent: CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
-    language,
-  };
+  const checked = howTo(
+    message,
+    CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
+  );
+  if (checked.kind === "add" && changeAsTitle(tokens, checked)) return { intent: UNKNOWN, language };
+  // "mañana tengo que quitar las cortinas" with a classifier not sure of an add: a need whose verb is a command
+  // word is never the change; the task it names is asked about (an add made on a yes).
+  if (["complete", "delete", "reopen"].includes(checked.kind) && needOfWords(message, checked)) {
+    const first = firstContentIndex(tokens, findHits(tokens, CLASS_TABLE));
+    const add = readAdd(tokens, { kind: "add", start: first, end: first });
+    if (add.kind === "add" && add.titles.length > 0) return { intent: { ...add, unsure: true }, language };
+  }
+  // An edit's value that says nothing of its own ("la 3 cámbiala" -> "la", "change task 2 to it", "change 3 to task
+  // 5"): the value is not known, so it is asked for (never written).
+  if (checked.kind === "update" && !checked.quoted && checked.value && emptyValue(checked.value))
+    return { intent: { ...checked, value: "" }, language };
+  return { intent: checked, language };
+}
+
+/** A value made only of pronouns, articles, task words and numbers: it names nothing to write. */
+function emptyValue(value: string): boolean {
+  return tokenize(value, MAX_TOKENS)
+    .filter((token) => !isSeparator(token))
+    .every(
+      (token) =>
+        /^#?\d+$/.test(token.norm) ||
+        PRONOUNS.has(token.norm) ||
+        DETERMINERS.has(token.norm) ||
+        TASK_WORDS.has(token.norm) ||
+        NUMBER_WORDS.has(token.norm),
+    );
+}
+
+/**
+ * "i have to remove that one", "need to finish task 4": an add read from a need alone whose one title opens with
+ * the word of another change, written as such, and names a task by reference, number or task word is that change
+ * said as a need, not a new task: not added (the agent says it did not understand).
+ */
+function changeAsTitle(tokens: Token[], intent: Extract<Intent, { kind: "add" }>): boolean {
+  if (hasAddCommand(tokens) || intent.titles.length !== 1) return false;
+  const title = tokenize(intent.titles[0]!, MAX_TOKENS);
+  const opens = exactHits(title, ACTION_TABLE).some((hit) => hit.start === 0 && hit.kind !== "add");
+  return opens && title.some(refersToTask);
+}
+
+// A message shaped like a question about how the app works or what it would do: "how do I ...", "can I ...", "is
+// there a way to ...", "what happens if ...", "cómo ...", "¿puedo ...?", "se puede", "qué pasa si", "... kaise ...",
+// "kya main ... kar sakta hoon", "... to kya hoga", "... کیسے ...", "کیا میں ...". Such a message never writes: it
+// is answered (help), or the change it names is asked about (readWrites).
+const HOW_TO_EN =
+  /\bhow\s+(?:do|can|could|would|should|does|did)\s+(?:i|we|you|one|u)\b|^how\s+(?:to|is)\b|\bwhat\s+(?:happens|happend|happened|would happen|will happen)\b|\bwhat\s+if\s+(?:i|we)\b|\bis\s+there\s+(?:a|any|some)\s+way\b|\b(?:is|its|it's)\s+(?:it\s+)?possible\b|^(?:can|could|may|should|do|would)\s+(?:i|we)\b/i;
+const HOW_TO_ES =
+  /(?:^|[\s¿¡,])(?:cómo|qué\s+pasa|que\s+pasa\s+si|qué\s+hago|se\s+puede|hay\s+(?:alguna\s+|una\s+)?(?:forma|manera)|es\s+posible)(?=[\s?,]|$)|^(?:como|puedo|podemos|podría yo|podria yo)(?=\s)/i;
+const HOW_TO_UR_ROMAN =
+  /\b(?:kaise|kaisay|kaisey|kese|kesay|kaese|kaisy)\b|\bkya\s+(?:hoga|ho ga|hota|hogi)\b|\bsak(?:ta|ti)\s+(?:hoon|hun|hu|hoo|houn)\b|^(?:kya|kia)\s+(?:main|mai|hum)\s+(?!ne\b)/i;
+const HOW_TO_UR =
+  /(?:^|\s)(?:کیسے|کیونکر)(?=\s|$|[؟?])|کیا\s+ہو\s*گا|کیا\s+ہوتا|سک(?:تا|تی)\s+ہوں|^کیا\s+(?:میں|ہم)\s+(?!نے)/u;
+// Words in quotes are a title or someone else's words, not the user's question.
+const QUOTED_SPAN = /"[^"\n]*"|“[^”\n]*”|(?<=^|\s)'[^'\n]*'(?=$|[\s,.!?])/g;
+
+/** Whether the message asks how (or whether) something can be done, rather than ordering it. */
+export function asksHowTo(message: string): boolean {
+  const text = message
+    .slice(0, 2_000)
+    .replace(QUOTED_SPAN, " ")
+    .trim()
+    .replace(/^[¿¡"'\s]+/, "");
+  const opened = text.replace(
+    /^(?:hi|hey|hello|ok|okay|so|um+|hmm+|btw|quick question|hola|oye|bueno|salam|assalam o alaikum|yaar|acha|achha)[\s,!.:-]+/i,
+    "",
+  );
+  return [HOW_TO_EN, HOW_TO_ES, HOW_TO_UR_ROMAN, HOW_TO_UR].some((shape) => shape.test(opened));
+}
+
+const HOW_TO_WORDS =
+  /\b(?:sak(?:ta|ti|te)|karte|kaise|hoon)\b|(?:^|\s)(?:سکتا|سکتی|سکتے|کرتے|کیسے|ہوں)(?=\s|$)/i;
+const holdsHowTo = (title: string) => asksHowTo(title) || HOW_TO_WORDS.test(title);
+
+/**
+ * A change read from a how-to question: one that names its task by number or position, or an add the classifier
+ * reads as one, is kept (readWrites asks about it, it is never made); one that names none, or names it only by
+ * words ("how do I delete a task"), is a question about the app, answered with the help.
+ */
+function howTo(message: string, intent: Intent): Intent {
+  if (CHANGES[intent.kind] === undefined && intent.kind !== "undo") return intent;
+  if (!asksHowTo(message)) return intent;
+  // "can I add buy eggs" names a task to add (asked about); "کام کیسے شامل کرتے ہیں" asks how adding works.
+  // A title that holds the question's own words ("Sakta hoon", "کرتے") is not one.
+  if (intent.kind === "add")
+    return classify(message)[0]?.intent === "add" && !intent.titles.some(holdsHowTo)
+      ? intent
+      : { kind: "help" };
+  if ("target" in intent && (intent.target.kind === "numbers" || intent.target.kind === "ordinals"))
+    return intent;
+  return { kind: "help" };
 }
 
 /**
@@ -477,7 +572,7 @@ function opensInPast(tokens: Token[], classes: Hit[]): boolean {
 /** The tasks a message names, on its own ("the plumber one", "2"): the answer to "which one?". */
 export function targetOf(message: string): Target {
   typosOfMessage = new Map();
-  const tokens = splitClitics(tokenize(message, MAX_TOKENS));
+  const tokens = splitClitics(tokenize(numbersAsDigits(message), MAX_TOKENS));
   return readTarget(tokens, findHits(tokens, COMMAND_TABLE), findHits(tokens, CLASS_TABLE), "all");
 }
 
@@ -585,6 +680,10 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
     if (predicted === "undo") return { kind: "undo" };
+    // "my brother texted '…' pls add call him back": an add word written as such, with a title, that the classifier
+    // reads as nothing for the app: the task is asked about, not added and not ignored.
+    if (predicted === "other" && writtenExactly(tokens, "add") && rule.titles.length > 0)
+      return { ...rule, unsure: true };
     return { kind: "unknown" };
   }
   if (
@@ -595,7 +694,11 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   ) {
     // A title holding another order, written as such ("the email said: 'cancel all your appointments'"), is
     // not added unasked: the message is not understood, and the agent says so.
-    if (["complete", "delete", "reopen"].includes(rule.kind) && writtenExactly(tokens, rule.kind))
+    if (
+      ["complete", "delete", "reopen"].includes(rule.kind) &&
+      writtenExactly(tokens, rule.kind) &&
+      !needOfWords(message, rule)
+    )
       return { kind: "unknown" };
     const first = firstContentIndex(tokens, classes());
     return readAdd(tokens, { kind: "add", start: first, end: first });
@@ -607,7 +710,10 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     return rule;
   }
   if (["complete", "delete", "reopen", "update"].includes(rule.kind) && p >= VERY_SURE) {
-    if (predicted === "question") return { kind: "question", target: target() };
+    // A message that opens with the change's own command word, as written ("remove everything about the dentist"), is
+    // an order, not a question (a change of several tasks is asked first anyway).
+    if (predicted === "question" && !opensWithCommand(tokens, rule.kind))
+      return { kind: "question", target: target() };
     // "¿cuáles he terminado?", "kaunse complete ho gaye dikha": a state asked about, naming no task to change.
     const named = "target" in rule ? rule.target.kind : "none";
     if (predicted === "list" && (named === "none" || named === "words")) {
@@ -619,6 +725,35 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
   }
   return rule;
 }
+
+/**
+ * "gotta finish the slides for monday", "tomorrow i have to drop the kids at school": a need-marker right at the start
+ * (after a time) says what follows is something to do, so its verb is the task's, not an order now: when it names
+ * no task by number, position, reference or task word, the message is an add.
+ */
+function needOfWords(message: string, rule: Intent): boolean {
+  if (!("target" in rule) || rule.target.kind !== "words") return false;
+  const text = message.trim().replace(LEADING_TIME, "");
+  const need = LEADING_NEED.exec(text);
+  if (!need || need[0].trim().length === 0) return false;
+  const rest = tokenize(text.slice(need[0].length), MAX_TOKENS);
+  return !rest.some(refersToTask);
+}
+/** A word that names a task already on the list: its number, a pronoun ("it", "usko") or a task word. */
+const refersToTask = (token: Token) =>
+  /^#?\d+$/.test(token.norm) || PRONOUNS.has(token.norm) || TASK_WORDS.has(token.norm);
+const TASK_WORDS = new Set([
+  "task",
+  "tasks",
+  "todo",
+  "todos",
+  "item",
+  "items",
+  "tarea",
+  "tareas",
+  "kaam",
+  "کام",
+]);
 
 // The classifier's label for each change the rules read.
 const CHANGES: Partial<Record<Intent["kind"], string>> = {
@@ -950,8 +1085,12 @@ function readAdd(tokens: Token[], first: Hit): Intent {
   const singularNoun = tokens
     .slice(hit.end, hit.end + 3)
     .some((token) => ["task", "todo", "item", "tarea", "کام"].includes(token.norm));
-  const isMark = (token: Token) => [",", ";", "،", "؛"].includes(token.raw);
-  const isJoin = (token: Token) => CONJUNCTIONS.includes(token.norm) || JOINS.has(token.norm);
+  // "bananas + yogurt + granola": a plus between items marks a list like a comma.
+  const isMark = (token: Token) => [",", ";", "،", "؛", "+"].includes(token.raw);
+  // "bhi" ("also") follows the word it adds in Urdu ("aur bank bhi jana hai"): it says a second thing, but splits
+  // nothing itself (the "aur" before it does).
+  const isJoin = (token: Token) =>
+    CONJUNCTIONS.includes(token.norm) || (JOINS.has(token.norm) && !AFTER_JOINS.has(token.norm));
   let titles: Token[][];
   if (part.some(isMark)) {
     // "X, Y and Z": every comma and the last "and" separate tasks.
@@ -974,13 +1113,22 @@ function readAdd(tokens: Token[], first: Hit): Intent {
     const allSingleWords = pieces.length > 1 && pieces.every((piece) => piece.length === 1);
     // "X and also Y", "X y también Y", "X plus Y": a word that adds a second thing splits whatever the lengths.
     const joinedAlso = pieces.length > 1 && part.some((token) => JOINS.has(token.norm));
-    titles = !singularNoun && (pluralNoun || allSingleWords || phrases || joinedAlso) ? pieces : [part];
+    // "pick up the kids and their friends", "llevar a los niños y sus amigos": a bare "and" whose second side opens
+    // with an article or a possessive joins two things the one verb acts on, inside one title (as "buy milk and
+    // eggs" is one); two tasks are two phrases that each open with their own verb ("wash the car and vacuum the
+    // seats"). Kept as one task: never more tasks than the user asked for.
+    const objects = pieces.slice(1).some((piece) => DETERMINERS.has(piece[0]!.norm));
+    const split = phrases && !(objects && !urdu && !sequenced(part));
+    titles = !singularNoun && (pluralNoun || allSingleWords || split || joinedAlso) ? pieces : [part];
   }
   // A part that only says "don't forget" ("mom ka gift lena hai, bhoolna mat") is no task: the split was not
   // into clearly separate tasks, so the tasks read are asked about, not added.
   const markerOnly = (title: Token[]) => titles.length > 1 && onlyNeedMarker(joinRaw(title));
   const unsure = titles.some(markerOnly);
   const cleaned = titles
+    .map((title) =>
+      titles.length > 1 && title.length > 1 ? title.filter((token) => !AFTER_JOINS.has(token.norm)) : title,
+    )
     .filter((title) => !markerOnly(title))
     .filter(
       (title) => !title.every((token) => LIST_INTRO.has(token.norm) || SMALL_TALK_WORDS.has(token.norm)),
@@ -1021,6 +1169,51 @@ function shareVerb(items: Token[][], tokens: Token[]): Token[][] {
   return [first, ...items.slice(1).map((item) => [verb, ...item])];
 }
 
+// Words that open a thing, not an action: the second side of "X and Y" opening with one is what X's verb acts on.
+const DETERMINERS = new Set([
+  ...[
+    "the",
+    "a",
+    "an",
+    "my",
+    "his",
+    "her",
+    "their",
+    "our",
+    "your",
+    "its",
+    "some",
+    "this",
+    "that",
+    "these",
+    "those",
+  ],
+  ...[
+    "el",
+    "la",
+    "los",
+    "las",
+    "un",
+    "una",
+    "unos",
+    "unas",
+    "mi",
+    "mis",
+    "su",
+    "sus",
+    "tu",
+    "tus",
+    "al",
+    "del",
+  ],
+]);
+// "X and then Y", "X y luego Y", "X aur phir Y": a second thing to do, in order.
+const THEN = new Set(["then", "luego", "despues", "después", "phir", "fir", "پھر"]);
+const sequenced = (part: Token[]) =>
+  part.some(
+    (token, index) => index > 0 && THEN.has(token.norm) && CONJUNCTIONS.includes(part[index - 1]!.norm),
+  );
+
 // An Urdu verb's infinitive or request form ends a phrase: "lana", "bharni", "لانا", "کرنی".
 const URDU_VERB_END = /^[a-z]{2,}(na|ni|nay|ne)$|^\S+(نا|نی|نے)$/;
 // What a count before a list counts: "2 things - ...", "3 cosas: ...".
@@ -1036,7 +1229,8 @@ const COUNT_NOUNS = new Set([
   "کام",
 ]);
 // Words that join two tasks besides "and": "X plus Y", "X and also Y", "X as well as Y".
-const JOINS = new Set(["plus", "also", "tambien", "bhi", "نیز"]);
+const JOINS = new Set(["plus", "also", "tambien", "bhi", "bhee", "نیز", "بھی"]);
+const AFTER_JOINS = new Set(["bhi", "bhee", "بھی"]);
 // Thanks and greetings ("شکریہ، اب ڈبل روٹی شامل کر دیں"): said around a request, never a task of their own.
 const SMALL_TALK_WORDS = new Set([...COMMANDS.thanks.phrases, ...COMMANDS.greet.phrases].flatMap(split));
 // "now" opening a task after thanks ("thanks, now add eggs", "شکریہ، اب ڈبل روٹی"): not part of its title.
@@ -1103,14 +1297,14 @@ const LIST_INTRO = new Set([
 // What people say around a task that is not its title: reminders and needs ("don't forget to", "yaad rakhna",
 // "tengo que", "mujhe ... hai"), in each language. A leading time phrase moves to the end in English and Spanish.
 const LEADING_NEED =
-  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora|really)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|shud|shld|want to|wanna|need)(?:\s+really)?|recu[eé]rdame|acu[eé]rdame|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|necesito|hay que|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
+  /^(?:(?:please|pls|so|ok|okay|oh|and|thanks|thank you|thx|shukriya|gracias|ab|now|ahora|really|bro|yaar|bhai|dude|arre|oye)[\s,]+)*(?:(?:i\s+)?(?:really\s+)?(?:need to|have to|has to|got to|gotta|must|should|shud|shld|want to|wanna|need)(?:\s+really)?|recu[eé]rdame|acu[eé]rdame|(?:don'?t|do not|dont) forget(?: to| about)?|remember to|remind me to|remind me|yaad rakhna|yaad rakhein|yaad se|yaad dilana|bhoolna mat|bhoolna nahi|bhoolna nahin|no te olvides de|no te olvides|no olvides de|no olvides|no olvidar|recuerda que|recuerda|recordar|tengo que|tenemos que|tengo q|tenemos q|necesito|hay que|hay q|bhool na jana|bhool mat jana|bhoolna nahi|یاد رہے|یاد رکھنا|یاد رکھیں|بھولنا نہیں|بھولنا مت|مجھے)(?:\s*[:\-–,]\s*|\s+)/i;
 /** A need-marker alone, with no task after it: "bhoolna mat", "don't forget!", "no te olvides". */
 function onlyNeedMarker(text: string): boolean {
   const given = `${text.trim().replace(/[.!]+$/, "")} `;
   return LEADING_NEED.test(given) && given.replace(LEADING_NEED, "").replace(/[\s\p{P}]+/gu, "") === "";
 }
 const LEADING_TIME =
-  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|mañana|manana|hoy|esta noche|esta semana|esta tarde|este fin de semana|este mes|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
+  /^(tomorrow|tonight|today|this (?:weekend|evening|morning|afternoon|week)|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|pasado mañana|pasado manana|mañana|manana|hoy|esta noche|esta semana|esta tarde|este fin de semana|este mes|la semana que viene|la proxima semana|la próxima semana|(?:el )?(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\s*[:,\-–]?\s+/i;
 const URDU_TIME = /^(kal|aaj|parson|agle hafte|is hafte|agle mahine|کل|آج|پرسوں|اگلے ہفتے)\b/i;
 const URDU_NEED = /(^|\s)(mujhe|mujhay|مجھے)(?=\s)/gi;
 const TRAILING_NEED = /\s+(hai|hain|he|ہے|ہیں|please|pls|plz|por favor)[\s.!]*$/i;
@@ -1288,6 +1482,12 @@ function splitDescription(tokens: Token[]): { title: Token[]; text?: string } {
 }
 
 const LEADING_NOISE = new Set([
+  // "añade una tarea llamada X", "ek task add krdo X": what names or requests the task, not its words.
+  "llamada",
+  "llamado",
+  "krdo",
+  "krdein",
+  "kardein",
   "a",
   "an",
   "the",
@@ -1360,6 +1560,12 @@ const TRAILING_PHRASES = [
   "kar do",
   "karo",
   "kar",
+  // "ka naam badal ke X rakh do": the verb that sets the value
+  "rakh do",
+  "rakh dein",
+  "rakh dijiye",
+  "رکھ دیں",
+  "رکھ دو",
   "کر دو",
   "کرو",
   "کر دیں",
@@ -1470,9 +1676,11 @@ const SET_AFTER = /^(?:(?:kar|kr|rakh|likh)\s+(?:do|dein|den|de|dijiye)|(?:کر|
  * Only when the message holds no edit or add word (those are read by the rules that know them).
  */
 function readFieldEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
-  if (commands.some((hit) => hit.kind === "update" || hit.kind === "add")) return undefined;
   const field = tokens.findIndex((token) => TITLE_WORDS.has(token.norm) || DETAIL_WORDS.test(token.norm));
   if (field < 1) return undefined;
+  // An add word after the field word is the verb that sets it ("... ki detail mein likho: X"), not an add.
+  if (commands.some((hit) => hit.kind === "update" || (hit.kind === "add" && hit.start < field)))
+    return undefined;
   const colon = tokens.findIndex((token, index) => index > field && token.raw === ":");
   let valueTokens: Token[] = [];
   if (colon > field) valueTokens = tokens.slice(colon + 1);
@@ -1489,14 +1697,29 @@ function readFieldEdit(tokens: Token[], commands: Hit[]): Intent | undefined {
     findHits(before, COMMAND_TABLE),
     findHits(before, CLASS_TABLE),
   ).filter((token) => !OF_WORDS.has(token.norm) && !TASK_NOUNS.includes(token.norm) && !isSeparator(token));
-  // A task by number only: words before the field word may be anything ("mera naam: ...").
-  if (targetTokens.length === 0 || !targetTokens.every((token) => /^\d{1,9}$/.test(token.norm)))
+  // A task by number, or by words that end in a task word ("gari wale kaam ki detail: ..."): words before the field
+  // word may otherwise be anything ("mera naam: ...").
+  const byNumber = targetTokens.length > 0 && targetTokens.every((token) => /^\d{1,9}$/.test(token.norm));
+  const named = before.filter((token) => !OF_WORDS.has(token.norm) && !isSeparator(token));
+  const byWords =
+    !byNumber &&
+    TASK_NOUNS.includes(named.at(-1)?.norm ?? "") &&
+    targetTokens.some((token) => !REF_WORDS.has(token.norm));
+  if (!byNumber && !byWords) return undefined;
+  const target = readTarget(
+    byNumber ? targetTokens : targetTokens.filter((token) => !REF_WORDS.has(token.norm)),
+    [],
+    [],
+    "all",
+  );
+  if (byNumber ? target.kind !== "numbers" || target.numbers.length !== 1 : target.kind !== "words")
     return undefined;
-  const target = readTarget(targetTokens, [], [], "all");
-  if (target.kind !== "numbers" || target.numbers.length !== 1) return undefined;
   const kind = DETAIL_WORDS.test(tokens[field]!.norm) ? "description" : "title";
   return { kind: "update", target, field: kind, value: kind === "title" ? capitalize(value) : value };
 }
+
+// "gari *wale* kaam", "the car *one*": words that point at a task named by the words before them.
+const REF_WORDS = new Set(["wale", "wala", "wali", "والا", "والی", "والے", "one", "the", "about"]);
 
 /** The first run of quoted words, when the message is not all quoted (then it is the user's own words). */
 function quotedRun(tokens: Token[]): Token[] {
@@ -1606,6 +1829,15 @@ function readUpdate(tokens: Token[], hit: Hit): Intent {
     if (valueTokens[0] && (isSeparator(valueTokens[0]) || VALUE_SEPARATORS.includes(valueTokens[0].norm))) {
       valueTokens = valueTokens.slice(1);
     }
+  } else if (
+    before.some((token) => PRONOUNS.has(token.norm)) &&
+    before.every((token) => PRONOUNS.has(token.norm) || isSeparator(token))
+  ) {
+    // "isko rename karo: X" (Urdu order, the task a pronoun): the value follows the separator after the verb.
+    const rest = tokens.slice(hit.end);
+    const separator = rest.findIndex((token) => isSeparator(token) || VALUE_SEPARATORS.includes(token.norm));
+    targetTokens = before;
+    valueTokens = separator < 0 ? [] : rest.slice(separator + 1);
   } else {
     const rest = tokens.slice(hit.end);
     let split = -1;
@@ -1673,6 +1905,8 @@ const ORDERS = new Set<Intent["kind"]>([
   "statement",
   "unknown",
 ]);
+// The intents that name a change to make (asked about, never made, when the message is a question).
+const WRITES = new Set<Intent["kind"]>(["add", "complete", "delete", "reopen", "update", "undo"]);
 // A question about tasks ("did I already pay the rent?", "kya maine ... kar diya?", "¿ya pagué ...?"), unless it
 // is a polite request ("can you add ...?", "kya aap ... kar sakte hain?", "¿puedes ...?").
 const QUESTION_START =
@@ -1712,7 +1946,11 @@ function readWrites(
   const [top] = classify(message);
   const corrects = top?.intent === "correct" && top.p >= 0.5;
   const followUp = corrects || CORRECTION.test(text) || ALSO.test(text);
-  if (question) return { language, writes: "no" };
+  // A how-to ("can I delete task 3", "task 3 kaise delete karun", "is there a way to ...") never writes: any change
+  // an agent makes of it is asked about (a stored proposal, made on an exact yes). A question too, when it names a
+  // change ("delete task 3?"); any other question is answered and its changes refused.
+  if (asksHowTo(message)) return { language, writes: "ask" };
+  if (question) return { language, writes: WRITES.has(intent.kind) ? "ask" : "no" };
   if (followUp) return { language, writes: "yes" };
   if (intent.kind === "statement") return { language, writes: "ask" };
   // Only a number or a position ("2", "the second one"): the answer to "which one?", whose change is then made.
