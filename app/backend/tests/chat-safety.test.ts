@@ -168,6 +168,84 @@ describe("safety rules, offline agent", () => {
   });
 });
 
+describe("offline agent: an undo word that is not the request never takes the last change back", () => {
+  // After "complete 2" (Call mom done), messages that hold an undo word ("undo", "revert", "wapas", "deshacer",
+  // "واپس") as part of a title, a need or a question about the app: task 2 stays completed.
+  const AFTER_CHANGE = ["1:Pay rent", "2x:Call mom", "3:Buy milk"];
+  async function afterChange(message: string) {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const first = await chat(app, user, "complete 2");
+    expect(await state(app, user)).toEqual(AFTER_CHANGE);
+    const answer = await chat(app, user, message, first.conversation_id);
+    return { answer, tasks: await state(app, user) };
+  }
+
+  it.each([
+    ["remind me to undo the bank standing order", "Undo the bank standing order"],
+    ["add revert the git commit", "Revert the git commit"],
+    ["añade deshacer la maleta", "Deshacer la maleta"],
+    ["mujhe dukaan se saman wapas lana hai", "Dukaan se saman wapas lana"],
+  ])("an add whose title holds an undo word (%s) adds it and leaves the change", async (message, title) => {
+    const { tasks } = await afterChange(message);
+    expect(tasks).toEqual([...AFTER_CHANGE, `4:${title}`]);
+  });
+
+  it("a list of adds with an undo word in one item adds every item", async () => {
+    const { answer, tasks } = await afterChange("add wash car, undo the blinds booking, call plumber");
+    expect(writes(answer).map((call) => call.name)).toEqual(["add_task", "add_task", "add_task"]);
+    expect(tasks.slice(0, 3)).toEqual(AFTER_CHANGE);
+    expect(tasks.slice(3).map((task) => task.replace(/^\d+:/, "").toLowerCase())).toEqual([
+      "wash car",
+      "undo the blinds booking",
+      "call plumber",
+    ]);
+  });
+
+  it.each([
+    "undo ka matlab kya hai",
+    "where is the undo button",
+    "what does revert do",
+    "undo button kahan hai",
+    "kal cheque wapas lena hai",
+    "ammi ko paise wapas dene hain",
+    "کتابیں واپس کرنی ہیں",
+    "واپس جانا ہے کل",
+  ])("a question about undo or a need holding its word (%s) changes nothing", async (message) => {
+    const { answer, tasks } = await afterChange(message);
+    expect(writes(answer)).toEqual([]);
+    expect(tasks).toEqual(AFTER_CHANGE);
+  });
+
+  it("'wapas kholo' with a task's words reopens that task, not the change just made", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS, [1]);
+    const first = await chat(app, user, "complete 2");
+    const answer = await chat(app, user, "rent wala wapas kholo", first.conversation_id);
+    expect(writes(answer).map((call) => call.arguments)).toEqual([{ task_id: 1, completed: false }]);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2x:Call mom", "3:Buy milk"]);
+  });
+
+  it("'I meant X too' after an add keeps the task added (it asks instead of taking it back)", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const first = await chat(app, user, "add buy bread");
+    const answer = await chat(app, user, "sorry i meant to add butter too", first.conversation_id);
+    expect(writes(answer).filter((call) => call.name === "delete_task")).toEqual([]);
+    expect((await state(app, user)).slice(0, 4)).toEqual([
+      ...TASKS.map((t, i) => `${i + 1}:${t}`),
+      "4:Buy bread",
+    ]);
+  });
+
+  it("a plain undo still takes the change back: 'undo', 'put that back', 'kya aap wapas kar sakte hain'", async () => {
+    for (const message of ["undo", "put that back", "kya aap wapas kar sakte hain"]) {
+      const { tasks } = await afterChange(message);
+      expect(tasks).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+    }
+  });
+});
+
 describe("safety rules, a real model's provider (scripted to misbehave)", () => {
   it("a question never writes, whatever the model calls", async () => {
     const { app } = llmApp();

@@ -350,6 +350,9 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   const notThatOne = !ownChange && [...changed].some((id) => excluded.has(id));
   if (!notThatOne && !CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5))
     return undefined;
+  // "sorry i meant to add butter too", "I meant 3 as well": something more, not something instead; the change made
+  // stays (the message is read as a request of its own).
+  if (!notThatOne && ALSO.test(message.trim())) return undefined;
   let meant = meantPart(message);
   if (notThatOne)
     meant = meant.replace(/#?\d+/g, (number) =>

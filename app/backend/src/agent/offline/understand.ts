@@ -382,6 +382,16 @@ export function understand(message: string, awaitingAnswer = false): Understood 
     CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
   );
   if (checked.kind === "add" && changeAsTitle(tokens, checked)) return { intent: UNKNOWN, language };
+  if (checked.kind === "undo") {
+    const other = undoWordInside(tokens);
+    if (other === "question") return { intent: { kind: "help" }, language };
+    if (other === "need") {
+      const first = firstContentIndex(tokens, findHits(tokens, CLASS_TABLE));
+      const add = readAdd(tokens, { kind: "add", start: first, end: first });
+      const intent = add.kind === "add" && add.titles.length > 0 ? { ...add, unsure: true } : UNKNOWN;
+      return { intent, language };
+    }
+  }
   // "mañana tengo que quitar las cortinas" with a classifier not sure of an add: a need whose verb is a command
   // word is never the change; the task it names is asked about (an add made on a yes).
   if (["complete", "delete", "reopen"].includes(checked.kind) && needOfWords(message, checked)) {
@@ -394,6 +404,90 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   if (checked.kind === "update" && !checked.quoted && checked.value && emptyValue(checked.value))
     return { intent: { ...checked, value: "" }, language };
   return { intent: checked, language };
+}
+
+// A question about the undo word itself: "undo ka matlab kya hai", "where is the undo button", "what does revert do".
+const ASKS_ABOUT =
+  /(?:^|[\s¿¡])(?:what|where|why|which|kya hai|kya hota|matlab|kahan|kahaan|kidhar|kyun|kyon|qu[eé] es|qu[eé] hace|d[oó]nde|por qu[eé]|para qu[eé])(?=[\s?,.!]|$)|(?:^|\s)(?:کہاں|مطلب|کیوں|کیا ہے|کیا ہوتا)(?=[\s؟?]|$)/iu;
+// A need said in Urdu word order, the infinitive then "hai": "kal cheque wapas lena hai", "کتابیں واپس کرنی ہیں".
+const NEED_END =
+  /(?:^|\s)[a-z]{2,}(?:na|ni|ne|nay)\s+(?:hai|hain|he|hy)(?=$|[\s.!])|(?:^|\s)\S+(?:نا|نی|نے)\s+(?:ہے|ہیں)(?=$|[\s۔.!])/iu;
+// Words of a need or of the undo request itself, which name nothing to do: "mujhe yeh wapas karna hai", "i need to
+// undo that".
+const UNDO_FILLER = new Set([
+  ...[
+    "i",
+    "need",
+    "to",
+    "have",
+    "must",
+    "gotta",
+    "please",
+    "pls",
+    "just",
+    "now",
+    "change",
+    "last",
+    "it",
+    "that",
+  ],
+  ...[
+    "mujhe",
+    "hai",
+    "hain",
+    "he",
+    "karna",
+    "karni",
+    "karne",
+    "kar",
+    "krna",
+    "ab",
+    "abhi",
+    "pichla",
+    "pichli",
+  ],
+  ...["tengo", "que", "necesito", "hay", "eso", "esto", "مجھے", "ہے", "ہیں", "کرنا", "کرنی", "اب", "پچھلی"],
+  ...["ye", "yeh", "ise", "isay", "isko", "usko", "wo", "woh", "یہ", "اسے", "اس", "وہ"],
+]);
+
+/**
+ * An undo word inside a message that is about something else: a question about the word ("where is the undo
+ * button") or a need whose own words name a thing to do ("ammi ko paise wapas dene hain", "kal cheque wapas lena
+ * hai"). Neither takes the last change back.
+ */
+function undoWordInside(tokens: Token[]): "question" | "need" | undefined {
+  const text = besidesUndo(tokens)
+    .map((token) => token.raw)
+    .join(" ");
+  if (ASKS_ABOUT.test(text) && !POLITE_REQUEST.test(text.trim())) return "question";
+  const needs = NEED_END.test(text) || LEADING_NEED.test(text.replace(LEADING_TIME, ""));
+  return needs && namesSomethingBesidesUndo(tokens, []) ? "need" : undefined;
+}
+
+/** An add command written as such before an undo word, with words of a title: "add revert the git commit". */
+function undoInTitle(tokens: Token[]): boolean {
+  const add = exactHits(tokens, ACTION_TABLE).find((hit) => hit.kind === "add");
+  const undo = findHits(tokens, UNDO_TABLE)[0];
+  return !!add && !!undo && add.end <= undo.start && namesSomethingBesidesUndo(tokens, [add]);
+}
+
+/** The message's tokens outside its undo words (and outside `skip`). */
+function besidesUndo(tokens: Token[], skip: Hit[] = []): Token[] {
+  const hits = [...findHits(tokens, UNDO_TABLE), ...skip];
+  return tokens.filter((_, index) => !hits.some((hit) => covers(hit, index)));
+}
+const UNDO_TABLE: PhraseTable = { undo: [...COMMANDS.undo.phrases] };
+
+/** Whether words besides the undo words (and `skip`) name something: not only need words, pronouns, numbers. */
+function namesSomethingBesidesUndo(tokens: Token[], skip: Hit[]): boolean {
+  return besidesUndo(tokens, skip).some(
+    (token) =>
+      !isSeparator(token) &&
+      !/^#?\d+$/.test(token.norm) &&
+      !UNDO_FILLER.has(token.norm) &&
+      !PRONOUNS.has(token.norm) &&
+      !DETERMINERS.has(token.norm),
+  );
 }
 
 /** A value made only of pronouns, articles, task words and numbers: it names nothing to write. */
@@ -679,7 +773,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     if (predicted === "list")
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
-    if (predicted === "undo") return { kind: "undo" };
+    // An add written as such ("add revert the git commit") is not the last change taken back.
+    if (predicted === "undo") return undoInTitle(tokens) ? rule : { kind: "undo" };
     // "my brother texted '…' pls add call him back": an add word written as such, with a title, that the classifier
     // reads as nothing for the app: the task is asked about, not added and not ignored.
     if (predicted === "other" && writtenExactly(tokens, "add") && rule.titles.length > 0)
@@ -851,7 +946,18 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const undo = hitsOf("undo")[0];
 
   if (undo) {
-    const aboutCompletion = weak.length > 0 || hitsOf("complete").length > 0 || numbers.length > 0;
+    // "remind me to undo the standing order", "add wash car, revert the booking", "añade deshacer la maleta": an add
+    // written before the undo word makes it part of a title; the last change is not what the message is about.
+    // A need before it ("mujhe yeh wapas karna hai") says nothing to add when its words name nothing but the undo.
+    if (
+      firstAction?.kind === "add" &&
+      firstAction.start < undo.start &&
+      (hasAddCommand(tokens) || namesSomethingBesidesUndo(tokens, [firstAction]))
+    )
+      return readAdd(tokens, firstAction);
+    // "passport wala wapas kholo": back to open, a reopen of the task named ("wapas" alone is the last change).
+    const aboutCompletion =
+      weak.length > 0 || hitsOf("complete").length > 0 || hitsOf("reopen").length > 0 || numbers.length > 0;
     if (!aboutCompletion) return { kind: "undo" };
     const reopened = readTarget(tokens, [undo, ...commands, ...weak], classes, "completed");
     // "galti ho gayi, wapas karo": no task named, so the last change is what goes back.
