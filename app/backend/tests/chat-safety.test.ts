@@ -238,6 +238,21 @@ describe("offline agent: an undo word that is not the request never takes the la
     ]);
   });
 
+  it("'my bad, add call the plumber' after a completion adds the task and takes nothing back, completes nothing", async () => {
+    const { answer, tasks } = await afterChange("my bad, add call the plumber");
+    expect(writes(answer).map((call) => call.name)).toEqual(["add_task"]);
+    expect(tasks).toEqual([...AFTER_CHANGE, "4:Call the plumber"]);
+  });
+
+  it.each(["no the rent was paid last week, it's fine", "nahi yaar, woh theek hai"])(
+    "a message opening with no after a change (%s) adds none of its words",
+    async (message) => {
+      const { answer, tasks } = await afterChange(message);
+      expect(writes(answer)).toEqual([]);
+      expect(tasks).toEqual(AFTER_CHANGE);
+    },
+  );
+
   it("a plain undo still takes the change back: 'undo', 'put that back', 'kya aap wapas kar sakte hain'", async () => {
     for (const message of ["undo", "put that back", "kya aap wapas kar sakte hain"]) {
       const { tasks } = await afterChange(message);

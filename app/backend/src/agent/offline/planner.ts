@@ -353,6 +353,9 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   // "sorry i meant to add butter too", "I meant 3 as well": something more, not something instead; the change made
   // stays (the message is read as a request of its own).
   if (!notThatOne && ALSO.test(message.trim())) return undefined;
+  // "my bad, add call the plumber" after a completion: a new task asked for in its own words, not the completion
+  // made as meant (its title would be matched against the list); the change made stays.
+  if (intent.kind === "add" && action !== "add") return undefined;
   let meant = meantPart(message);
   if (notThatOne)
     meant = meant.replace(/#?\d+/g, (number) =>

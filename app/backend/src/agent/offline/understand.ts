@@ -382,6 +382,10 @@ export function understand(message: string, awaitingAnswer = false): Understood 
     CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
   );
   if (checked.kind === "add" && changeAsTitle(tokens, checked)) return { intent: UNKNOWN, language };
+  // "no the rent was paid last week, it's fine", "nahi yaar, woh theek hai": a message that opens by saying no, with
+  // no add command, answers; its words are not new tasks.
+  if (checked.kind === "add" && !hasAddCommand(tokens) && opensWithNo(tokens))
+    return { intent: { kind: "no" }, language };
   if (checked.kind === "undo") {
     const other = undoWordInside(tokens);
     if (other === "question") return { intent: { kind: "help" }, language };
@@ -487,6 +491,17 @@ function namesSomethingBesidesUndo(tokens: Token[], skip: Hit[]): boolean {
       !UNDO_FILLER.has(token.norm) &&
       !PRONOUNS.has(token.norm) &&
       !DETERMINERS.has(token.norm),
+  );
+}
+
+const NO_WORDS = new Set(["no", "nope", "nah", "nahi", "nahin", "nai", "نہیں", "نہ"]);
+/** The message opens with a plain no ("no, ...", "nahi yaar ..."), not with a reminder ("no olvides", "no te olvides"). */
+function opensWithNo(tokens: Token[]): boolean {
+  const words = tokens.filter((token) => !isSeparator(token));
+  if (!NO_WORDS.has(words[0]?.norm ?? "")) return false;
+  const next = words.slice(1, 3).map((token) => token.norm);
+  return !next.some(
+    (word) => FORGET.test(word) || ["te", "se", "me", "hay", "more", "longer"].includes(word),
   );
 }
 
