@@ -261,6 +261,54 @@ describe("offline agent: an undo word that is not the request never takes the la
   });
 });
 
+describe("offline agent: a plan, a guess, someone else's words or a condition is not an order now", () => {
+  it.each([
+    ["I'll delete 2 tomorrow", "delete"],
+    ["I might delete 2 later", "delete"],
+    ["supposedly I should delete 2", "delete"],
+    ["my boss says complete the report by 2", "complete"],
+    ["usne kaha 2 hata do", "delete"],
+    ["kal 2 complete karunga", "complete"],
+    ["si llama el dentista borra la 2", "delete"],
+    ["2 is almost done", "complete"],
+    ["کام ۲ شاید کل مکمل کروں گا", "complete"],
+  ])("'%s' writes nothing and asks, naming the task", async (message) => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const asked = await chat(app, user, message);
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toMatch(/[?؟]|haan|ہاں/);
+    expect(asked.response).toContain("Call mom");
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+  });
+
+  it("the asked change is made on an exact yes", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const asked = await chat(app, user, "I might delete 2 later");
+    await chat(app, user, "yes", asked.conversation_id);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "3:Buy milk"]);
+  });
+
+  it("'mañana termino la 3' right after a change takes nothing back and completes nothing: it asks", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const first = await chat(app, user, "complete 2");
+    const asked = await chat(app, user, "mañana termino la 3", first.conversation_id);
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toMatch(/¿|\?/);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2x:Call mom", "3:Buy milk"]);
+  });
+
+  it("'I said 3 not 2' after a change is still a correction, made at once", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const first = await chat(app, user, "complete 2");
+    await chat(app, user, "I said 3 not 2", first.conversation_id);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3x:Buy milk"]);
+  });
+});
+
 describe("safety rules, a real model's provider (scripted to misbehave)", () => {
   it("a question never writes, whatever the model calls", async () => {
     const { app } = llmApp();

@@ -2027,6 +2027,26 @@ const ORDERS = new Set<Intent["kind"]>([
   "unknown",
 ]);
 // The intents that name a change to make (asked about, never made, when the message is a question).
+// Changes of tasks already on the list (an add's title or an edit's value may hold any words).
+const HEDGED = new Set<Intent["kind"]>(["complete", "delete", "reopen", "undo"]);
+// A plan or a guess ("I'll", "I might", "probably", "I think"), someone else's words ("says", "told me", "usne kaha",
+// "dice que"), a condition ("if", "agar", "si ... ,"), or not quite ("almost", "half", "casi", "taqreeban").
+const HEDGE_EN =
+  /\b(?:i'?ll|i will|i'?m going to|im going to|i'?m gonna|im gonna|i might|might|maybe|perhaps|probably|supposedly|i think|i guess|i should|shall we|later|tomorrow|almost|nearly|half|says|(?<!\bi\s)said|told me|wants me to|asked me to|if|unless|once i|when i)\b/i;
+const HEDGE_ROMAN =
+  /\b(?:kar(?:u|oo)nga|kar(?:u|oo)ngi|karenge|kar d(?:u|oo)nga|kar d(?:u|oo)ngi|kar l(?:u|oo)nga|shayad|shaid|baad (?:mein|me|main)|kaha|keh raha|kehta|kehti|agar|lagta hai|taqreeban|almost)\b/i;
+const HEDGE_ES =
+  /^si\s+(?:llama|viene|puedo|puedes|tengo|hay|no|me|te|le|el|la|ella|él|mi|tu|termino|acabo|sale)\s|(?:^|[\s,¿¡])(?:voy a|vas a|mañana|manana|luego|después|despues|quizás|quizas|tal vez|a lo mejor|dice que|dijo que|dicen que|creo que|casi|cuando)(?=[\s,.!?]|$)/i;
+const HEDGE_UR = /(?:^|\s)(?:شاید|بعد میں|اگر|کہا|کہتا|کہتی|تقریباً|گا|گی|گے)(?=\s|$|[،۔؟])/u;
+const ASKED_OF_YOU =
+  /\b(?:can|could|would|will) (?:you|u)\b|\b(?:puedes|podrías|podrias)\b|\b(?:aap|ap)\b.*\bdein\b/i;
+/** Whether the words outside quotes hedge the change (a plan, a guess, a report, a condition). */
+function hedged(message: string): boolean {
+  const text = message.slice(0, 2_000).replace(QUOTED_SPAN, " ");
+  // "I think I'm done with the kitchen, could you tick it off?": the user's own request, after the guess.
+  if (ASKED_OF_YOU.test(text)) return false;
+  return [HEDGE_EN, HEDGE_ROMAN, HEDGE_ES, HEDGE_UR].some((shape) => shape.test(text));
+}
 const WRITES = new Set<Intent["kind"]>(["add", "complete", "delete", "reopen", "update", "undo"]);
 // A question about tasks ("did I already pay the rent?", "kya maine ... kar diya?", "¿ya pagué ...?"), unless it
 // is a polite request ("can you add ...?", "kya aap ... kar sakte hain?", "¿puedes ...?").
@@ -2072,6 +2092,10 @@ function readWrites(
   // change ("delete task 3?"); any other question is answered and its changes refused.
   if (asksHowTo(message)) return { language, writes: "ask" };
   if (question) return { language, writes: WRITES.has(intent.kind) ? "ask" : "no" };
+  // "I'll complete 5 tomorrow", "I might delete 9 later", "my boss says complete the report by 5", "si llama el
+  // dentista borra la 6", "5 is almost done": a plan, a guess, someone else's words or a condition, not an order
+  // now: the change is asked first.
+  if ((HEDGED.has(intent.kind) || followUp) && hedged(message)) return { language, writes: "ask" };
   if (followUp) return { language, writes: "yes" };
   if (intent.kind === "statement") return { language, writes: "ask" };
   // Only a number or a position ("2", "the second one"): the answer to "which one?", whose change is then made.
