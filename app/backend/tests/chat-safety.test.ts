@@ -253,6 +253,15 @@ describe("offline agent: an undo word that is not the request never takes the la
     },
   );
 
+  it("a list shown, then 'the last one, how long has it been there': a question, never two new tasks", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const shown = await chat(app, user, "show my tasks");
+    const answer = await chat(app, user, "the last one, how long has it been there", shown.conversation_id);
+    expect(writes(answer)).toEqual([]);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+  });
+
   it("a plain undo still takes the change back: 'undo', 'put that back', 'kya aap wapas kar sakte hain'", async () => {
     for (const message of ["undo", "put that back", "kya aap wapas kar sakte hain"]) {
       const { tasks } = await afterChange(message);

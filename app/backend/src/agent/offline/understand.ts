@@ -384,6 +384,9 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   if (checked.kind === "add" && changeAsTitle(tokens, checked)) return { intent: UNKNOWN, language };
   // "no the rent was paid last week, it's fine", "nahi yaar, woh theek hai": a message that opens by saying no, with
   // no add command, answers; its words are not new tasks.
+  // "the last one, how long has it been there": a question among its parts, with no add command, adds nothing.
+  if (checked.kind === "add" && !hasAddCommand(tokens) && holdsQuestion(message))
+    return { intent: UNKNOWN, language };
   if (checked.kind === "add" && !hasAddCommand(tokens) && opensWithNo(tokens))
     return { intent: { kind: "no" }, language };
   if (checked.kind === "undo") {
@@ -492,6 +495,15 @@ function namesSomethingBesidesUndo(tokens: Token[], skip: Hit[]): boolean {
       !PRONOUNS.has(token.norm) &&
       !DETERMINERS.has(token.norm),
   );
+}
+
+/** A part of the message (between commas or stops) that opens like a question: "..., how long has it been there". */
+function holdsQuestion(message: string): boolean {
+  return message
+    .slice(0, 2_000)
+    .split(/[,;.!:—–،۔\n]/)
+    .map((piece) => piece.trim().replace(/^[¿¡"'\s]+/, ""))
+    .some((piece) => QUESTION_START.test(piece) && !/^\S+\s+(?:to|ko|que)\b/i.test(piece));
 }
 
 const NO_WORDS = new Set(["no", "nope", "nah", "nahi", "nahin", "nai", "نہیں", "نہ"]);
