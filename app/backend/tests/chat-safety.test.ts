@@ -449,6 +449,19 @@ describe("safety rules, a real model's provider (scripted to misbehave)", () => 
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom"]);
   });
 
+  it("a plan or someone else's words never writes, whatever the model calls: 'my boss says delete 3' is asked", async () => {
+    const { app } = llmApp();
+    const user = await userWith(app, TASKS);
+    llm.willReply(
+      { toolCall: { name: "delete_task", arguments: { task_id: 3 } } },
+      { text: "Deleted task 3." },
+    );
+    const asked = await chat(app, user, "my boss says delete 3, I might do it later");
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toContain("Buy milk");
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+  });
+
   it('"no" right after a change asks whether to undo it, without the model', async () => {
     const { app } = llmApp();
     const user = await userWith(app, TASKS);
