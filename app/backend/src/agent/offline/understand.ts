@@ -395,7 +395,8 @@ export function understand(message: string, awaitingAnswer = false): Understood 
     if (other === "need") {
       const first = firstContentIndex(tokens, findHits(tokens, CLASS_TABLE));
       const add = readAdd(tokens, { kind: "add", start: first, end: first });
-      const intent = add.kind === "add" && add.titles.length > 0 ? { ...add, unsure: true } : UNKNOWN;
+      const intent: Intent =
+        add.kind === "add" && add.titles.length > 0 ? { ...add, unsure: true as const } : UNKNOWN;
       return { intent, language };
     }
   }
