@@ -298,7 +298,7 @@ function lastAction(
 
 // Words that only say "I was wrong": what is left names the intended task.
 const CORRECTION_WORDS =
-  /\b(no+|nope|not|nahi|nahin|na|oops|oopsie|whoops|oho|ugh|ups|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|likhna|bolna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead)\b/gi;
+  /\b(no+|nope|not|nahi|nahin|na|oops|oopsie|whoops|oho|ugh|ups|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|likhna|bolna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead|wrong|hmm+)\b/gi;
 
 // The same in Urdu script (a regular expression's \b does not see its word edges): "معاف کیجیے، میرا مطلب دہی تھا".
 const URDU_CORRECTION_WORDS =

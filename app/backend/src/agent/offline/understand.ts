@@ -528,9 +528,15 @@ function emptyValue(value: string): boolean {
         PRONOUNS.has(token.norm) ||
         DETERMINERS.has(token.norm) ||
         TASK_WORDS.has(token.norm) ||
-        NUMBER_WORDS.has(token.norm),
+        NUMBER_WORDS.has(token.norm) ||
+        EMPTY_WORDS.has(token.norm),
     );
 }
+// Words of the request itself, never a value: "task 9 edit karna hai" leaves "hai", "cámbiala por favor" "favor".
+const EMPTY_WORDS = new Set([
+  ...["hai", "hain", "he", "hy", "karna", "karni", "krna", "kar", "karo", "do", "dein", "den"],
+  ...["please", "pls", "plz", "por", "favor", "ہے", "ہیں", "کرنا", "کر", "دیں", "دو"],
+]);
 
 /**
  * "i have to remove that one", "need to finish task 4": an add read from a need alone whose one title opens with
@@ -2073,7 +2079,7 @@ export const ALSO =
   /^(and|also|aur|y|e|plus|same for|same with|lo mismo (para|con))(?=[\s,]|$)|(^|\s)(too|also|as well|bhi|tambien|también|bhee|بھی)(?=[\s.!-]|$)/iu;
 /** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
 export const CORRECTION =
-  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el|\d+\s+(?:nahi|nahin|nahee)\s*,?\s+#?\d+)\b|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
+  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el|\d+\s+(?:nahi|nahin|nahee)\s*,?\s+#?\d+)\b|^\W*(?:(?:hmm+|uh+|ugh|oh|no+)\W+)?(?:wrong|that'?s wrong)\W*$|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
 
 /**
  * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
