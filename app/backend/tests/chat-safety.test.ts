@@ -46,6 +46,18 @@ describe("safety rules, offline agent", () => {
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
   });
 
+  it.each(["سارے کام حذف کر دیں", "saari tasks complete kar do"])(
+    "'%s' ('all' in Urdu forms) changes nothing and asks, naming every task",
+    async (message) => {
+      const { app } = offlineApp();
+      const user = await userWith(app, TASKS);
+      const asked = await chat(app, user, message);
+      expect(writes(asked)).toEqual([]);
+      for (const title of TASKS) expect(asked.response).toContain(title);
+      expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+    },
+  );
+
   it("completing several tasks asks first, naming them; non-answers keep asking; an exact yes does it", async () => {
     const { app } = offlineApp();
     const user = await userWith(app, TASKS);
