@@ -46,6 +46,18 @@ describe("safety rules, offline agent", () => {
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
   });
 
+  it.each(["سارے کام حذف کر دیں", "saari tasks complete kar do"])(
+    "'%s' ('all' in Urdu forms) changes nothing and asks, naming every task",
+    async (message) => {
+      const { app } = offlineApp();
+      const user = await userWith(app, TASKS);
+      const asked = await chat(app, user, message);
+      expect(writes(asked)).toEqual([]);
+      for (const title of TASKS) expect(asked.response).toContain(title);
+      expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+    },
+  );
+
   it("completing several tasks asks first, naming them; non-answers keep asking; an exact yes does it", async () => {
     const { app } = offlineApp();
     const user = await userWith(app, TASKS);
@@ -165,6 +177,156 @@ describe("safety rules, offline agent", () => {
     expect(asked.response).not.toMatch(/left your tasks|nothing changed/i);
     await chat(app, user, "yes", changed.conversation_id);
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+  });
+});
+
+describe("offline agent: an undo word that is not the request never takes the last change back", () => {
+  // After "complete 2" (Call mom done), messages that hold an undo word ("undo", "revert", "wapas", "deshacer",
+  // "واپس") as part of a title, a need or a question about the app: task 2 stays completed.
+  const AFTER_CHANGE = ["1:Pay rent", "2x:Call mom", "3:Buy milk"];
+  async function afterChange(message: string) {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const first = await chat(app, user, "complete 2");
+    expect(await state(app, user)).toEqual(AFTER_CHANGE);
+    const answer = await chat(app, user, message, first.conversation_id);
+    return { answer, tasks: await state(app, user) };
+  }
+
+  it.each([
+    ["remind me to undo the bank standing order", "Undo the bank standing order"],
+    ["add revert the git commit", "Revert the git commit"],
+    ["añade deshacer la maleta", "Deshacer la maleta"],
+    ["mujhe dukaan se saman wapas lana hai", "Dukaan se saman wapas lana"],
+  ])("an add whose title holds an undo word (%s) adds it and leaves the change", async (message, title) => {
+    const { tasks } = await afterChange(message);
+    expect(tasks).toEqual([...AFTER_CHANGE, `4:${title}`]);
+  });
+
+  it("a list of adds with an undo word in one item adds every item", async () => {
+    const { answer, tasks } = await afterChange("add wash car, undo the blinds booking, call plumber");
+    expect(writes(answer).map((call) => call.name)).toEqual(["add_task", "add_task", "add_task"]);
+    expect(tasks.slice(0, 3)).toEqual(AFTER_CHANGE);
+    expect(tasks.slice(3).map((task) => task.replace(/^\d+:/, "").toLowerCase())).toEqual([
+      "wash car",
+      "undo the blinds booking",
+      "call plumber",
+    ]);
+  });
+
+  it.each([
+    "undo ka matlab kya hai",
+    "where is the undo button",
+    "what does revert do",
+    "undo button kahan hai",
+    "kal cheque wapas lena hai",
+    "ammi ko paise wapas dene hain",
+    "کتابیں واپس کرنی ہیں",
+    "واپس جانا ہے کل",
+  ])("a question about undo or a need holding its word (%s) changes nothing", async (message) => {
+    const { answer, tasks } = await afterChange(message);
+    expect(writes(answer)).toEqual([]);
+    expect(tasks).toEqual(AFTER_CHANGE);
+  });
+
+  it("'wapas kholo' with a task's words reopens that task, not the change just made", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS, [1]);
+    const first = await chat(app, user, "complete 2");
+    const answer = await chat(app, user, "rent wala wapas kholo", first.conversation_id);
+    expect(writes(answer).map((call) => call.arguments)).toEqual([{ task_id: 1, completed: false }]);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2x:Call mom", "3:Buy milk"]);
+  });
+
+  it("'I meant X too' after an add keeps the task added (it asks instead of taking it back)", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const first = await chat(app, user, "add buy bread");
+    const answer = await chat(app, user, "sorry i meant to add butter too", first.conversation_id);
+    expect(writes(answer).filter((call) => call.name === "delete_task")).toEqual([]);
+    expect((await state(app, user)).slice(0, 4)).toEqual([
+      ...TASKS.map((t, i) => `${i + 1}:${t}`),
+      "4:Buy bread",
+    ]);
+  });
+
+  it("'my bad, add call the plumber' after a completion adds the task and takes nothing back, completes nothing", async () => {
+    const { answer, tasks } = await afterChange("my bad, add call the plumber");
+    expect(writes(answer).map((call) => call.name)).toEqual(["add_task"]);
+    expect(tasks).toEqual([...AFTER_CHANGE, "4:Call the plumber"]);
+  });
+
+  it.each(["no the rent was paid last week, it's fine", "nahi yaar, woh theek hai"])(
+    "a message opening with no after a change (%s) adds none of its words",
+    async (message) => {
+      const { answer, tasks } = await afterChange(message);
+      expect(writes(answer)).toEqual([]);
+      expect(tasks).toEqual(AFTER_CHANGE);
+    },
+  );
+
+  it("a list shown, then 'the last one, how long has it been there': a question, never two new tasks", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const shown = await chat(app, user, "show my tasks");
+    const answer = await chat(app, user, "the last one, how long has it been there", shown.conversation_id);
+    expect(writes(answer)).toEqual([]);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+  });
+
+  it("a plain undo still takes the change back: 'undo', 'put that back', 'kya aap wapas kar sakte hain'", async () => {
+    for (const message of ["undo", "put that back", "kya aap wapas kar sakte hain"]) {
+      const { tasks } = await afterChange(message);
+      expect(tasks).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+    }
+  });
+});
+
+describe("offline agent: a plan, a guess, someone else's words or a condition is not an order now", () => {
+  it.each([
+    ["I'll delete 2 tomorrow", "delete"],
+    ["I might delete 2 later", "delete"],
+    ["supposedly I should delete 2", "delete"],
+    ["my boss says complete the report by 2", "complete"],
+    ["usne kaha 2 hata do", "delete"],
+    ["kal 2 complete karunga", "complete"],
+    ["si llama el dentista borra la 2", "delete"],
+    ["2 is almost done", "complete"],
+    ["کام ۲ شاید کل مکمل کروں گا", "complete"],
+  ])("'%s' writes nothing and asks, naming the task", async (message) => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const asked = await chat(app, user, message);
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toMatch(/[?؟]|haan|ہاں/);
+    expect(asked.response).toContain("Call mom");
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
+  });
+
+  it("the asked change is made on an exact yes", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const asked = await chat(app, user, "I might delete 2 later");
+    await chat(app, user, "yes", asked.conversation_id);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "3:Buy milk"]);
+  });
+
+  it("'mañana termino la 3' right after a change takes nothing back and completes nothing: it asks", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const first = await chat(app, user, "complete 2");
+    const asked = await chat(app, user, "mañana termino la 3", first.conversation_id);
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toMatch(/¿|\?/);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2x:Call mom", "3:Buy milk"]);
+  });
+
+  it("'I said 3 not 2' after a change is still a correction, made at once", async () => {
+    const { app } = offlineApp();
+    const user = await userWith(app, TASKS);
+    const first = await chat(app, user, "complete 2");
+    await chat(app, user, "I said 3 not 2", first.conversation_id);
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3x:Buy milk"]);
   });
 });
 
@@ -297,6 +459,19 @@ describe("safety rules, a real model's provider (scripted to misbehave)", () => 
     expect(llm.requests).toHaveLength(0);
     expect(writes(done).map((call) => call.name)).toEqual(["delete_task"]);
     expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom"]);
+  });
+
+  it("a plan or someone else's words never writes, whatever the model calls: 'my boss says delete 3' is asked", async () => {
+    const { app } = llmApp();
+    const user = await userWith(app, TASKS);
+    llm.willReply(
+      { toolCall: { name: "delete_task", arguments: { task_id: 3 } } },
+      { text: "Deleted task 3." },
+    );
+    const asked = await chat(app, user, "my boss says delete 3, I might do it later");
+    expect(writes(asked)).toEqual([]);
+    expect(asked.response).toContain("Buy milk");
+    expect(await state(app, user)).toEqual(["1:Pay rent", "2:Call mom", "3:Buy milk"]);
   });
 
   it('"no" right after a change asks whether to undo it, without the model', async () => {

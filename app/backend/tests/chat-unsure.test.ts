@@ -50,6 +50,7 @@ describe("offline agent: an edit it is not sure of is asked, naming the task and
     ["rename 2 to it", "yes"],
     ["change 3 to task 1", "yes"],
     ["la 4 cámbiala", "sí"],
+    ["task 2 edit karna hai", "haan"],
   ])(
     "an edit whose value names nothing (%s) writes nothing and asks for the value; the answer is the new title",
     async (message) => {

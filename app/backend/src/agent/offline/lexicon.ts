@@ -678,7 +678,10 @@ export const ALL_WORDS = [
   "sare",
   "todas",
   "todos",
+  "saari",
   "سب",
+  "سارے",
+  "ساری",
   "تمام",
 ];
 

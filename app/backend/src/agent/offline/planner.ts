@@ -298,7 +298,7 @@ function lastAction(
 
 // Words that only say "I was wrong": what is left names the intended task.
 const CORRECTION_WORDS =
-  /\b(no+|nope|not|nahi|nahin|na|oops|oopsie|whoops|oho|ugh|ups|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|likhna|bolna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead)\b/gi;
+  /\b(no+|nope|not|nahi|nahin|na|oops|oopsie|whoops|oho|ugh|ups|sorry|sry|argh|arre|yaar|wait|actually|i meant|meant|mera matlab|matlab|tha|thi|bola|kehna|likhna|bolna|galti|ghalti|galat|ghalat|woh|wo|wala|wali|wale|perdon|perdón|uy|esa|ese|era|no era|quise decir|queria decir|quería decir|me referia|me refería|me equivoque|me equivoqué|that|that one|this|one|the other one|other|dusra|doosra|instead|wrong|hmm+)\b/gi;
 
 // The same in Urdu script (a regular expression's \b does not see its word edges): "معاف کیجیے، میرا مطلب دہی تھا".
 const URDU_CORRECTION_WORDS =
@@ -350,6 +350,12 @@ function followUp(message: string, intent: Intent, context: Context): Plan | und
   const notThatOne = !ownChange && [...changed].some((id) => excluded.has(id));
   if (!notThatOne && !CORRECTION.test(message) && !(top?.intent === "correct" && top.p >= 0.5))
     return undefined;
+  // "sorry i meant to add butter too", "I meant 3 as well": something more, not something instead; the change made
+  // stays (the message is read as a request of its own).
+  if (!notThatOne && ALSO.test(message.trim())) return undefined;
+  // "my bad, add call the plumber" after a completion: a new task asked for in its own words, not the completion
+  // made as meant (its title would be matched against the list); the change made stays.
+  if (intent.kind === "add" && action !== "add") return undefined;
   let meant = meantPart(message);
   if (notThatOne)
     meant = meant.replace(/#?\d+/g, (number) =>

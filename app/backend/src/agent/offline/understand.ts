@@ -382,6 +382,24 @@ export function understand(message: string, awaitingAnswer = false): Understood 
     CHANGES[intent.kind] !== undefined || intent.kind === "undo" ? forbidden(tokens, intent) : intent,
   );
   if (checked.kind === "add" && changeAsTitle(tokens, checked)) return { intent: UNKNOWN, language };
+  // "no the rent was paid last week, it's fine", "nahi yaar, woh theek hai": a message that opens by saying no, with
+  // no add command, answers; its words are not new tasks.
+  // "the last one, how long has it been there": a question among its parts, with no add command, adds nothing.
+  if (checked.kind === "add" && !hasAddCommand(tokens) && holdsQuestion(message))
+    return { intent: UNKNOWN, language };
+  if (checked.kind === "add" && !hasAddCommand(tokens) && opensWithNo(tokens))
+    return { intent: { kind: "no" }, language };
+  if (checked.kind === "undo") {
+    const other = undoWordInside(tokens);
+    if (other === "question") return { intent: { kind: "help" }, language };
+    if (other === "need") {
+      const first = firstContentIndex(tokens, findHits(tokens, CLASS_TABLE));
+      const add = readAdd(tokens, { kind: "add", start: first, end: first });
+      const intent: Intent =
+        add.kind === "add" && add.titles.length > 0 ? { ...add, unsure: true as const } : UNKNOWN;
+      return { intent, language };
+    }
+  }
   // "mañana tengo que quitar las cortinas" with a classifier not sure of an add: a need whose verb is a command
   // word is never the change; the task it names is asked about (an add made on a yes).
   if (["complete", "delete", "reopen"].includes(checked.kind) && needOfWords(message, checked)) {
@@ -396,6 +414,110 @@ export function understand(message: string, awaitingAnswer = false): Understood 
   return { intent: checked, language };
 }
 
+// A question about the undo word itself: "undo ka matlab kya hai", "where is the undo button", "what does revert do".
+const ASKS_ABOUT =
+  /(?:^|[\s¿¡])(?:what|where|why|which|kya hai|kya hota|matlab|kahan|kahaan|kidhar|kyun|kyon|qu[eé] es|qu[eé] hace|d[oó]nde|por qu[eé]|para qu[eé])(?=[\s?,.!]|$)|(?:^|\s)(?:کہاں|مطلب|کیوں|کیا ہے|کیا ہوتا)(?=[\s؟?]|$)/iu;
+// A need said in Urdu word order, the infinitive then "hai": "kal cheque wapas lena hai", "کتابیں واپس کرنی ہیں".
+const NEED_END =
+  /(?:^|\s)[a-z]{2,}(?:na|ni|ne|nay)\s+(?:hai|hain|he|hy)(?=$|[\s.!])|(?:^|\s)\S+(?:نا|نی|نے)\s+(?:ہے|ہیں)(?=$|[\s۔.!])/iu;
+// Words of a need or of the undo request itself, which name nothing to do: "mujhe yeh wapas karna hai", "i need to
+// undo that".
+const UNDO_FILLER = new Set([
+  ...[
+    "i",
+    "need",
+    "to",
+    "have",
+    "must",
+    "gotta",
+    "please",
+    "pls",
+    "just",
+    "now",
+    "change",
+    "last",
+    "it",
+    "that",
+  ],
+  ...[
+    "mujhe",
+    "hai",
+    "hain",
+    "he",
+    "karna",
+    "karni",
+    "karne",
+    "kar",
+    "krna",
+    "ab",
+    "abhi",
+    "pichla",
+    "pichli",
+  ],
+  ...["tengo", "que", "necesito", "hay", "eso", "esto", "مجھے", "ہے", "ہیں", "کرنا", "کرنی", "اب", "پچھلی"],
+  ...["ye", "yeh", "ise", "isay", "isko", "usko", "wo", "woh", "یہ", "اسے", "اس", "وہ"],
+]);
+
+/**
+ * An undo word inside a message that is about something else: a question about the word ("where is the undo
+ * button") or a need whose own words name a thing to do ("ammi ko paise wapas dene hain", "kal cheque wapas lena
+ * hai"). Neither takes the last change back.
+ */
+function undoWordInside(tokens: Token[]): "question" | "need" | undefined {
+  const text = besidesUndo(tokens)
+    .map((token) => token.raw)
+    .join(" ");
+  if (ASKS_ABOUT.test(text) && !POLITE_REQUEST.test(text.trim())) return "question";
+  const needs = NEED_END.test(text) || LEADING_NEED.test(text.replace(LEADING_TIME, ""));
+  return needs && namesSomethingBesidesUndo(tokens, []) ? "need" : undefined;
+}
+
+/** An add command written as such before an undo word, with words of a title: "add revert the git commit". */
+function undoInTitle(tokens: Token[]): boolean {
+  const add = exactHits(tokens, ACTION_TABLE).find((hit) => hit.kind === "add");
+  const undo = findHits(tokens, UNDO_TABLE)[0];
+  return !!add && !!undo && add.end <= undo.start && namesSomethingBesidesUndo(tokens, [add]);
+}
+
+/** The message's tokens outside its undo words (and outside `skip`). */
+function besidesUndo(tokens: Token[], skip: Hit[] = []): Token[] {
+  const hits = [...findHits(tokens, UNDO_TABLE), ...skip];
+  return tokens.filter((_, index) => !hits.some((hit) => covers(hit, index)));
+}
+const UNDO_TABLE: PhraseTable = { undo: [...COMMANDS.undo.phrases] };
+
+/** Whether words besides the undo words (and `skip`) name something: not only need words, pronouns, numbers. */
+function namesSomethingBesidesUndo(tokens: Token[], skip: Hit[]): boolean {
+  return besidesUndo(tokens, skip).some(
+    (token) =>
+      !isSeparator(token) &&
+      !/^#?\d+$/.test(token.norm) &&
+      !UNDO_FILLER.has(token.norm) &&
+      !PRONOUNS.has(token.norm) &&
+      !DETERMINERS.has(token.norm),
+  );
+}
+
+/** A part of the message (between commas or stops) that opens like a question: "..., how long has it been there". */
+function holdsQuestion(message: string): boolean {
+  return message
+    .slice(0, 2_000)
+    .split(/[,;.!:—–،۔\n]/)
+    .map((piece) => piece.trim().replace(/^[¿¡"'\s]+/, ""))
+    .some((piece) => QUESTION_START.test(piece) && !/^\S+\s+(?:to|ko|que)\b/i.test(piece));
+}
+
+const NO_WORDS = new Set(["no", "nope", "nah", "nahi", "nahin", "nai", "نہیں", "نہ"]);
+/** The message opens with a plain no ("no, ...", "nahi yaar ..."), not with a reminder ("no olvides", "no te olvides"). */
+function opensWithNo(tokens: Token[]): boolean {
+  const words = tokens.filter((token) => !isSeparator(token));
+  if (!NO_WORDS.has(words[0]?.norm ?? "")) return false;
+  const next = words.slice(1, 3).map((token) => token.norm);
+  return !next.some(
+    (word) => FORGET.test(word) || ["te", "se", "me", "hay", "more", "longer"].includes(word),
+  );
+}
+
 /** A value made only of pronouns, articles, task words and numbers: it names nothing to write. */
 function emptyValue(value: string): boolean {
   return tokenize(value, MAX_TOKENS)
@@ -406,9 +528,15 @@ function emptyValue(value: string): boolean {
         PRONOUNS.has(token.norm) ||
         DETERMINERS.has(token.norm) ||
         TASK_WORDS.has(token.norm) ||
-        NUMBER_WORDS.has(token.norm),
+        NUMBER_WORDS.has(token.norm) ||
+        EMPTY_WORDS.has(token.norm),
     );
 }
+// Words of the request itself, never a value: "task 9 edit karna hai" leaves "hai", "cámbiala por favor" "favor".
+const EMPTY_WORDS = new Set([
+  ...["hai", "hain", "he", "hy", "karna", "karni", "krna", "kar", "karo", "do", "dein", "den"],
+  ...["please", "pls", "plz", "por", "favor", "ہے", "ہیں", "کرنا", "کر", "دیں", "دو"],
+]);
 
 /**
  * "i have to remove that one", "need to finish task 4": an add read from a need alone whose one title opens with
@@ -679,7 +807,8 @@ function withClassifier(rule: Intent, message: string, tokens: Token[]): Intent 
     if (predicted === "list")
       return { kind: "list", status: statusOf(classes(), findHits(tokens, WEAK_TABLE)) };
     if (predicted === "question") return { kind: "question", target: target() };
-    if (predicted === "undo") return { kind: "undo" };
+    // An add written as such ("add revert the git commit") is not the last change taken back.
+    if (predicted === "undo") return undoInTitle(tokens) ? rule : { kind: "undo" };
     // "my brother texted '…' pls add call him back": an add word written as such, with a title, that the classifier
     // reads as nothing for the app: the task is asked about, not added and not ignored.
     if (predicted === "other" && writtenExactly(tokens, "add") && rule.titles.length > 0)
@@ -851,7 +980,18 @@ function readIntent(tokens: Token[], awaitingAnswer: boolean): Intent {
   const undo = hitsOf("undo")[0];
 
   if (undo) {
-    const aboutCompletion = weak.length > 0 || hitsOf("complete").length > 0 || numbers.length > 0;
+    // "remind me to undo the standing order", "add wash car, revert the booking", "añade deshacer la maleta": an add
+    // written before the undo word makes it part of a title; the last change is not what the message is about.
+    // A need before it ("mujhe yeh wapas karna hai") says nothing to add when its words name nothing but the undo.
+    if (
+      firstAction?.kind === "add" &&
+      firstAction.start < undo.start &&
+      (hasAddCommand(tokens) || namesSomethingBesidesUndo(tokens, [firstAction]))
+    )
+      return readAdd(tokens, firstAction);
+    // "passport wala wapas kholo": back to open, a reopen of the task named ("wapas" alone is the last change).
+    const aboutCompletion =
+      weak.length > 0 || hitsOf("complete").length > 0 || hitsOf("reopen").length > 0 || numbers.length > 0;
     if (!aboutCompletion) return { kind: "undo" };
     const reopened = readTarget(tokens, [undo, ...commands, ...weak], classes, "completed");
     // "galti ho gayi, wapas karo": no task named, so the last change is what goes back.
@@ -1906,6 +2046,26 @@ const ORDERS = new Set<Intent["kind"]>([
   "unknown",
 ]);
 // The intents that name a change to make (asked about, never made, when the message is a question).
+// Changes of tasks already on the list (an add's title or an edit's value may hold any words).
+const HEDGED = new Set<Intent["kind"]>(["complete", "delete", "reopen", "undo"]);
+// A plan or a guess ("I'll", "I might", "probably", "I think"), someone else's words ("says", "told me", "usne kaha",
+// "dice que"), a condition ("if", "agar", "si ... ,"), or not quite ("almost", "half", "casi", "taqreeban").
+const HEDGE_EN =
+  /\b(?:i'?ll|i will|i'?m going to|im going to|i'?m gonna|im gonna|i might|might|maybe|perhaps|probably|supposedly|i think|i guess|i should|shall we|later|tomorrow|almost|nearly|half|says|(?<!\bi\s)said|told me|wants me to|asked me to|if|unless|once i|when i)\b/i;
+const HEDGE_ROMAN =
+  /\b(?:kar(?:u|oo)nga|kar(?:u|oo)ngi|karenge|kar d(?:u|oo)nga|kar d(?:u|oo)ngi|kar l(?:u|oo)nga|shayad|shaid|baad (?:mein|me|main)|kaha|keh raha|kehta|kehti|agar|lagta hai|taqreeban|almost)\b/i;
+const HEDGE_ES =
+  /^si\s+(?:llama|viene|puedo|puedes|tengo|hay|no|me|te|le|el|la|ella|él|mi|tu|termino|acabo|sale)\s|(?:^|[\s,¿¡])(?:voy a|vas a|mañana|manana|luego|después|despues|quizás|quizas|tal vez|a lo mejor|dice que|dijo que|dicen que|creo que|casi|cuando)(?=[\s,.!?]|$)/i;
+const HEDGE_UR = /(?:^|\s)(?:شاید|بعد میں|اگر|کہا|کہتا|کہتی|تقریباً|گا|گی|گے)(?=\s|$|[،۔؟])/u;
+const ASKED_OF_YOU =
+  /\b(?:can|could|would|will) (?:you|u)\b|\b(?:puedes|podrías|podrias)\b|\b(?:aap|ap)\b.*\bdein\b/i;
+/** Whether the words outside quotes hedge the change (a plan, a guess, a report, a condition). */
+function hedged(message: string): boolean {
+  const text = message.slice(0, 2_000).replace(QUOTED_SPAN, " ");
+  // "I think I'm done with the kitchen, could you tick it off?": the user's own request, after the guess.
+  if (ASKED_OF_YOU.test(text)) return false;
+  return [HEDGE_EN, HEDGE_ROMAN, HEDGE_ES, HEDGE_UR].some((shape) => shape.test(text));
+}
 const WRITES = new Set<Intent["kind"]>(["add", "complete", "delete", "reopen", "update", "undo"]);
 // A question about tasks ("did I already pay the rent?", "kya maine ... kar diya?", "¿ya pagué ...?"), unless it
 // is a polite request ("can you add ...?", "kya aap ... kar sakte hain?", "¿puedes ...?").
@@ -1919,7 +2079,7 @@ export const ALSO =
   /^(and|also|aur|y|e|plus|same for|same with|lo mismo (para|con))(?=[\s,]|$)|(^|\s)(too|also|as well|bhi|tambien|también|bhee|بھی)(?=[\s.!-]|$)/iu;
 /** "no, I meant the other one", "oops I meant call dad": take the last change back and apply it as meant. */
 export const CORRECTION =
-  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el|\d+\s+(?:nahi|nahin|nahee)\s*,?\s+#?\d+)\b|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
+  /\b(i meant|meant|not that one|wrong one|wrong task|the other one|other one|galat|ghalat|galti|ghalti|dusra|doosra|quise decir|me referia|me refería|no esa|esa no|oops|oopsie|whoops|my bad|scratch that|no wait|wait no|me equivoqu[eé]|me confund[ií]|quer[ií]a decir|(?:karna|kehna|likhna|bolna|matlab|hatana|mitana) tha|era la|era el|\d+\s+(?:nahi|nahin|nahee)\s*,?\s+#?\d+)\b|^\W*(?:(?:hmm+|uh+|ugh|oh|no+)\W+)?(?:wrong|that'?s wrong)\W*$|غلط|دوسرا|(?:کہنا|کرنا|لکھنا|مطلب) تھا/i;
 
 /**
  * The message's language, and what it may change: "yes" for an order, "ask" for a statement that something
@@ -1951,6 +2111,10 @@ function readWrites(
   // change ("delete task 3?"); any other question is answered and its changes refused.
   if (asksHowTo(message)) return { language, writes: "ask" };
   if (question) return { language, writes: WRITES.has(intent.kind) ? "ask" : "no" };
+  // "I'll complete 5 tomorrow", "I might delete 9 later", "my boss says complete the report by 5", "si llama el
+  // dentista borra la 6", "5 is almost done": a plan, a guess, someone else's words or a condition, not an order
+  // now: the change is asked first.
+  if ((HEDGED.has(intent.kind) || followUp) && hedged(message)) return { language, writes: "ask" };
   if (followUp) return { language, writes: "yes" };
   if (intent.kind === "statement") return { language, writes: "ask" };
   // Only a number or a position ("2", "the second one"): the answer to "which one?", whose change is then made.
