@@ -871,18 +871,9 @@ function needOfWords(message: string, rule: Intent): boolean {
 /** A word that names a task already on the list: its number, a pronoun ("it", "usko") or a task word. */
 const refersToTask = (token: Token) =>
   /^#?\d+$/.test(token.norm) || PRONOUNS.has(token.norm) || TASK_WORDS.has(token.norm);
-const TASK_WORDS = new Set([
-  "task",
-  "tasks",
-  "todo",
-  "todos",
-  "item",
-  "items",
-  "tarea",
-  "tareas",
-  "kaam",
-  "کام",
-]);
+/** English words for a task: they name one and are never part of a new task's title. */
+const ENGLISH_TASK_WORDS = ["task", "tasks", "todo", "todos", "item", "items"];
+const TASK_WORDS = new Set([...ENGLISH_TASK_WORDS, "tarea", "tareas", "kaam", "کام"]);
 
 // The classifier's label for each change the rules read.
 const CHANGES: Partial<Record<Intent["kind"], string>> = {
@@ -1633,12 +1624,7 @@ const LEADING_NOISE = new Set([
   "the",
   "new",
   "another",
-  "task",
-  "tasks",
-  "todo",
-  "todos",
-  "item",
-  "items",
+  ...ENGLISH_TASK_WORDS,
   "reminder",
   "to",
   "for",
